@@ -1,0 +1,115 @@
+// The normalised domain model every connector produces and every layer reads (ccxt-style unified records).
+// Amounts are DecimalStrings; `null` means the venue does not report it, never a made-up zero.
+import type { DecimalString } from './decimal.js'
+
+export type VenueKind = 'defi-lending' | 'defi-perp' | 'cex'
+export type InstrumentKind = 'spot' | 'perpetual' | 'future' | 'option' | 'lending'
+export type MarginMode = 'cross' | 'isolated' | 'portfolio'
+export type OptionType = 'call' | 'put'
+
+/** What an instrument is, as the risk engine needs it; symbols stay the venue's own. */
+export interface InstrumentRef {
+  /** The venue's own symbol: `BTCUSDT`, `BTC-PERPETUAL`, or a token address for lending reserves. */
+  venueSymbol: string
+  kind: InstrumentKind
+  /** Canonical asset the instrument's price follows (`BTC`, `ETH`), after mapping WETH → ETH and the like. */
+  underlying: string
+  quote: string
+  /** Asset P&L and margin are paid in. */
+  settlement: string
+  /** Linear contracts pay P&L in the quote; inverse (coin-settled) in the underlying. */
+  inverse: boolean
+  /** Units of the underlying per contract for linear contracts, quote value per contract for inverse ones. */
+  contractSize: DecimalString | null
+  expiry: Date | null
+  strike: DecimalString | null
+  optionType: OptionType | null
+}
+
+export interface Position {
+  instrument: InstrumentRef
+  /** Signed size in units of the underlying (negative = short), whatever the venue's contract size. */
+  size: DecimalString
+  entryPrice: DecimalString | null
+  markPrice: DecimalString | null
+  liquidationPrice: DecimalString | null
+  /** Notional at mark in the settlement or quote currency, as the venue reports it. */
+  notional: DecimalString | null
+  unrealizedPnl: DecimalString | null
+  leverage: DecimalString | null
+  marginMode: MarginMode | null
+  /** Margin the venue itself assigns to this position. */
+  venueInitialMargin: DecimalString | null
+  venueMaintenanceMargin: DecimalString | null
+  /** Set when the venue names something we could not map (unknown symbol or asset): kept, flagged, not dropped. */
+  flags: string[]
+  raw: unknown
+}
+
+/** Assets and liabilities are separate records; netting happens only in the risk engine. */
+export type BalanceKind = 'collateral' | 'debt' | 'wallet'
+
+export interface Balance {
+  /** The venue's own asset name or token symbol (`WETH`, `USDT`). */
+  asset: string
+  /** Canonical risk factor asset (`ETH` for WETH). */
+  canonicalAsset: string
+  kind: BalanceKind
+  /** Always non-negative; `kind` says whether it is owned or owed. */
+  amount: DecimalString
+  /** Value in USD at the venue's own price, when it gives one. */
+  valueUsd: DecimalString | null
+  /** The venue's price of one unit in USD at `asOf`, when it gives one. */
+  priceUsd: DecimalString | null
+  usableAsCollateral: boolean | null
+  flags: string[]
+  raw: unknown
+}
+
+/** The venue's own account-level margin figures in its own currency; plus our replication of them. */
+export interface VenueMarginFigures {
+  /** Currency the figures are expressed in (`USD` for Aave's base currency, `USDT` for Binance USDⓈ-M). */
+  currency: string
+  equity: DecimalString | null
+  totalCollateral: DecimalString | null
+  totalDebt: DecimalString | null
+  initialMargin: DecimalString | null
+  maintenanceMargin: DecimalString | null
+  /** Maintenance margin / margin balance (Binance, OKX style): liquidation at 1. */
+  marginRatio: DecimalString | null
+  /** Aave style: liquidation below 1. */
+  healthFactor: DecimalString | null
+  /** Weighted liquidation threshold (Aave) as a fraction. */
+  liquidationThreshold: DecimalString | null
+  ltv: DecimalString | null
+  availableBorrows: DecimalString | null
+  withdrawable: DecimalString | null
+}
+
+export interface VenueMarginReport {
+  /** What the venue itself reports (null fields where it reports nothing). */
+  reported: VenueMarginFigures
+  /** Our replication of the venue's rule from the positions and balances (venues/<venue>/margin.ts). */
+  replicated: VenueMarginFigures
+  /** Per-position detail of the replication (e.g. Binance bracket used), for display. */
+  details: unknown
+}
+
+/** Everything one fetch of one account produced. */
+export interface VenueSnapshot {
+  /** When the data is true: the venue's own timestamp or block time when it gives one. */
+  asOf: Date
+  blockNumber: bigint | null
+  positions: Position[]
+  balances: Balance[]
+  margin: VenueMarginReport
+  raw: unknown
+}
+
+/** A configured account: which venue, which identity, and the venue-specific settings its descriptor validates. */
+export interface AccountRef {
+  id: string
+  venue: string
+  label: string
+  config: Record<string, unknown>
+}

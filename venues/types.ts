@@ -1,0 +1,56 @@
+// The one face every venue folder shows: a descriptor, a client factory and fetchAccount.
+// Connectors do I/O only through the client they are given, so tests point them at local servers or chains.
+import type { z } from 'zod'
+import type { Logger } from 'pino'
+import type { VenueKind, VenueSnapshot } from '../core/domain.js'
+
+export interface RateBudget {
+  /** Sustained requests per second this venue tolerates from one process, shared by all its accounts. */
+  requestsPerSecond: number
+  /** Venue weight budget per minute where the venue counts weights (Binance), else null. */
+  weightPerMinute: number | null
+}
+
+export interface VenueDescriptor<Config> {
+  /** Stable identifier used in config files, the database and the API (`aave-v3`, `binance`). */
+  id: string
+  displayName: string
+  kind: VenueKind
+  supports: {
+    positions: boolean
+    lending: boolean
+    options: boolean
+    venueReportsMargin: boolean
+  }
+  /** Validates one account's venue-specific config; errors name the key. */
+  configSchema: z.ZodType<Config>
+  rateBudget: RateBudget
+  docs: string[]
+}
+
+export interface ClientEnvironment {
+  /** Reads a secret (API key, secret) by environment-variable name; never logged. */
+  secret(name: string): string | undefined
+  /** Per-request timeout for the venue's client. */
+  timeoutMs: number
+  /** Overrides a venue's base URLs (tests, demo, a self-hosted node). */
+  urlOverrides?: Record<string, string>
+  logger: Logger
+}
+
+export interface FetchContext {
+  signal: AbortSignal
+  logger: Logger
+  /** Wall clock of the fetch, for venues that do not timestamp their answers. */
+  now: () => Date
+}
+
+export interface VenueConnector<Config, Client> {
+  descriptor: VenueDescriptor<Config>
+  createClient(config: Config, env: ClientEnvironment): Client
+  fetchAccount(client: Client, config: Config, ctx: FetchContext): Promise<VenueSnapshot>
+  closeClient?(client: Client): Promise<void> | void
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyVenueConnector = VenueConnector<any, any>
