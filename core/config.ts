@@ -1,0 +1,108 @@
+// The configuration file (crossmargin.yaml or .json): validated with zod at start; a bad key stops everything
+// with a message naming the file and the key.
+import { readFileSync, existsSync } from 'node:fs'
+import path from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
+import { InvalidInput } from './errors.js'
+import type { AnyVenueConnector } from '../venues/types.js'
+
+const AccountSchema = z.strictObject({
+  venue: z.string().min(1),
+  label: z.string().min(1).max(100),
+  /** Venue-specific settings, validated by that venue's descriptor. Secrets are given by env-var NAME. */
+  config: z.record(z.string(), z.unknown()).default({}),
+})
+
+const PortfolioSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  accounts: z.array(AccountSchema).default([]),
+})
+
+export const ConfigSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(4000),
+    })
+    .default({ host: '127.0.0.1', port: 4000 }),
+  /** Embedded PostgreSQL directory when DATABASE_URL is not set. */
+  dataDir: z.string().default('.crossmargin'),
+  indexer: z
+    .strictObject({
+      intervalSeconds: z.number().positive().default(60),
+      timeoutMs: z.number().int().positive().default(20_000),
+      /** Accounts fetched at once per venue. */
+      concurrencyPerVenue: z.number().int().positive().default(4),
+    })
+    .default({ intervalSeconds: 60, timeoutMs: 20_000, concurrencyPerVenue: 4 }),
+  portfolios: z.array(PortfolioSchema).default([]),
+})
+
+export type CrossmarginConfig = z.infer<typeof ConfigSchema>
+export type AccountConfig = z.infer<typeof AccountSchema>
+
+export const DEFAULT_CONFIG_FILES = ['crossmargin.yaml', 'crossmargin.yml', 'crossmargin.json']
+
+function formatPath(segments: readonly PropertyKey[]): string {
+  return segments.reduce<string>((out, segment) => {
+    if (typeof segment === 'number') return `${out}[${segment}]`
+    return out ? `${out}.${String(segment)}` : String(segment)
+  }, '')
+}
+
+/** Validates parsed config text; `source` names the file in every error. */
+export function validateConfig(raw: unknown, source: string, venues: Record<string, AnyVenueConnector>): CrossmarginConfig {
+  const parsed = ConfigSchema.safeParse(raw ?? {})
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => formatPath([...issue.path, k])) : [formatPath(issue.path)]
+    throw new InvalidInput(`${source}: ${keys.join(', ') || '(root)'}`, issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message)
+  }
+  const config = parsed.data
+  const labels = new Set<string>()
+  config.portfolios.forEach((portfolio, p) => {
+    portfolio.accounts.forEach((account, a) => {
+      const where = `portfolios[${p}].accounts[${a}]`
+      const connector = venues[account.venue]
+      if (!connector) {
+        throw new InvalidInput(`${source}: ${where}.venue`, `unknown venue "${account.venue}" (known: ${Object.keys(venues).join(', ')})`)
+      }
+      const key = `${portfolio.name}\u0000${account.label}`
+      if (labels.has(key)) throw new InvalidInput(`${source}: ${where}.label`, `duplicate label "${account.label}" in portfolio "${portfolio.name}"`)
+      labels.add(key)
+      const venueConfig = connector.descriptor.configSchema.safeParse(account.config)
+      if (!venueConfig.success) {
+        const issue = venueConfig.error.issues[0]!
+        const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => formatPath([...issue.path, k])) : [formatPath(issue.path)]
+        throw new InvalidInput(`${source}: ${where}.config.${keys.join(', ')}`, issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message)
+      }
+      account.config = venueConfig.data as Record<string, unknown>
+    })
+  })
+  return config
+}
+
+/** Reads and validates a config file (YAML or JSON by extension). */
+export function loadConfigFile(file: string, venues: Record<string, AnyVenueConnector>): CrossmarginConfig {
+  if (!existsSync(file)) throw new InvalidInput('config', `file ${file} does not exist`)
+  const text = readFileSync(file, 'utf8')
+  let raw: unknown
+  try {
+    raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text)
+  } catch (error) {
+    throw new InvalidInput(path.basename(file), `is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`)
+  }
+  return validateConfig(raw, path.basename(file), venues)
+}
+
+/** The config file to use: an explicit path, CROSSMARGIN_CONFIG, or the first default name present in `cwd`. */
+export function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | null {
+  const chosen = explicit ?? env.CROSSMARGIN_CONFIG
+  if (chosen) return path.resolve(cwd, chosen)
+  for (const name of DEFAULT_CONFIG_FILES) {
+    const candidate = path.join(cwd, name)
+    if (existsSync(candidate)) return candidate
+  }
+  return null
+}

@@ -1,0 +1,9 @@
+// Every venue crossmargin can index, by id. Adding a venue is a new folder under venues/ and one line here.
+import type { AnyVenueConnector } from './types.js'
+import { aaveV3Connector } from './aave-v3/connector.js'
+import { binanceConnector } from './binance/connector.js'
+
+export const venueConnectors: Record<string, AnyVenueConnector> = {
+  [aaveV3Connector.descriptor.id]: aaveV3Connector,
+  [binanceConnector.descriptor.id]: binanceConnector,
+}
