@@ -1,0 +1,17 @@
+// What resolvers pass between each other: database rows as Prisma returns them, plus a few assembled views.
+import type { Account, Balance, Instrument, Portfolio, Position, Snapshot, VenueMargin } from '../generated/prisma/client.js'
+
+export type PortfolioModel = Portfolio
+export type AccountModel = Account
+export type SnapshotModel = Snapshot
+export type SnapshotSummaryModel = Pick<Snapshot, 'id' | 'status' | 'asOf' | 'fetchedAt' | 'durationMs' | 'error'>
+export type PositionModel = Position & { instrument: Instrument }
+export type BalanceModel = Balance
+
+export interface VenueMarginComparisonModel {
+  accountId: string
+  venue: string
+  asOf: Date
+  reported: VenueMargin
+  replicated: VenueMargin
+}

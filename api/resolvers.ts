@@ -1,0 +1,96 @@
+// Resolvers for schema.graphql, typed by graphql-codegen; every list goes through the request's DataLoaders.
+import type { Resolvers, AccountStatus, BalanceKind } from '../generated/graphql/resolvers.js'
+import { NotFound } from '../core/errors.js'
+import { DateTimeScalar, DecimalScalar, JsonScalar } from './scalars.js'
+import { loadPortfolioState } from './portfolio-state.js'
+import { marginDifferences } from './margin-comparison.js'
+import { portfolioExposures } from './exposures.js'
+import type { VenueMarginComparisonModel } from './models.js'
+
+const ACCOUNT_STATUS: Record<string, AccountStatus> = { pending: 'PENDING', ok: 'OK', failed: 'FAILED', unauthorized: 'UNAUTHORIZED' }
+const BALANCE_KIND: Record<string, BalanceKind> = { collateral: 'COLLATERAL', debt: 'DEBT', wallet: 'WALLET' }
+
+export const resolvers: Resolvers = {
+  Decimal: DecimalScalar,
+  DateTime: DateTimeScalar,
+  JSON: JsonScalar,
+
+  Query: {
+    portfolios: (_root, _args, ctx) => ctx.prisma.portfolio.findMany({ orderBy: { createdAt: 'asc' } }),
+    portfolio: (_root, { id }, ctx) => ctx.prisma.portfolio.findUnique({ where: { id } }),
+    account: (_root, { id }, ctx) => ctx.loaders.accountById.load(id),
+    venues: (_root, _args, ctx) =>
+      Object.values(ctx.venues).map(({ descriptor: d }) => ({
+        id: d.id,
+        displayName: d.displayName,
+        kind: d.kind,
+        supportsOptions: d.supports.options,
+        reportsMargin: d.supports.venueReportsMargin,
+      })),
+  },
+
+  Mutation: {
+    refreshAccount: async (_root, { id }, ctx) => {
+      const account = await ctx.loaders.accountById.load(id)
+      if (!account) throw new NotFound(`account ${id} does not exist`)
+      if (ctx.refreshAccount) await ctx.refreshAccount(id)
+      return ctx.prisma.account.findUniqueOrThrow({ where: { id } })
+    },
+  },
+
+  Portfolio: {
+    accounts: (portfolio, _args, ctx) => ctx.loaders.accountsByPortfolio.load(portfolio.id),
+    exposures: async (portfolio, _args, ctx) => portfolioExposures(await loadPortfolioState(ctx, portfolio.id)),
+    venueMargins: async (portfolio, _args, ctx) => {
+      const state = await loadPortfolioState(ctx, portfolio.id)
+      return state.flatMap(({ account, snapshot, margins }): VenueMarginComparisonModel[] =>
+        snapshot && margins.reported && margins.replicated
+          ? [{ accountId: account.id, venue: account.venue, asOf: snapshot.asOf, reported: margins.reported, replicated: margins.replicated }]
+          : [],
+      )
+    },
+    dataAsOf: async (portfolio, _args, ctx) => {
+      const state = await loadPortfolioState(ctx, portfolio.id)
+      const times = state.map((s) => s.snapshot?.asOf.getTime()).filter((t): t is number => t !== undefined)
+      return times.length === 0 ? null : new Date(Math.min(...times))
+    },
+  },
+
+  Account: {
+    status: (account) => ACCOUNT_STATUS[account.status] ?? 'FAILED',
+    lastSnapshot: (account, _args, ctx) => ctx.loaders.latestSnapshotByAccount.load(account.id),
+    dataAgeSeconds: async (account, _args, ctx) => {
+      const snapshot = await ctx.loaders.latestSnapshotByAccount.load(account.id)
+      return snapshot ? (ctx.now().getTime() - snapshot.asOf.getTime()) / 1000 : null
+    },
+    snapshots: (account, { limit }, ctx) => ctx.loaders.recentSnapshots.load(`${account.id}|${Math.min(Math.max(limit ?? 10, 1), 100)}`),
+  },
+
+  Snapshot: {
+    blockNumber: (snapshot) => (snapshot.blockNumber === null ? null : snapshot.blockNumber.toString()),
+    positions: (snapshot, _args, ctx) => ctx.loaders.positionsBySnapshot.load(snapshot.id),
+    balances: (snapshot, _args, ctx) => ctx.loaders.balancesBySnapshot.load(snapshot.id),
+    venueMargin: async (snapshot, _args, ctx) => {
+      const [margins, account] = await Promise.all([ctx.loaders.marginsBySnapshot.load(snapshot.id), ctx.loaders.accountById.load(snapshot.accountId)])
+      if (!margins.reported || !margins.replicated) throw new NotFound(`snapshot ${snapshot.id} has no margin figures`)
+      return { accountId: snapshot.accountId, venue: account?.venue ?? 'unknown', asOf: snapshot.asOf, reported: margins.reported, replicated: margins.replicated }
+    },
+  },
+
+  Position: {
+    instrument: (position) => ({
+      ...position.instrument,
+      contractSize: position.instrument.contractSize?.toFixed() ?? null,
+      strike: position.instrument.strike?.toFixed() ?? null,
+    }),
+  },
+
+  Balance: {
+    kind: (balance) => BALANCE_KIND[balance.kind] ?? 'WALLET',
+  },
+
+  VenueMarginComparison: {
+    differences: (comparison) => marginDifferences(comparison.reported, comparison.replicated),
+    details: (comparison) => comparison.replicated.details ?? null,
+  },
+}

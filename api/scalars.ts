@@ -1,0 +1,67 @@
+// Custom scalars: Decimal travels as a base-10 string (never a float), DateTime as ISO-8601 UTC, JSON as is.
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql'
+import { Decimal } from '../core/decimal.js'
+
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/
+
+function serializeDecimal(value: unknown): string {
+  if (typeof value === 'string') {
+    if (DECIMAL_TEXT.test(value)) return value
+    const parsed = new Decimal(value)
+    return parsed.toFixed()
+  }
+  if (typeof value === 'bigint') return value.toString()
+  if (value !== null && typeof value === 'object' && 'toFixed' in value && typeof (value as { toFixed: unknown }).toFixed === 'function') {
+    // Prisma's Decimal and decimal.js both print exactly with toFixed().
+    return (value as { toFixed(): string }).toFixed()
+  }
+  // A JS number here means a float reached the wire without deliberate rounding: refuse it loudly.
+  throw new GraphQLError(`Decimal cannot represent ${typeof value} ${String(value)}; convert it to a decimal string first`)
+}
+
+function parseDecimalInput(value: unknown): string {
+  if (typeof value === 'string' && DECIMAL_TEXT.test(value.trim())) return value.trim()
+  if (typeof value === 'number' && Number.isFinite(value)) return new Decimal(value).toFixed()
+  throw new GraphQLError(`Decimal expects a base-10 string such as "123.45", got ${JSON.stringify(value)}`, { extensions: { code: 'INVALID_INPUT' } })
+}
+
+export const DecimalScalar = new GraphQLScalarType({
+  name: 'Decimal',
+  description: 'A base-10 number as a string, e.g. "1234.5678": exact, never a binary float.',
+  serialize: serializeDecimal,
+  parseValue: parseDecimalInput,
+  parseLiteral(ast) {
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parseDecimalInput(ast.value)
+    throw new GraphQLError('Decimal expects a string literal', { extensions: { code: 'INVALID_INPUT' } })
+  },
+})
+
+function parseDate(value: unknown): Date {
+  if (typeof value === 'string') {
+    const date = new Date(value)
+    if (!Number.isNaN(date.getTime()) && /^\d{4}-\d{2}-\d{2}/.test(value)) return date
+  }
+  throw new GraphQLError(`DateTime expects an ISO-8601 string, got ${JSON.stringify(value)}`, { extensions: { code: 'INVALID_INPUT' } })
+}
+
+export const DateTimeScalar = new GraphQLScalarType({
+  name: 'DateTime',
+  description: 'An ISO-8601 time in UTC, e.g. "2026-01-31T12:00:00.000Z".',
+  serialize(value) {
+    if (value instanceof Date) return value.toISOString()
+    if (typeof value === 'string') return parseDate(value).toISOString()
+    throw new GraphQLError(`DateTime cannot represent ${String(value)}`)
+  },
+  parseValue: parseDate,
+  parseLiteral(ast) {
+    if (ast.kind === Kind.STRING) return parseDate(ast.value)
+    throw new GraphQLError('DateTime expects a string literal', { extensions: { code: 'INVALID_INPUT' } })
+  },
+})
+
+export const JsonScalar = new GraphQLScalarType({
+  name: 'JSON',
+  description: 'Arbitrary JSON (venue payload details).',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+})

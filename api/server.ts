@@ -1,0 +1,67 @@
+// The HTTP server: Apollo Server 5 on express at /graphql (POST for queries, GET for the offline GraphiQL page),
+// a health endpoint, and room for subscriptions on the same port.
+import http from 'node:http'
+import express from 'express'
+import cors from 'cors'
+import { ApolloServer } from '@apollo/server'
+import { expressMiddleware } from '@as-integrations/express5'
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer'
+import { buildApiSchema } from './schema.js'
+import { formatError } from './errors.js'
+import { buildGraphiql } from './graphiql.js'
+import { createContext, type ApiContext, type ApiServices } from './context.js'
+
+export interface ApiServer {
+  url: string
+  port: number
+  close(): Promise<void>
+}
+
+export async function startApiServer(services: ApiServices, options: { host: string; port: number }): Promise<ApiServer> {
+  const app = express()
+  const httpServer = http.createServer(app)
+  const schema = buildApiSchema()
+  const apollo = new ApolloServer<ApiContext>({
+    schema,
+    formatError,
+    introspection: true,
+    // Apollo's landing page loads from a CDN; GET /graphql serves the local GraphiQL instead.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+  })
+  await apollo.start()
+
+  const graphiql = buildGraphiql('/graphql', '/graphiql')
+  app.get('/graphql', (req, res, next) => {
+    if (req.query.query !== undefined || !req.accepts('html')) return next()
+    res.type('html').send(graphiql.html)
+  })
+  app.get('/graphiql/:name', (req, res) => {
+    const script = graphiql.scripts.get(req.params.name)
+    if (!script) return res.status(404).end()
+    res.type('application/javascript').set('Cache-Control', 'public, max-age=31536000, immutable').send(script)
+  })
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await services.prisma.$queryRaw`SELECT 1`
+      res.json({ status: 'ok' })
+    } catch {
+      res.status(503).json({ status: 'database unavailable' })
+    }
+  })
+  app.use('/graphql', cors(), express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: async () => createContext(services) }))
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject)
+    httpServer.listen(options.port, options.host, () => resolve())
+  })
+  const address = httpServer.address()
+  const port = typeof address === 'object' && address ? address.port : options.port
+  const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host
+  return {
+    url: `http://${host}:${port}/graphql`,
+    port,
+    async close() {
+      await apollo.stop()
+    },
+  }
+}

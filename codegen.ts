@@ -1,0 +1,29 @@
+// graphql-codegen: resolver types generated from schema.graphql (`npm run generate`).
+import type { CodegenConfig } from '@graphql-codegen/cli'
+
+const config: CodegenConfig = {
+  schema: 'schema.graphql',
+  generates: {
+    'generated/graphql/resolvers.ts': {
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        useTypeImports: true,
+        contextType: '../../api/context.js#ApiContext',
+        mappers: {
+          Portfolio: '../../api/models.js#PortfolioModel',
+          Account: '../../api/models.js#AccountModel',
+          Snapshot: '../../api/models.js#SnapshotModel',
+          SnapshotSummary: '../../api/models.js#SnapshotSummaryModel',
+          Position: '../../api/models.js#PositionModel',
+          Balance: '../../api/models.js#BalanceModel',
+          VenueMarginComparison: '../../api/models.js#VenueMarginComparisonModel',
+        },
+        scalars: { Decimal: 'string', DateTime: 'Date | string', JSON: 'unknown' },
+        enumsAsTypes: true,
+        avoidOptionals: { field: true },
+      },
+    },
+  },
+}
+
+export default config

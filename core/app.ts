@@ -1,0 +1,83 @@
+// Wires one running crossmargin: database (migrated), config accounts synced, indexer loop, GraphQL API.
+import path from 'node:path'
+import type { Logger } from 'pino'
+import { openDatabase, resolveDatabaseTarget, type Database } from './db/client.js'
+import type { CrossmarginConfig } from './config.js'
+import { syncConfig } from '../indexer/config-sync.js'
+import { Indexer } from '../indexer/indexer.js'
+import { startApiServer, type ApiServer } from '../api/server.js'
+import type { AnyVenueConnector, ClientEnvironment } from '../venues/types.js'
+
+export interface AppOptions {
+  config: CrossmarginConfig
+  venues: Record<string, AnyVenueConnector>
+  logger: Logger
+  env: NodeJS.ProcessEnv
+  /** Secrets the process holds itself (the demo's keys); looked up before the environment. */
+  secrets?: Record<string, string>
+  urlOverrides?: Record<string, string>
+  /** Run the indexer loop (false: API only). */
+  indexer?: boolean
+}
+
+export interface RunningApp {
+  db: Database
+  api: ApiServer
+  indexer: Indexer
+  portfolioIds: string[]
+  stop(): Promise<void>
+}
+
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const { config, logger } = options
+  const target = resolveDatabaseTarget(options.env, path.resolve(config.dataDir, 'pgdata'))
+  const db = await openDatabase(target)
+  try {
+    const migrated = await db.migrate()
+    logger.info({ database: target.kind, applied: migrated.applied }, 'database ready')
+    const { portfolioIds } = await syncConfig(db.prisma, config)
+
+    const clientEnv: ClientEnvironment = {
+      secret: (name) => options.secrets?.[name] ?? options.env[name],
+      timeoutMs: config.indexer.timeoutMs,
+      urlOverrides: options.urlOverrides,
+      logger,
+    }
+    const indexer = new Indexer({
+      prisma: db.prisma,
+      venues: options.venues,
+      clientEnv,
+      logger: logger.child({ component: 'indexer' }),
+      timeoutMs: config.indexer.timeoutMs,
+      intervalMs: config.indexer.intervalSeconds * 1000,
+      concurrencyPerVenue: config.indexer.concurrencyPerVenue,
+    })
+    const api = await startApiServer(
+      {
+        prisma: db.prisma,
+        logger: logger.child({ component: 'api' }),
+        venues: options.venues,
+        now: () => new Date(),
+        refreshAccount: async (id) => {
+          await indexer.runOnce([id])
+        },
+      },
+      config.server,
+    )
+    if (options.indexer !== false) indexer.start()
+    return {
+      db,
+      api,
+      indexer,
+      portfolioIds,
+      async stop() {
+        await api.close()
+        await indexer.stop()
+        await db.close()
+      },
+    }
+  } catch (error) {
+    await db.close()
+    throw error
+  }
+}
