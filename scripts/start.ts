@@ -1,0 +1,68 @@
+// `npm start`: runs crossmargin. With a config file (crossmargin.yaml/.json, --config or CROSSMARGIN_CONFIG) it
+// indexes the accounts it names; with none, or with --demo, it starts the self-contained demo (local chain with
+// a real Aave v3 market, a local Binance replay server) so a fresh clone shows something real in one command.
+import { parseArgs } from 'node:util'
+import { createLogger } from '../core/logger.js'
+import { findConfigFile, loadConfigFile, type CrossmarginConfig } from '../core/config.js'
+import { isCrossmarginError } from '../core/errors.js'
+import { startApp } from '../core/app.js'
+import { venueConnectors } from '../venues/registry.js'
+
+const EXAMPLE_QUERY = `{ portfolios { name accounts { venue label status } exposures { asset netUnits netUsd } } }`
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string', short: 'c' },
+      demo: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      once: { type: 'boolean', default: false },
+    },
+  })
+  const logger = createLogger()
+  const configFile = values.demo ? null : findConfigFile(values.config, process.env, process.cwd())
+
+  let config: CrossmarginConfig
+  let secrets: Record<string, string> | undefined
+  let urlOverrides: Record<string, string> | undefined
+  let stopDemo: (() => Promise<void>) | null = null
+  if (configFile) {
+    config = loadConfigFile(configFile, venueConnectors)
+    logger.info({ configFile }, 'configuration loaded')
+  } else {
+    logger.info('no configuration file found: starting the demo (local Aave v3 chain and Binance replay server)')
+    const { startDemoEnvironment } = await import('../indexer/demo/demo-environment.js')
+    const demo = await startDemoEnvironment({ logger })
+    config = demo.config
+    secrets = demo.secrets
+    urlOverrides = demo.urlOverrides
+    stopDemo = demo.stop
+  }
+  if (values.port) config.server.port = Number(values.port)
+  if (process.env.CROSSMARGIN_PORT) config.server.port = Number(process.env.CROSSMARGIN_PORT)
+  if (process.env.CROSSMARGIN_HOST) config.server.host = process.env.CROSSMARGIN_HOST
+
+  const app = await startApp({ config, venues: venueConnectors, logger, env: process.env, secrets, urlOverrides, indexer: !values.once })
+  if (values.once) await app.indexer.runOnce()
+
+  console.log(`\ncrossmargin is running.\n  GraphQL + GraphiQL: ${app.api.url}\n  Example query:\n    curl -s ${app.api.url} -H 'content-type: application/json' \\\n      -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'\n`)
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'stopping')
+    await app.stop()
+    await stopDemo?.()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  // Configuration and input errors are the user's to fix: say exactly what, without a stack trace.
+  if (isCrossmarginError(error)) console.error(`crossmargin: ${error.message}`)
+  else console.error('crossmargin failed to start:', error)
+  process.exit(1)
+})
