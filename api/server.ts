@@ -32,7 +32,8 @@ export async function startApiServer(services: ApiServices, options: { host: str
 
   const graphiql = buildGraphiql('/graphql', '/graphiql')
   app.get('/graphql', (req, res, next) => {
-    if (req.query.query !== undefined || !req.accepts('html')) return next()
+    // Browsers navigating here prefer HTML; GraphQL clients doing GET prefer JSON and go on to Apollo.
+    if (req.accepts(['application/json', 'text/html']) !== 'text/html') return next()
     res.type('html').send(graphiql.html)
   })
   app.get('/graphiql/:name', (req, res) => {
