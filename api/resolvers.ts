@@ -1,6 +1,7 @@
 // Resolvers for schema.graphql, typed by graphql-codegen; every list goes through the request's DataLoaders.
 import type { Resolvers, AccountStatus, BalanceKind } from '../generated/graphql/resolvers.js'
-import { NotFound } from '../core/errors.js'
+import { InvalidInput, NotFound } from '../core/errors.js'
+import { toJson } from '../indexer/snapshot-writer.js'
 import { DateTimeScalar, DecimalScalar, JsonScalar } from './scalars.js'
 import { loadPortfolioState } from './portfolio-state.js'
 import { marginDifferences } from './margin-comparison.js'
@@ -30,6 +31,33 @@ export const resolvers: Resolvers = {
   },
 
   Mutation: {
+    createPortfolio: async (_root, { name }, ctx) => {
+      const trimmed = name.trim()
+      if (!trimmed || trimmed.length > 200) throw new InvalidInput('name', 'must be 1 to 200 characters')
+      return ctx.prisma.portfolio.create({ data: { name: trimmed } })
+    },
+    addAccount: async (_root, { input }, ctx) => {
+      const connector = ctx.venues[input.venue]
+      if (!connector) throw new InvalidInput('input.venue', `unknown venue "${input.venue}" (known: ${Object.keys(ctx.venues).join(', ')})`)
+      const label = input.label.trim()
+      if (!label || label.length > 100) throw new InvalidInput('input.label', 'must be 1 to 100 characters')
+      const parsed = connector.descriptor.configSchema.safeParse(input.config)
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!
+        const key = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.')
+        throw new InvalidInput(`input.config.${key}`, issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message)
+      }
+      const portfolio = await ctx.prisma.portfolio.findUnique({ where: { id: input.portfolioId }, select: { id: true } })
+      if (!portfolio) throw new InvalidInput('input.portfolioId', `portfolio ${input.portfolioId} does not exist`)
+      const clash = await ctx.prisma.account.findUnique({ where: { portfolioId_label: { portfolioId: portfolio.id, label } }, select: { id: true } })
+      if (clash) throw new InvalidInput('input.label', `"${label}" is already used in this portfolio`)
+      return ctx.prisma.account.create({ data: { portfolioId: portfolio.id, venue: input.venue, label, config: toJson(parsed.data) } })
+    },
+    removeAccount: async (_root, { id }, ctx) => {
+      const deleted = await ctx.prisma.account.deleteMany({ where: { id } })
+      if (deleted.count === 0) throw new NotFound(`account ${id} does not exist`)
+      return true
+    },
     refreshAccount: async (_root, { id }, ctx) => {
       const account = await ctx.loaders.accountById.load(id)
       if (!account) throw new NotFound(`account ${id} does not exist`)
