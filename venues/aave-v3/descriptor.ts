@@ -1,0 +1,32 @@
+// Aave v3: which market (pool addresses provider on a chain, reached by RPC) and which wallet.
+import { z } from 'zod'
+import type { VenueDescriptor } from '../types.js'
+
+const address = (what: string) => z.string().regex(/^0x[0-9a-fA-F]{40}$/, `must be the ${what} as a 0x-prefixed 20-byte hex address`)
+
+export const AaveV3ConfigSchema = z.strictObject({
+  /** JSON-RPC endpoint of the chain the market lives on. */
+  rpcUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JSON-RPC endpoint' }),
+  poolAddressesProvider: address('market’s PoolAddressesProvider'),
+  user: address('wallet'),
+  /** When given, the RPC must serve this chain (guards against a URL for the wrong network). */
+  chainId: z.number().int().positive().optional(),
+  /** Display name of the market (Ethereum, Arbitrum, …). */
+  market: z.string().optional(),
+})
+
+export type AaveV3Config = z.infer<typeof AaveV3ConfigSchema>
+
+export const aaveV3Descriptor: VenueDescriptor<AaveV3Config> = {
+  id: 'aave-v3',
+  displayName: 'Aave v3',
+  kind: 'defi-lending',
+  supports: { positions: false, lending: true, options: false, venueReportsMargin: true },
+  configSchema: AaveV3ConfigSchema,
+  // Public RPCs commonly allow ~10 requests/s; one fetch is one batched request per read round.
+  rateBudget: { requestsPerSecond: 10, weightPerMinute: null },
+  docs: [
+    'https://aave.com/docs/developers/smart-contracts/pool#view-methods-getuseraccountdata',
+    'https://github.com/aave/aave-v3-core/blob/master/contracts/protocol/libraries/logic/GenericLogic.sol',
+  ],
+}
