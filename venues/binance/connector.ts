@@ -1,0 +1,265 @@
+// Binance USDⓈ-M futures through ccxt: positions (unified fetchPositions, exact figures read from its `info`),
+// the account's margin totals and leverage brackets (implicit endpoints: the unified API drops them), mapped to
+// the normalised snapshot with Binance's figures beside our replication of its rule.
+import ccxt, { type binanceusdm } from 'ccxt'
+import { canonicalAsset } from '../../core/assets.js'
+import { Decimal, parseDecimal } from '../../core/decimal.js'
+import type { Balance, Position, VenueSnapshot } from '../../core/domain.js'
+import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
+import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import { binanceDescriptor, type BinanceConfig } from './descriptor.js'
+import { binanceFigures, calculateBinanceAccount, type BinancePositionInput, type LeverageBracket } from './margin.js'
+
+export interface BinanceClient {
+  exchange: binanceusdm
+  /** Strings that must never appear in an error message. */
+  secrets: string[]
+}
+
+interface RawBracketSymbol {
+  symbol: string
+  brackets: { bracket: number; initialLeverage: number; notionalCap: number | string; notionalFloor: number | string; maintMarginRatio: number | string; cum: number | string }[]
+}
+
+interface RawAccount {
+  totalWalletBalance: string
+  totalCrossWalletBalance?: string
+  totalMarginBalance: string
+  totalMaintMargin: string
+  totalInitialMargin: string
+  totalUnrealizedProfit: string
+  availableBalance: string
+  maxWithdrawAmount: string
+  assets: { asset: string; walletBalance: string; marginBalance?: string; crossWalletBalance?: string }[]
+  positions: { symbol: string; leverage?: string; isolated?: boolean; positionSide?: string; positionAmt?: string }[]
+}
+
+interface RawPositionRisk {
+  symbol: string
+  positionSide: string
+  positionAmt: string
+  entryPrice: string
+  markPrice: string
+  unRealizedProfit: string
+  liquidationPrice: string
+  notional: string
+  marginAsset?: string
+  isolatedMargin?: string
+  isolatedWallet?: string
+  initialMargin?: string
+  maintMargin?: string
+  leverage?: string
+  marginType?: string
+}
+
+function createClient(config: BinanceConfig, env: ClientEnvironment): BinanceClient {
+  const apiKey = env.secret(config.apiKeyEnv)
+  const secret = env.secret(config.secretEnv)
+  if (!apiKey) throw new InvalidInput('apiKeyEnv', `environment variable ${config.apiKeyEnv} is not set`)
+  if (!secret) throw new InvalidInput('secretEnv', `environment variable ${config.secretEnv} is not set`)
+  const exchange = new ccxt.binanceusdm({
+    apiKey,
+    secret,
+    enableRateLimit: true,
+    timeout: env.timeoutMs,
+    // Only futures markets: never touch spot, margin or the SAPI capital endpoints.
+    options: { fetchCurrencies: false, fetchMarkets: { types: ['linear'] }, adjustForTimeDifference: false },
+  })
+  if (config.testnet) exchange.setSandboxMode(true)
+  const override = env.urlOverrides?.binance
+  if (override) {
+    // Keep each endpoint's path (/fapi/v1, /fapi/v2, …) and swap the host: the replay server answers real paths.
+    const api = exchange.urls.api as Record<string, string>
+    for (const [key, url] of Object.entries(api)) api[key] = override.replace(/\/$/, '') + new URL(url).pathname
+  }
+  return { exchange, secrets: [apiKey, secret] }
+}
+
+function scrub(message: string, secrets: string[]): string {
+  let out = message
+  for (const s of secrets) if (s) out = out.split(s).join('[redacted]')
+  // ccxt puts the signed URL in some messages: drop query strings wholesale.
+  return out.replace(/\?[^\s"]*/g, '?…').slice(0, 300)
+}
+
+function retryAfterMs(headers: Record<string, string> | undefined): number | null {
+  const value = headers?.['retry-after'] ?? headers?.['Retry-After']
+  const seconds = value ? Number(value) : NaN
+  return Number.isFinite(seconds) ? seconds * 1000 : null
+}
+
+/** ccxt's error classes to the error vocabulary; the key and secret never reach a message. */
+function mapError(error: unknown, secrets: string[], what: string, headers?: Record<string, string>): Error {
+  const message = scrub(error instanceof Error ? error.message : String(error), secrets)
+  if (error instanceof ccxt.AuthenticationError || error instanceof ccxt.PermissionDenied || error instanceof ccxt.AccountSuspended) {
+    return new Unauthorized(`binance rejected the API key during ${what}: ${message}`)
+  }
+  if (error instanceof ccxt.RateLimitExceeded || error instanceof ccxt.DDoSProtection) {
+    return new VenueUnavailable(`binance rate-limited ${what}: ${message}`, retryAfterMs(headers))
+  }
+  if (error instanceof ccxt.BadResponse || error instanceof ccxt.NullResponse || error instanceof SyntaxError) {
+    return new VenueUnavailable(`binance sent a malformed answer during ${what}: ${message}`)
+  }
+  if (error instanceof ccxt.NetworkError) return new VenueUnavailable(`binance unreachable during ${what}: ${message}`)
+  if (error instanceof ccxt.ExchangeError) return new VenueRejected(`binance refused ${what}: ${message}`)
+  if (error instanceof InvalidInput) return new VenueRejected(`binance sent an unusable ${what}: ${error.message}`)
+  return new VenueUnavailable(`binance failed during ${what}: ${message}`)
+}
+
+async function call<T>(client: BinanceClient, what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    // ccxt keeps the last response's headers on the exchange (Retry-After lives there, not on the error).
+    throw mapError(error, client.secrets, what, client.exchange.last_response_headers as Record<string, string> | undefined)
+  }
+}
+
+function parseBrackets(raw: RawBracketSymbol[]): Record<string, LeverageBracket[]> {
+  return Object.fromEntries(
+    raw.map((s) => [
+      s.symbol,
+      s.brackets.map((b, i) => ({
+        bracket: b.bracket,
+        initialLeverage: b.initialLeverage,
+        notionalCap: parseDecimal(b.notionalCap, `leverageBracket.${s.symbol}[${i}].notionalCap`),
+        notionalFloor: parseDecimal(b.notionalFloor, `leverageBracket.${s.symbol}[${i}].notionalFloor`),
+        maintMarginRatio: parseDecimal(b.maintMarginRatio, `leverageBracket.${s.symbol}[${i}].maintMarginRatio`),
+        cum: parseDecimal(b.cum, `leverageBracket.${s.symbol}[${i}].cum`),
+      })),
+    ]),
+  )
+}
+
+async function fetchAccount(client: BinanceClient, _config: BinanceConfig, ctx: FetchContext): Promise<VenueSnapshot> {
+  const { exchange } = client
+  const asOf = ctx.now()
+  await call(client, 'loading markets', () => exchange.loadMarkets())
+  ctx.signal.throwIfAborted()
+  // One after another: ccxt's rate limiter queues them anyway, and a failure's headers (Retry-After) then belong
+  // to the failing call. fetchPositions loads the brackets itself; we read the same endpoint for exact decimals.
+  const unified = await call(client, 'fetching positions', () => exchange.fetchPositions())
+  const rawBrackets = await call(client, 'fetching leverage brackets', () => (exchange as unknown as { fapiPrivateGetLeverageBracket(): Promise<RawBracketSymbol[]> }).fapiPrivateGetLeverageBracket())
+  const account = await call(client, 'fetching the account', () => (exchange as unknown as { fapiPrivateV2GetAccount(): Promise<RawAccount> }).fapiPrivateV2GetAccount())
+  ctx.signal.throwIfAborted()
+
+  return call(client, 'account payload', async () => {
+    const brackets = parseBrackets(rawBrackets)
+    const leverageBySymbol = new Map(account.positions.map((p) => [`${p.symbol}:${p.positionSide ?? 'BOTH'}`, p]))
+    const positions: Position[] = []
+    const replicationInputs: BinancePositionInput[] = []
+    for (const [i, p] of unified.entries()) {
+      const info = p.info as RawPositionRisk
+      const at = `positionRisk[${i}]`
+      const size = parseDecimal(info.positionAmt, `${at}.positionAmt`)
+      if (size.isZero()) continue
+      const market = p.symbol ? exchange.markets?.[p.symbol] : undefined
+      const flags: string[] = []
+      if (!market) flags.push('unknown-symbol')
+      const accountPosition = leverageBySymbol.get(`${info.symbol}:${info.positionSide}`)
+      const leverage = info.leverage ?? accountPosition?.leverage
+      const isolated = info.marginType ? info.marginType === 'isolated' : Boolean(accountPosition?.isolated)
+      if (!brackets[info.symbol]) flags.push('no-leverage-brackets')
+      const base = market?.base ?? info.symbol.replace(/(USDT|USDC|BUSD|USD)$/, '')
+      positions.push({
+        instrument: {
+          venueSymbol: info.symbol,
+          kind: 'perpetual',
+          underlying: canonicalAsset(base).factor,
+          quote: market?.quote ?? 'USDT',
+          settlement: info.marginAsset ?? market?.settle ?? 'USDT',
+          inverse: false,
+          contractSize: '1',
+          expiry: null,
+          strike: null,
+          optionType: null,
+        },
+        size: size.toFixed(),
+        entryPrice: parseDecimal(info.entryPrice, `${at}.entryPrice`).toFixed(),
+        markPrice: parseDecimal(info.markPrice, `${at}.markPrice`).toFixed(),
+        // Binance writes "0" when it has no liquidation price: that is "none", not a price of zero.
+        liquidationPrice: new Decimal(info.liquidationPrice || 0).isZero() ? null : parseDecimal(info.liquidationPrice, `${at}.liquidationPrice`).toFixed(),
+        notional: parseDecimal(info.notional, `${at}.notional`).toFixed(),
+        unrealizedPnl: parseDecimal(info.unRealizedProfit, `${at}.unRealizedProfit`).toFixed(),
+        leverage: leverage ? parseDecimal(leverage, `${at}.leverage`).toFixed() : null,
+        marginMode: isolated ? 'isolated' : 'cross',
+        venueInitialMargin: info.initialMargin !== undefined ? parseDecimal(info.initialMargin, `${at}.initialMargin`).toFixed() : null,
+        venueMaintenanceMargin: info.maintMargin !== undefined ? parseDecimal(info.maintMargin, `${at}.maintMargin`).toFixed() : null,
+        flags,
+        raw: info,
+      })
+      if (brackets[info.symbol] && leverage) {
+        replicationInputs.push({
+          symbol: info.symbol,
+          positionAmt: size,
+          entryPrice: parseDecimal(info.entryPrice, `${at}.entryPrice`),
+          markPrice: parseDecimal(info.markPrice, `${at}.markPrice`),
+          leverage: parseDecimal(leverage, `${at}.leverage`),
+          isolated,
+        })
+      }
+    }
+
+    const balances: Balance[] = account.assets
+      .filter((a) => !parseDecimal(a.walletBalance, `account.assets.${a.asset}.walletBalance`).isZero())
+      .map((a) => ({
+        asset: a.asset,
+        canonicalAsset: canonicalAsset(a.asset).factor,
+        kind: 'wallet' as const,
+        amount: parseDecimal(a.walletBalance, `account.assets.${a.asset}.walletBalance`).abs().toFixed(),
+        valueUsd: null,
+        priceUsd: null,
+        usableAsCollateral: true,
+        flags: parseDecimal(a.walletBalance, `account.assets.${a.asset}.walletBalance`).isNegative() ? ['negative-wallet-balance'] : [],
+        raw: a,
+      }))
+
+    const crossWallet = parseDecimal(account.totalCrossWalletBalance ?? account.totalWalletBalance, 'account.totalCrossWalletBalance')
+    const replicated = calculateBinanceAccount({ crossWalletBalance: crossWallet, positions: replicationInputs, brackets })
+    const marginBalance = parseDecimal(account.totalMarginBalance, 'account.totalMarginBalance')
+    const maintenance = parseDecimal(account.totalMaintMargin, 'account.totalMaintMargin')
+    return {
+      asOf,
+      blockNumber: null,
+      positions,
+      balances,
+      margin: {
+        reported: {
+          currency: 'USDT',
+          equity: marginBalance.toFixed(),
+          totalCollateral: null,
+          totalDebt: null,
+          initialMargin: parseDecimal(account.totalInitialMargin, 'account.totalInitialMargin').toFixed(),
+          maintenanceMargin: maintenance.toFixed(),
+          marginRatio: marginBalance.gt(0) ? maintenance.div(marginBalance).toDecimalPlaces(12).toFixed() : null,
+          healthFactor: null,
+          liquidationThreshold: null,
+          ltv: null,
+          availableBorrows: null,
+          withdrawable: parseDecimal(account.maxWithdrawAmount, 'account.maxWithdrawAmount').toFixed(),
+        },
+        replicated: binanceFigures(replicated),
+        details: replicated.positions.map((p) => ({
+          symbol: p.symbol,
+          notional: p.notional.toFixed(),
+          bracket: p.bracket.bracket,
+          maintMarginRatio: p.bracket.maintMarginRatio.toFixed(),
+          maintenanceAmount: p.bracket.cum.toFixed(),
+          maintenanceMargin: p.maintenanceMargin.toFixed(),
+          initialMargin: p.initialMargin.toFixed(),
+          liquidationPrice: p.liquidationPrice?.toDecimalPlaces(8).toFixed() ?? null,
+        })),
+      },
+      raw: { account, positionRisk: unified.map((p) => p.info), leverageBracket: rawBrackets },
+    }
+  })
+}
+
+export const binanceConnector: VenueConnector<BinanceConfig, BinanceClient> = {
+  descriptor: binanceDescriptor,
+  createClient,
+  fetchAccount,
+  closeClient: async (client) => {
+    await client.exchange.close()
+  },
+}

@@ -1,0 +1,50 @@
+// A local server answering like Binance USDⓈ-M futures from a directory of response files (the demo account, or
+// recorded/documented responses in tests). Private endpoints refuse requests without an API key and signature,
+// with Binance's own error body.
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { startReplayServer, type RecordedRequest, type ReplayRoute, type ReplayServer } from '../../../core/replay/http-replay-server.js'
+
+export interface BinanceFixtureFiles {
+  exchangeInfo: string
+  account: string
+  positionRisk: string
+  leverageBracket: string
+}
+
+/** Files named exchangeInfo.json, account.json, positionRisk.json, leverageBracket.json in `dir`, with overrides. */
+export function fixtureFiles(dir: string, overrides: Partial<BinanceFixtureFiles> = {}): BinanceFixtureFiles {
+  const files: BinanceFixtureFiles = {
+    exchangeInfo: path.join(dir, 'exchangeInfo.json'),
+    account: path.join(dir, 'account.json'),
+    positionRisk: path.join(dir, 'positionRisk.json'),
+    leverageBracket: path.join(dir, 'leverageBracket.json'),
+    ...overrides,
+  }
+  for (const [name, file] of Object.entries(files)) if (!existsSync(file)) throw new Error(`Binance replay: ${name} file ${file} does not exist`)
+  return files
+}
+
+// https://developers.binance.com/docs/derivatives/usds-margined-futures/error-code (-2015 REJECTED_MBX_KEY)
+const requireSignedRequest = (request: RecordedRequest) =>
+  request.headers['x-mbx-apikey'] && request.query.has('signature') && request.query.has('timestamp')
+    ? null
+    : { status: 401, body: { code: -2015, msg: 'Invalid API-key, IP, or permissions for action.' } }
+
+export function binanceRoutes(files: BinanceFixtureFiles): Record<string, ReplayRoute> {
+  const signed = (file: string): ReplayRoute => ({ body: { file }, guard: requireSignedRequest })
+  return {
+    'GET /fapi/v1/ping': { body: {} },
+    'GET /fapi/v1/time': { body: () => ({ serverTime: Date.now() }) },
+    'GET /fapi/v1/exchangeInfo': { body: { file: files.exchangeInfo } },
+    'GET /fapi/v2/account': signed(files.account),
+    'GET /fapi/v3/account': signed(files.account),
+    'GET /fapi/v2/positionRisk': signed(files.positionRisk),
+    'GET /fapi/v3/positionRisk': signed(files.positionRisk),
+    'GET /fapi/v1/leverageBracket': signed(files.leverageBracket),
+  }
+}
+
+export async function startBinanceReplay(options: { fixtures: string; overrides?: Partial<BinanceFixtureFiles>; port?: number }): Promise<ReplayServer> {
+  return startReplayServer({ routes: binanceRoutes(fixtureFiles(options.fixtures, options.overrides)), port: options.port })
+}

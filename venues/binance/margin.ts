@@ -1,0 +1,158 @@
+// Binance USDⓈ-M futures' own margin rule, replicated in exact decimals: maintenance margin by leverage bracket
+// (|notional| × maintenance rate − maintenance amount), initial margin (|notional| / leverage), the account's
+// margin ratio (maintenance margin / margin balance; liquidation at 100 %), and the one-way cross liquidation price.
+// Sources: https://www.binance.com/en/support/faq/how-to-calculate-liquidation-price-of-usd%E2%93%A2-m-futures-contracts-b3c689c1f50a44cabb3a84e663b81d93
+// and https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Notional-and-Leverage-Brackets
+import { Decimal } from '../../core/decimal.js'
+import type { VenueMarginFigures } from '../../core/domain.js'
+
+export interface LeverageBracket {
+  bracket: number
+  initialLeverage: number
+  notionalFloor: Decimal
+  notionalCap: Decimal
+  maintMarginRatio: Decimal
+  /** Maintenance amount ("cum"): makes MM continuous across brackets. */
+  cum: Decimal
+}
+
+export interface BinancePositionInput {
+  symbol: string
+  /** Signed quantity (negative = short). */
+  positionAmt: Decimal
+  entryPrice: Decimal
+  markPrice: Decimal
+  leverage: Decimal
+  isolated: boolean
+}
+
+export interface BinanceAccountInput {
+  /** Cross wallet balance in the margin asset (USDT). */
+  crossWalletBalance: Decimal
+  positions: BinancePositionInput[]
+  brackets: Record<string, LeverageBracket[]>
+}
+
+export interface BinancePositionMargin {
+  symbol: string
+  notional: Decimal
+  unrealizedPnl: Decimal
+  bracket: LeverageBracket
+  maintenanceMargin: Decimal
+  initialMargin: Decimal
+  liquidationPrice: Decimal | null
+}
+
+export interface BinanceAccountMargin {
+  positions: BinancePositionMargin[]
+  unrealizedPnl: Decimal
+  marginBalance: Decimal
+  maintenanceMargin: Decimal
+  initialMargin: Decimal
+  /** Maintenance margin / margin balance; the account is liquidated at 1. */
+  marginRatio: Decimal | null
+  available: Decimal
+}
+
+/** The bracket whose (floor, cap] holds |notional|; a zero notional sits in the first bracket. */
+export function bracketFor(brackets: LeverageBracket[], notional: Decimal): LeverageBracket {
+  const size = notional.abs()
+  const sorted = [...brackets].sort((a, b) => a.bracket - b.bracket)
+  for (const b of sorted) if (size.lte(b.notionalCap) && (size.gt(b.notionalFloor) || b.notionalFloor.isZero())) return b
+  return sorted[sorted.length - 1]!
+}
+
+export function maintenanceMargin(brackets: LeverageBracket[], notional: Decimal): { bracket: LeverageBracket; margin: Decimal } {
+  const bracket = bracketFor(brackets, notional)
+  return { bracket, margin: notional.abs().mul(bracket.maintMarginRatio).minus(bracket.cum) }
+}
+
+/**
+ * One-way cross liquidation price (Binance's formula):
+ *   LP = (WB − TMM₁ + UPNL₁ + cum − side·Q·EP) / (Q·MMR − side·Q)
+ * WB cross wallet balance, TMM₁/UPNL₁ maintenance margin and unrealised P&L of the other positions, Q the size,
+ * EP the entry price, MMR and cum from the bracket in force at the liquidation price (iterated until it holds).
+ */
+export function crossLiquidationPrice(
+  position: BinancePositionInput,
+  brackets: LeverageBracket[],
+  walletBalance: Decimal,
+  othersMaintenance: Decimal,
+  othersUnrealizedPnl: Decimal,
+): Decimal | null {
+  const q = position.positionAmt.abs()
+  if (q.isZero()) return null
+  const side = position.positionAmt.isNegative() ? -1 : 1
+  let bracket = bracketFor(brackets, q.mul(position.markPrice))
+  for (let i = 0; i < brackets.length + 1; i++) {
+    const numerator = walletBalance.minus(othersMaintenance).plus(othersUnrealizedPnl).plus(bracket.cum).minus(q.mul(position.entryPrice).mul(side))
+    const denominator = q.mul(bracket.maintMarginRatio).minus(q.mul(side))
+    const price = numerator.div(denominator)
+    // A non-positive price means no move of this contract alone can liquidate the account.
+    if (price.lte(0)) return null
+    const at = bracketFor(brackets, q.mul(price))
+    if (at.bracket === bracket.bracket) return price
+    bracket = at
+  }
+  return null
+}
+
+export function calculateBinanceAccount(input: BinanceAccountInput): BinanceAccountMargin {
+  const rows = input.positions.map((p) => {
+    const brackets = input.brackets[p.symbol]
+    if (!brackets || brackets.length === 0) throw new Error(`no leverage brackets for ${p.symbol}`)
+    const notional = p.positionAmt.mul(p.markPrice)
+    const { bracket, margin } = maintenanceMargin(brackets, notional)
+    return {
+      input: p,
+      brackets,
+      notional,
+      unrealizedPnl: p.markPrice.minus(p.entryPrice).mul(p.positionAmt),
+      bracket,
+      maintenanceMargin: margin,
+      initialMargin: notional.abs().div(p.leverage),
+    }
+  })
+  const sum = (values: Decimal[]) => values.reduce((a, b) => a.plus(b), new Decimal(0))
+  const unrealizedPnl = sum(rows.map((r) => r.unrealizedPnl))
+  const maintenance = sum(rows.map((r) => r.maintenanceMargin))
+  const initial = sum(rows.map((r) => r.initialMargin))
+  const marginBalance = input.crossWalletBalance.plus(unrealizedPnl)
+  const positions: BinancePositionMargin[] = rows.map((r) => ({
+    symbol: r.input.symbol,
+    notional: r.notional,
+    unrealizedPnl: r.unrealizedPnl,
+    bracket: r.bracket,
+    maintenanceMargin: r.maintenanceMargin,
+    initialMargin: r.initialMargin,
+    liquidationPrice: r.input.isolated
+      ? null
+      : crossLiquidationPrice(r.input, r.brackets, input.crossWalletBalance, maintenance.minus(r.maintenanceMargin), unrealizedPnl.minus(r.unrealizedPnl)),
+  }))
+  return {
+    positions,
+    unrealizedPnl,
+    marginBalance,
+    maintenanceMargin: maintenance,
+    initialMargin: initial,
+    marginRatio: marginBalance.gt(0) ? maintenance.div(marginBalance) : null,
+    available: Decimal.max(marginBalance.minus(initial), 0),
+  }
+}
+
+export function binanceFigures(account: BinanceAccountMargin, currency = 'USDT'): VenueMarginFigures {
+  return {
+    currency,
+    equity: account.marginBalance.toFixed(),
+    totalCollateral: null,
+    totalDebt: null,
+    initialMargin: account.initialMargin.toFixed(),
+    maintenanceMargin: account.maintenanceMargin.toFixed(),
+    marginRatio: account.marginRatio === null ? null : account.marginRatio.toDecimalPlaces(12).toFixed(),
+    healthFactor: null,
+    liquidationThreshold: null,
+    ltv: null,
+    availableBorrows: null,
+    withdrawable: account.available.toFixed(),
+  }
+}
