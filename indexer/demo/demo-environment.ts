@@ -25,6 +25,8 @@ export async function startDemoEnvironment({ logger }: { logger: Logger }): Prom
   try {
     const market = await deployAaveMarket(anvil.rpcUrl)
     const wallet = market.wallets[1]!
+    // ETH at the Binance demo account's mark, so the two venues value ETH alike.
+    await market.setAssetPriceUsd('WETH', '3000')
     // 2 WETH and 5,000 USDC supplied, 1,500 USDC borrowed: a healthy position whose HF moves with ETH.
     await market.fundAndSupply(wallet, 'WETH', '2')
     await market.fundAndSupply(wallet, 'USDC', '5000')

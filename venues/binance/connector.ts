@@ -14,6 +14,8 @@ export interface BinanceClient {
   exchange: binanceusdm
   /** Strings that must never appear in an error message. */
   secrets: string[]
+  /** HTTP status of the last response: ccxt's error classes do not say whether a refusal was a 5xx. */
+  lastStatus: { value: number | null }
 }
 
 interface RawBracketSymbol {
@@ -72,7 +74,13 @@ function createClient(config: BinanceConfig, env: ClientEnvironment): BinanceCli
     const api = exchange.urls.api as Record<string, string>
     for (const [key, url] of Object.entries(api)) api[key] = override.replace(/\/$/, '') + new URL(url).pathname
   }
-  return { exchange, secrets: [apiKey, secret] }
+  const lastStatus = { value: null as number | null }
+  const handleErrors = exchange.handleErrors.bind(exchange)
+  exchange.handleErrors = ((code: number, ...rest: unknown[]) => {
+    lastStatus.value = code
+    return (handleErrors as (...args: unknown[]) => unknown)(code, ...rest)
+  }) as typeof exchange.handleErrors
+  return { exchange, secrets: [apiKey, secret], lastStatus }
 }
 
 function scrub(message: string, secrets: string[]): string {
@@ -89,8 +97,11 @@ function retryAfterMs(headers: Record<string, string> | undefined): number | nul
 }
 
 /** ccxt's error classes to the error vocabulary; the key and secret never reach a message. */
-function mapError(error: unknown, secrets: string[], what: string, headers?: Record<string, string>): Error {
+function mapError(error: unknown, secrets: string[], what: string, headers?: Record<string, string>, status?: number | null): Error {
   const message = scrub(error instanceof Error ? error.message : String(error), secrets)
+  if (status === 429 || status === 418) return new VenueUnavailable(`binance rate-limited ${what} (HTTP ${status}): ${message}`, retryAfterMs(headers))
+  // A 5xx is the venue's trouble whatever error class ccxt picked from the body: retry later.
+  if (status !== null && status !== undefined && status >= 500) return new VenueUnavailable(`binance answered HTTP ${status} during ${what}: ${message}`, retryAfterMs(headers))
   if (error instanceof ccxt.AuthenticationError || error instanceof ccxt.PermissionDenied || error instanceof ccxt.AccountSuspended) {
     return new Unauthorized(`binance rejected the API key during ${what}: ${message}`)
   }
@@ -107,11 +118,12 @@ function mapError(error: unknown, secrets: string[], what: string, headers?: Rec
 }
 
 async function call<T>(client: BinanceClient, what: string, work: () => Promise<T>): Promise<T> {
+  client.lastStatus.value = null
   try {
     return await work()
   } catch (error) {
     // ccxt keeps the last response's headers on the exchange (Retry-After lives there, not on the error).
-    throw mapError(error, client.secrets, what, client.exchange.last_response_headers as Record<string, string> | undefined)
+    throw mapError(error, client.secrets, what, client.exchange.last_response_headers as Record<string, string> | undefined, client.lastStatus.value)
   }
 }
 
