@@ -5,7 +5,8 @@ const suites: { name: string; run: () => Promise<BenchResult[]> }[] = [{ name: '
 
 // The risk batch benchmark registers itself here when present (bench/risk-batch.ts).
 try {
-  const risk = (await import('./risk-batch.js')) as { runRiskBatchBench?: () => Promise<BenchResult[]> }
+  const riskBench = './risk-batch.js'
+  const risk = (await import(riskBench)) as { runRiskBatchBench?: () => Promise<BenchResult[]> }
   if (risk.runRiskBatchBench) suites.push({ name: 'Risk batch', run: risk.runRiskBatchBench })
 } catch (error) {
   if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error

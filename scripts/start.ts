@@ -38,6 +38,11 @@ async function main(): Promise<void> {
     urlOverrides = demo.urlOverrides
     stopDemo = demo.stop
   }
+  // Base-URL overrides for venues reached through a proxy or a self-hosted mirror (CROSSMARGIN_<VENUE>_URL).
+  for (const venue of Object.keys(venueConnectors)) {
+    const url = process.env[`CROSSMARGIN_${venue.toUpperCase().replace(/-/g, '_')}_URL`]
+    if (url) urlOverrides = { ...urlOverrides, [venue]: url }
+  }
   if (values.port) config.server.port = Number(values.port)
   if (process.env.CROSSMARGIN_PORT) config.server.port = Number(process.env.CROSSMARGIN_PORT)
   if (process.env.CROSSMARGIN_HOST) config.server.host = process.env.CROSSMARGIN_HOST
