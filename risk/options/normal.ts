@@ -1,0 +1,84 @@
+// The standard normal distribution: density and cumulative distribution to near machine precision (float64).
+// The CDF uses W. J. Cody's rational Chebyshev approximations of erfc (Math. Comp. 1969), accurate to ~1e-16.
+
+const SQRT2 = Math.SQRT2
+const INV_SQRT_2PI = 0.3989422804014327
+
+export function normalPdf(x: number): number {
+  return INV_SQRT_2PI * Math.exp(-0.5 * x * x)
+}
+
+/** erfc(x) for x ≥ 0, Cody's three-range approximation. */
+function erfcPositive(x: number): number {
+  if (x < 0.5) return 1 - erfSmall(x)
+  if (x < 4) {
+    const p = [3.004592610201616e2, 4.519189537118729e2, 3.393208167343437e2, 1.529892850469404e2, 4.316222722205674e1, 7.211758250883094, 5.641955174789740e-1, -1.368648573827167e-7]
+    const q = [3.004592609569833e2, 7.909509253278980e2, 9.313540948506096e2, 6.389802644656312e2, 2.775854447439876e2, 7.700015293522947e1, 1.278272731962942e1, 1]
+    let num = p[7]!
+    let den = q[7]!
+    for (let i = 6; i >= 0; i--) {
+      num = num * x + p[i]!
+      den = den * x + q[i]!
+    }
+    return Math.exp(-x * x) * (num / den)
+  }
+  const p = [-2.99610707703542174e-3, -4.94730910623250734e-2, -2.26956593539686930e-1, -2.78661308609647788e-1, -2.23192459734184686e-2]
+  const q = [1.06209230528467918e-2, 1.91308926107829841e-1, 1.05167510706793207, 1.98733201817135256, 1]
+  const z = 1 / (x * x)
+  let num = p[4]!
+  let den = q[4]!
+  for (let i = 3; i >= 0; i--) {
+    num = num * z + p[i]!
+    den = den * z + q[i]!
+  }
+  return (Math.exp(-x * x) / x) * (0.5641895835477563 + z * (num / den))
+}
+
+/** erf(x) for |x| < 0.5. */
+function erfSmall(x: number): number {
+  const p = [3.16112374387056560e0, 1.13864154151050156e2, 3.77485237685302021e2, 3.20937758913846947e3, 1.85777706184603153e-1]
+  const q = [2.36012909523441209e1, 2.44024637934444173e2, 1.28261652607737228e3, 2.84423683343917062e3]
+  const z = x * x
+  const num = (((p[4]! * z + p[0]!) * z + p[1]!) * z + p[2]!) * z + p[3]!
+  const den = (((z + q[0]!) * z + q[1]!) * z + q[2]!) * z + q[3]!
+  return (x * num) / den
+}
+
+/** P(Z ≤ x) for a standard normal Z. */
+export function normalCdf(x: number): number {
+  if (Number.isNaN(x)) return NaN
+  if (x === Infinity) return 1
+  if (x === -Infinity) return 0
+  const z = x / SQRT2
+  // Use erfc on the tail side so small probabilities keep their relative precision.
+  return z >= 0 ? 1 - 0.5 * erfcPositive(z) : 0.5 * erfcPositive(-z)
+}
+
+/** Inverse of normalCdf (Acklam's algorithm with one Halley refinement step). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) {
+    if (p === 0) return -Infinity
+    if (p === 1) return Infinity
+    return NaN
+  }
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239]
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1]
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783]
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416]
+  const low = 0.02425
+  let x: number
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p))
+    x = (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+  } else if (p <= 1 - low) {
+    const q = p - 0.5
+    const r = q * q
+    x = ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  } else {
+    const q = Math.sqrt(-2 * Math.log(1 - p))
+    x = -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+  }
+  const e = normalCdf(x) - p
+  const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2)
+  return x - u / (1 + (x * u) / 2)
+}
