@@ -47,8 +47,8 @@ describe('unified VaR backtest, 2019-01-01..2025-12-31', () => {
 
   test('book-level filtering rescales each scenario by σ_now / σ_then', () => {
     const pnl = Float64Array.from({ length: 200 }, (_, i) => (i < 100 ? 0.01 : 0.03) * (i % 2 === 0 ? 1 : -1))
-    const labels = pnl.map((_, i) => i).map(String) as unknown as string[]
-    const filtered = filterBookPnl(pnl, Array.from(labels), 0.94)
+    const labels = Array.from({ length: pnl.length }, (_, i) => `day ${i}`)
+    const filtered = filterBookPnl(pnl, labels, 0.94)
     // Late scenarios (vol 3 %) stay near their size; early ones (vol 1 %) are scaled up towards today's 3 %.
     expect(Math.abs(filtered.pnl[150]!)).toBeCloseTo(0.03, 2)
     expect(Math.abs(filtered.pnl[60]!)).toBeGreaterThan(0.025)

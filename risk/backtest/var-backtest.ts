@@ -84,8 +84,8 @@ export function runVarBacktest(history: PriceHistory, book: BookDefinition, mode
   let varSum = 0
   // Weights change only when a factor joins a book; the book's P&L series is cached per weight set.
   let cachedKey = ''
-  let bookPnl = new Float64Array(0)
-  let bookVol = new Float64Array(0)
+  let bookPnl: Float64Array = new Float64Array(0)
+  let bookVol: Float64Array = new Float64Array(0)
   for (let t = startIndex; t <= endIndex; t++) {
     const available = firstReturn.map((first) => first >= 0 && t - first >= params.minHistoryDays)
     const w = bookWeights(book, history.factors, available)
