@@ -1,0 +1,70 @@
+// Positions and balances as sensitivities to risk factors, netted across venues: delta in units and USD (linear
+// instruments, balances, option deltas), plus gamma and vega for options. Pure; float64.
+import { black76Greeks } from './options/black76.js'
+import { positionVol, priceOf } from './revaluation.js'
+import type { MarketState, RiskAccount } from './types.js'
+
+const YEAR_MS = 365 * 86_400_000
+
+export interface FactorExposure {
+  factor: string
+  price: number
+  /** Net delta in units of the factor (collateral and longs positive, debt and shorts negative). */
+  netUnits: number
+  netUsd: number
+  /** Σ |delta| across accounts: what is held without netting. */
+  grossUsd: number
+  /** Option gamma (units per unit price move) and vega (USD per 1.00 vol), summed. */
+  gamma: number
+  vega: number
+  byAccount: { accountId: string; venue: string; units: number; usd: number }[]
+}
+
+/** Exposures per factor; the result does not depend on the order of accounts, positions or balances. */
+export function computeExposures(accounts: RiskAccount[], market: MarketState): FactorExposure[] {
+  const perFactor = new Map<string, Map<string, { venue: string; units: number; gamma: number; vega: number }>>()
+  const add = (factor: string, accountId: string, venue: string, units: number, gamma = 0, vega = 0) => {
+    const byAccount = perFactor.get(factor) ?? new Map()
+    const cur = byAccount.get(accountId) ?? { venue, units: 0, gamma: 0, vega: 0 }
+    cur.units += units
+    cur.gamma += gamma
+    cur.vega += vega
+    byAccount.set(accountId, cur)
+    perFactor.set(factor, byAccount)
+  }
+  accounts.forEach((account, a) => {
+    account.balances.forEach((b) => {
+      add(b.asset, account.id, account.venue, b.amount)
+      if (b.basisFactor) add(b.basisFactor, account.id, account.venue, b.amount)
+    })
+    account.positions.forEach((p, j) => {
+      const field = `accounts[${a}].positions[${j}]`
+      if (p.instrument.kind !== 'option') return add(p.instrument.underlying, account.id, account.venue, p.size)
+      const price = priceOf(market, p.instrument.underlying, `${field}.instrument`)
+      const t = Math.max(0, (p.instrument.expiryMs! - market.asOfMs) / YEAR_MS)
+      const g = black76Greeks(price, p.instrument.strike!, t, positionVol(p, market, price, field), p.instrument.optionType!)
+      add(p.instrument.underlying, account.id, account.venue, p.size * g.delta, p.size * g.gamma, p.size * g.vega)
+    })
+  })
+  return [...perFactor.entries()]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([factor, byAccountMap]) => {
+      // Basis factors (WBTC-BTC, USDC-USD) are spreads priced at their parent's price; USD is 1.
+      const parent = factor.includes('-') ? factor.split('-')[1]! : factor
+      const price = parent === 'USD' ? (market.prices.USD ?? 1) : (market.prices[parent] ?? NaN)
+      const byAccount = [...byAccountMap.entries()]
+        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+        .map(([accountId, v]) => ({ accountId, venue: v.venue, units: v.units, usd: v.units * price }))
+      const netUnits = byAccount.reduce((s, r) => s + r.units, 0)
+      return {
+        factor,
+        price,
+        netUnits,
+        netUsd: netUnits * price,
+        grossUsd: byAccount.reduce((s, r) => s + Math.abs(r.usd), 0),
+        gamma: [...byAccountMap.values()].reduce((s, v) => s + v.gamma, 0),
+        vega: [...byAccountMap.values()].reduce((s, v) => s + v.vega, 0),
+        byAccount,
+      }
+    })
+}

@@ -1,0 +1,135 @@
+// Full revaluation of every position in every scenario, in USD. Linear instruments and balances are aggregated
+// into one delta per factor first (exact: their USD P&L is linear in price), so the hot loop is a dense
+// multiply-add over a scenario-major Float64Array; options are repriced with Black-76 per scenario.
+import { InvalidInput } from '../core/errors.js'
+import { black76Price } from './options/black76.js'
+import type { MarketState, RiskAccount, RiskPosition, ScenarioSet } from './types.js'
+
+const YEAR_MS = 365 * 86_400_000
+
+export interface PreparedOption {
+  accountIndex: number
+  factorIndex: number
+  size: number
+  strike: number
+  timeYears: number
+  vol: number
+  type: 'call' | 'put'
+  /** Today's USD value per unit, so scenario P&L is value(shocked) − value(today). */
+  valueNow: number
+}
+
+/** A book compiled against one factor list: reuse it across scenario sets and after a price change. */
+export interface PreparedBook {
+  factors: string[]
+  accountIds: string[]
+  prices: Float64Array
+  /** deltaUsd[a * F + f]: USD exposure of account a to factor f from linear positions and balances. */
+  deltaUsd: Float64Array
+  options: PreparedOption[]
+}
+
+export function positionVol(position: RiskPosition, market: MarketState, forward: number, field: string): number {
+  const override = market.impliedVols[position.instrument.symbol]
+  if (override !== undefined) {
+    if (!(override > 0)) throw new InvalidInput(`${field}.impliedVol`, `must be positive, got ${override}`)
+    return override
+  }
+  const surface = market.volSurfaces[position.instrument.underlying]
+  if (!surface) throw new InvalidInput(`${field}.impliedVol`, `no implied vol for ${position.instrument.symbol} and no surface for ${position.instrument.underlying}`)
+  return surface.volAt(position.instrument.strike!, position.instrument.expiryMs!, forward)
+}
+
+export function priceOf(market: MarketState, factor: string, field: string): number {
+  const price = factor === 'USD' ? (market.prices.USD ?? 1) : market.prices[factor]
+  if (price === undefined) throw new InvalidInput(field, `no price for ${factor}`)
+  if (!(price > 0) || !Number.isFinite(price)) throw new InvalidInput(field, `price of ${factor} must be positive, got ${price}`)
+  return price
+}
+
+export function prepareBook(accounts: RiskAccount[], market: MarketState, factors: string[]): PreparedBook {
+  const index = new Map(factors.map((f, i) => [f, i]))
+  const F = factors.length
+  const factorIndex = (factor: string, field: string) => {
+    const i = index.get(factor)
+    if (i === undefined) throw new InvalidInput(field, `factor ${factor} has no scenarios`)
+    return i
+  }
+  const prices = Float64Array.from(factors, (f) => (market.prices[f] ?? (f === 'USD' ? 1 : NaN)))
+  const deltaUsd = new Float64Array(accounts.length * F)
+  const options: PreparedOption[] = []
+  accounts.forEach((account, a) => {
+    account.balances.forEach((b, j) => {
+      const field = `accounts[${a}].balances[${j}]`
+      if (!Number.isFinite(b.amount)) throw new InvalidInput(`${field}.amount`, `must be a finite number, got ${b.amount}`)
+      if (b.asset === 'USD' && !index.has('USD')) return // cash in USD does not move unless a depeg factor is modelled
+      const f = factorIndex(b.asset, `${field}.asset`)
+      deltaUsd[a * F + f] = deltaUsd[a * F + f]! + b.amount * priceOf(market, b.asset, `${field}.asset`)
+    })
+    account.positions.forEach((p, j) => {
+      const field = `accounts[${a}].positions[${j}]`
+      if (!Number.isFinite(p.size)) throw new InvalidInput(`${field}.size`, `must be a finite number, got ${p.size}`)
+      const f = factorIndex(p.instrument.underlying, `${field}.instrument`)
+      const price = priceOf(market, p.instrument.underlying, `${field}.instrument`)
+      if (p.instrument.kind !== 'option') {
+        // Linear: USD P&L = size·(P1 − P0). Inverse contracts too, in USD: Q·(1/P0 − 1/P1)·P1 = size·(P1 − P0)
+        // with Q = size·P0; their coin P&L is non-linear, and the coin collateral is a separate balance.
+        deltaUsd[a * F + f] = deltaUsd[a * F + f]! + p.size * price
+        return
+      }
+      const { strike, expiryMs, optionType } = p.instrument
+      if (!(strike !== null && strike > 0) || expiryMs === null || !optionType) throw new InvalidInput(`${field}.instrument`, 'an option needs strike, expiry and type')
+      const timeYears = Math.max(0, (expiryMs - market.asOfMs) / YEAR_MS)
+      const vol = positionVol(p, market, price, field)
+      if (!(vol > 0)) throw new InvalidInput(`${field}.impliedVol`, `must be positive, got ${vol}`)
+      // Coin-settled options are worth the same in USD (coin premium × price); the coin leg is a balance.
+      options.push({ accountIndex: a, factorIndex: f, size: p.size, strike, timeYears, vol, type: optionType, valueNow: black76Price(price, strike, timeYears, vol, optionType) })
+    })
+  })
+  return { factors, accountIds: accounts.map((a) => a.id), prices, deltaUsd, options }
+}
+
+export interface RevaluationResult {
+  book: Float64Array
+  perAccount: Map<string, Float64Array>
+}
+
+/** USD P&L per scenario: factor f moves to P_f·exp(r_sf); vols to σ·(1 + volShift_s) when the set carries shifts. */
+export function revaluePrepared(book: PreparedBook, scenarios: ScenarioSet): RevaluationResult {
+  const F = book.factors.length
+  if (scenarios.factors.length !== F || scenarios.factors.some((f, i) => f !== book.factors[i])) throw new InvalidInput('scenarios.factors', 'do not match the prepared book’s factors')
+  if (scenarios.logReturns.length !== scenarios.count * F) throw new InvalidInput('scenarios.logReturns', `has ${scenarios.logReturns.length} values for ${scenarios.count} × ${F}`)
+  const A = book.accountIds.length
+  const perAccount = Array.from({ length: A }, () => new Float64Array(scenarios.count))
+  const total = new Float64Array(scenarios.count)
+  const r = scenarios.logReturns
+  const d = book.deltaUsd
+  for (let a = 0; a < A; a++) {
+    const out = perAccount[a]!
+    const base = a * F
+    // Skip factors the account has no exposure to: NaN returns there (no history) must not poison the P&L.
+    const used: number[] = []
+    for (let f = 0; f < F; f++) if (d[base + f] !== 0) used.push(f)
+    for (let s = 0; s < scenarios.count; s++) {
+      const row = s * F
+      let pnl = 0
+      for (const f of used) pnl += d[base + f]! * (Math.exp(r[row + f]!) - 1)
+      out[s] = pnl
+    }
+  }
+  for (const o of book.options) {
+    const out = perAccount[o.accountIndex]!
+    const price = book.prices[o.factorIndex]!
+    for (let s = 0; s < scenarios.count; s++) {
+      const shocked = price * Math.exp(r[s * F + o.factorIndex]!)
+      const vol = scenarios.volShifts ? Math.max(1e-4, o.vol * (1 + scenarios.volShifts[s]!)) : o.vol
+      out[s] = out[s]! + o.size * (Number.isFinite(shocked) ? black76Price(shocked, o.strike, o.timeYears, vol, o.type) - o.valueNow : NaN)
+    }
+  }
+  for (const out of perAccount) for (let s = 0; s < scenarios.count; s++) total[s] = total[s]! + out[s]!
+  return { book: total, perAccount: new Map(book.accountIds.map((id, a) => [id, perAccount[a]!])) }
+}
+
+export function revaluePortfolio(accounts: RiskAccount[], market: MarketState, scenarios: ScenarioSet): RevaluationResult {
+  return revaluePrepared(prepareBook(accounts, market, scenarios.factors), scenarios)
+}
