@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { PrismaClient } from '../generated/prisma/client.js'
 import { createLoaders, type Loaders } from './loaders.js'
 import type { AnyVenueConnector } from '../venues/types.js'
+import type { PriceHistory } from '../risk/types.js'
 
 export interface ApiServices {
   prisma: PrismaClient
@@ -11,12 +12,21 @@ export interface ApiServices {
   /** Fetches one account now (the indexer's path); absent when the API runs without an indexer. */
   refreshAccount?: (accountId: string) => Promise<void>
   now: () => Date
+  /** Daily price history for the risk engine (stored candles), null when none is stored. */
+  priceHistory?: () => Promise<PriceHistory | null>
 }
 
 export interface ApiContext extends ApiServices {
   loaders: Loaders
+  /** Per-request memo: several fields of one portfolio share one risk run. */
+  memo: Map<string, Promise<unknown>>
 }
 
 export function createContext(services: ApiServices): ApiContext {
-  return { ...services, loaders: createLoaders(services.prisma) }
+  return { ...services, loaders: createLoaders(services.prisma), memo: new Map() }
+}
+
+export function memoize<T>(ctx: ApiContext, key: string, compute: () => Promise<T>): Promise<T> {
+  if (!ctx.memo.has(key)) ctx.memo.set(key, compute())
+  return ctx.memo.get(key) as Promise<T>
 }

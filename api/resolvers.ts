@@ -7,6 +7,7 @@ import { loadPortfolioState } from './portfolio-state.js'
 import { marginDifferences } from './margin-comparison.js'
 import { portfolioExposures } from './exposures.js'
 import type { VenueMarginComparisonModel } from './models.js'
+import { riskResolvers } from './risk-resolvers.js'
 
 const ACCOUNT_STATUS: Record<string, AccountStatus> = { pending: 'PENDING', ok: 'OK', failed: 'FAILED', unauthorized: 'UNAUTHORIZED' }
 const BALANCE_KIND: Record<string, BalanceKind> = { collateral: 'COLLATERAL', debt: 'DEBT', wallet: 'WALLET' }
@@ -20,6 +21,7 @@ export const resolvers: Resolvers = {
     portfolios: (_root, _args, ctx) => ctx.prisma.portfolio.findMany({ orderBy: { createdAt: 'asc' } }),
     portfolio: (_root, { id }, ctx) => ctx.prisma.portfolio.findUnique({ where: { id } }),
     account: (_root, { id }, ctx) => ctx.loaders.accountById.load(id),
+    ...riskResolvers.Query,
     venues: (_root, _args, ctx) =>
       Object.values(ctx.venues).map(({ descriptor: d }) => ({
         id: d.id,
@@ -67,6 +69,7 @@ export const resolvers: Resolvers = {
   },
 
   Portfolio: {
+    ...riskResolvers.Portfolio,
     accounts: (portfolio, _args, ctx) => ctx.loaders.accountsByPortfolio.load(portfolio.id),
     exposures: async (portfolio, _args, ctx) => portfolioExposures(await loadPortfolioState(ctx, portfolio.id)),
     venueMargins: async (portfolio, _args, ctx) => {

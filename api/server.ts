@@ -10,6 +10,24 @@ import { buildApiSchema } from './schema.js'
 import { formatError } from './errors.js'
 import { buildGraphiql } from './graphiql.js'
 import { createContext, type ApiContext, type ApiServices } from './context.js'
+import { loadPriceHistory } from '../indexer/market/candle-store.js'
+import type { PriceHistory } from '../risk/types.js'
+
+const HISTORY_TTL_MS = 60_000
+
+/** Stored candles change once a day: keep the aligned history for a minute rather than per request. */
+function cachedPriceHistory(services: ApiServices): () => Promise<PriceHistory | null> {
+  let cached: { at: number; value: Promise<PriceHistory | null> } | null = null
+  return () => {
+    const now = Date.now()
+    if (!cached || now - cached.at > HISTORY_TTL_MS) {
+      const value = loadPriceHistory(services.prisma)
+      cached = { at: now, value }
+      value.catch(() => (cached = null))
+    }
+    return cached.value
+  }
+}
 
 export interface ApiServer {
   url: string
@@ -21,6 +39,7 @@ export async function startApiServer(services: ApiServices, options: { host: str
   const app = express()
   const httpServer = http.createServer(app)
   const schema = buildApiSchema()
+  services = { ...services, priceHistory: services.priceHistory ?? cachedPriceHistory(services) }
   const apollo = new ApolloServer<ApiContext>({
     schema,
     formatError,

@@ -1,0 +1,97 @@
+// Resolvers for the risk part of the schema: the stateless what-if (simulateMargin) and the risk fields of a
+// stored portfolio. One risk run per portfolio per request, shared by every field that needs it.
+import { canonicalAsset } from '../core/assets.js'
+import { InvalidInput } from '../core/errors.js'
+import { parseInstrumentSymbol } from '../core/instrument-symbols.js'
+import type { Resolvers, SimulationInput } from '../generated/graphql/resolvers.js'
+import type { PriceHistory, RiskAccount } from '../risk/types.js'
+import { memoize, type ApiContext } from './context.js'
+import { loadPortfolioState } from './portfolio-state.js'
+import { toRiskInput } from './risk-input.js'
+import { backtestView, historyPrices, riskReport, type RiskContext } from './risk-views.js'
+
+async function requireHistory(ctx: ApiContext): Promise<PriceHistory> {
+  const history = ctx.priceHistory ? await ctx.priceHistory() : null
+  if (!history) throw new InvalidInput('priceHistory', 'no daily price history is stored; load it with `npm run load-prices`')
+  return history
+}
+
+function number(value: string, field: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n)) throw new InvalidInput(field, `must be a finite decimal, got ${value}`)
+  return n
+}
+
+export function simulationContext(input: SimulationInput, history: PriceHistory, now: Date): RiskContext {
+  const asOf = input.asOf ? new Date(input.asOf) : now
+  const asOfDate = asOf.toISOString().slice(0, 10)
+  if (input.accounts.length === 0) throw new InvalidInput('input.accounts', 'needs at least one account')
+  const accounts: RiskAccount[] = input.accounts.map((a, i) => {
+    const id = `sim-${i}`
+    return {
+      id,
+      venue: a.venue,
+      label: a.label ?? `${a.venue} ${i + 1}`,
+      marginMode: a.marginMode === 'cross' || a.marginMode === 'isolated' || a.marginMode === 'portfolio' ? a.marginMode : null,
+      balances: (a.balances ?? []).map((b, j) => {
+        const canonical = canonicalAsset(b.asset)
+        return { accountId: id, asset: canonical.factor, basisFactor: canonical.basisFactor, amount: number(b.amount, `input.accounts[${i}].balances[${j}].amount`) }
+      }),
+      positions: (a.positions ?? []).map((p, j) => {
+        const field = `input.accounts[${i}].positions[${j}]`
+        const parsed = parseInstrumentSymbol(a.venue, p.instrument, `${field}.instrument`)
+        return {
+          id: `${id}-${j}`,
+          accountId: id,
+          size: number(p.size, `${field}.size`),
+          entryPrice: p.entryPrice ? number(p.entryPrice, `${field}.entryPrice`) : null,
+          instrument: { symbol: parsed.symbol, kind: parsed.kind, underlying: parsed.underlying, inverse: parsed.inverse, expiryMs: parsed.expiryMs, strike: parsed.strike, optionType: parsed.optionType },
+        }
+      }),
+    }
+  })
+  const prices = historyPrices(history, asOfDate)
+  for (const [j, p] of (input.market?.prices ?? []).entries()) prices[canonicalAsset(p.symbol).factor] = number(p.price, `input.market.prices[${j}].price`)
+  const impliedVols: Record<string, number> = {}
+  for (const [j, v] of (input.market?.impliedVols ?? []).entries()) {
+    if (!(v.iv > 0)) throw new InvalidInput(`input.market.impliedVols[${j}].iv`, `must be positive, got ${v.iv}`)
+    impliedVols[v.instrument.toUpperCase()] = v.iv
+  }
+  return { accounts, market: { asOfMs: asOf.getTime(), prices, volSurfaces: {}, impliedVols }, history, asOfDate }
+}
+
+async function portfolioRiskContext(ctx: ApiContext, portfolioId: string): Promise<RiskContext | null> {
+  const states = await loadPortfolioState(ctx, portfolioId)
+  const { accounts, prices } = toRiskInput(states)
+  if (accounts.length === 0) return null
+  const history = await requireHistory(ctx)
+  const now = ctx.now()
+  const asOfDate = now.toISOString().slice(0, 10)
+  const marketPrices = historyPrices(history, asOfDate)
+  // The venues' own marks and oracle prices are fresher than yesterday's close: they win.
+  for (const [factor, observation] of prices) marketPrices[factor] = observation.priceUsd
+  return { accounts, market: { asOfMs: now.getTime(), prices: marketPrices, volSurfaces: {}, impliedVols: {} }, history, asOfDate }
+}
+
+function portfolioReport(ctx: ApiContext, portfolioId: string) {
+  return memoize(ctx, `risk:${portfolioId}`, async () => {
+    const riskCtx = await portfolioRiskContext(ctx, portfolioId)
+    return riskCtx ? { report: riskReport(riskCtx), riskCtx } : null
+  })
+}
+
+export const riskResolvers: Pick<Resolvers, 'Query' | 'Portfolio'> = {
+  Query: {
+    simulateMargin: async (_root, { input }, ctx) => riskReport(simulationContext(input, await requireHistory(ctx), ctx.now())),
+  },
+  Portfolio: {
+    unifiedMargin: async (portfolio, _args, ctx) => (await portfolioReport(ctx, portfolio.id))?.report.unified ?? null,
+    stress: async (portfolio, _args, ctx) => (await portfolioReport(ctx, portfolio.id))?.report.stressScenarios ?? [],
+    liquidationDistances: async (portfolio, _args, ctx) => (await portfolioReport(ctx, portfolio.id))?.report.liquidationDistances ?? [],
+    capitalEfficiency: async (portfolio, _args, ctx) => (await portfolioReport(ctx, portfolio.id))?.report.capitalEfficiency ?? null,
+    backtest: async (portfolio, _args, ctx) => {
+      const run = await portfolioReport(ctx, portfolio.id)
+      return run ? backtestView(run.riskCtx) : null
+    },
+  },
+}

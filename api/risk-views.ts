@@ -1,0 +1,113 @@
+// Runs the risk engine for a set of accounts (stored or described in a request) and shapes its float64 results
+// for the API: USD to cents, units to 1e-8, as Decimal strings (rounding happens here and only here).
+import { Decimal } from '../core/decimal.js'
+import { InvalidInput } from '../core/errors.js'
+import { computeExposures } from '../risk/exposures.js'
+import { computeUnifiedMargin, type UnifiedMarginResult } from '../risk/unified-margin.js'
+import { capitalEfficiency } from '../risk/capital-efficiency.js'
+import { liquidationPrice, ruleFor } from '../risk/venue-rules.js'
+import { runVarBacktest } from '../risk/backtest/var-backtest.js'
+import { DEFAULT_FHS_PARAMS } from '../risk/scenarios/fhs.js'
+import type { MarketState, PriceHistory, RiskAccount } from '../risk/types.js'
+
+export const usd = (x: number): string => new Decimal(Number.isFinite(x) ? x : 0).toDecimalPlaces(2).toFixed(2)
+export const units = (x: number): string => new Decimal(x).toDecimalPlaces(8).toFixed()
+const ratio = (x: number | null): string | null => (x === null || !Number.isFinite(x) ? null : new Decimal(x).toDecimalPlaces(8).toFixed())
+
+export interface RiskContext {
+  accounts: RiskAccount[]
+  market: MarketState
+  history: PriceHistory
+  asOfDate: string
+}
+
+/** The latest close of each factor at or before `asOfDate`: default prices for what-if requests. */
+export function historyPrices(history: PriceHistory, asOfDate: string): Record<string, number> {
+  const prices: Record<string, number> = { USD: 1 }
+  const last = history.dates.findLastIndex((d) => d <= asOfDate)
+  history.factors.forEach((f, i) => {
+    for (let t = last; t >= 0; t--) {
+      const close = history.closes[i]![t]!
+      if (Number.isFinite(close)) {
+        prices[f] = close
+        break
+      }
+    }
+  })
+  return prices
+}
+
+export function unifiedView(result: UnifiedMarginResult) {
+  return {
+    asOf: new Date(`${result.asOf}T00:00:00Z`),
+    initialMargin: usd(result.initialMargin),
+    var99: usd(result.var99),
+    es975: usd(result.es975),
+    stress: usd(result.stress),
+    liquidityAddOn: usd(result.liquidityAddOn),
+    concentrationAddOn: usd(result.concentrationAddOn),
+    floorApplied: result.floorApplied,
+    components: result.components.map((c) => ({ name: c.name, value: usd(c.value), detail: c.detail })),
+    scenarioCount: result.scenarioCount,
+  }
+}
+
+export function riskReport(ctx: RiskContext) {
+  if (ctx.accounts.length === 0) throw new InvalidInput('accounts', 'needs at least one account')
+  const labels = new Map(ctx.accounts.map((a) => [a.id, a]))
+  const unified = computeUnifiedMargin({ accounts: ctx.accounts, market: ctx.market, history: ctx.history, asOfDate: ctx.asOfDate })
+  const efficiency = capitalEfficiency(ctx.accounts, ctx.market, unified.initialMargin)
+  const factorsOf = (a: RiskAccount) => [...new Set([...a.balances.map((b) => b.asset), ...a.positions.map((p) => p.instrument.underlying)])].filter((f) => f !== 'USD').sort()
+  const venues = efficiency.perAccount.map((row) => {
+    const account = labels.get(row.accountId)!
+    const rule = ruleFor(account.venue)
+    return {
+      venue: account.venue,
+      label: account.label,
+      accountId: account.id,
+      currency: row.rule.currency,
+      initialMargin: usd(row.rule.initialMargin),
+      maintenanceMargin: usd(row.rule.maintenanceMargin),
+      equity: usd(row.rule.equity),
+      healthFactor: ratio(row.rule.healthFactor),
+      marginRatio: ratio(row.rule.marginRatio),
+      liquidationPrices: factorsOf(account).map((factor) => {
+        const price = liquidationPrice(account, ctx.market, factor, rule)
+        return { factor, price: price === null ? null : usd(price), move: price === null ? null : price / ctx.market.prices[factor]! - 1 }
+      }),
+    }
+  })
+  return {
+    asOf: new Date(`${ctx.asOfDate}T00:00:00Z`),
+    venues,
+    unified: unifiedView(unified),
+    exposures: computeExposures(ctx.accounts, ctx.market)
+      .filter((e) => e.factor !== 'USD')
+      .map((e) => ({ factor: e.factor, netUnits: units(e.netUnits), netUsd: usd(e.netUsd), grossUsd: usd(e.grossUsd), gamma: e.gamma ? units(e.gamma) : null, vega: e.vega ? usd(e.vega) : null })),
+    stressScenarios: unified.stressScenarios.map((s) => ({
+      name: s.name,
+      kind: s.kind,
+      bookPnl: usd(s.bookPnl),
+      perAccount: s.perAccount.map((p) => ({ accountLabel: labels.get(p.accountId)?.label ?? p.accountId, venue: labels.get(p.accountId)?.venue ?? '', pnl: usd(p.pnl) })),
+    })),
+    capitalEfficiency: {
+      sumOfVenueInitialMargins: usd(efficiency.sumOfVenueInitialMargins),
+      unifiedInitialMargin: usd(efficiency.unifiedInitialMargin),
+      freed: usd(efficiency.freed),
+      idleCollateral: efficiency.perAccount.map((a) => ({ venue: a.venue, accountLabel: labels.get(a.accountId)!.label, amount: usd(a.idleUsd) })),
+      rebalancing: efficiency.rebalancing.map((s) => ({ fromVenue: labels.get(s.fromAccountId)!.venue, toVenue: labels.get(s.toAccountId)!.venue, asset: s.asset, amount: usd(s.amountUsd), reason: s.reason })),
+    },
+    liquidationDistances: venues.flatMap((v) => v.liquidationPrices.map((l) => ({ accountLabel: v.label, venue: v.venue, factor: l.factor, move: l.move, price: l.price }))),
+  }
+}
+
+/** Backtest of the unified VaR for today's net exposures over the stored history. */
+export function backtestView(ctx: RiskContext) {
+  const weights: Record<string, number> = {}
+  for (const e of computeExposures(ctx.accounts, ctx.market)) if (ctx.history.factors.includes(e.factor) && e.netUsd !== 0) weights[e.factor] = e.netUsd
+  if (Object.keys(weights).length === 0) return null
+  const start = ctx.history.dates[Math.min(ctx.history.dates.length - 1, 400)]!
+  const end = ctx.history.dates.findLast((d) => d <= ctx.asOfDate) ?? ctx.history.dates[ctx.history.dates.length - 1]!
+  const r = runVarBacktest(ctx.history, { name: 'portfolio', weights }, { kind: 'fhs-book', lambda: DEFAULT_FHS_PARAMS.lambda }, { start: start > '2019-01-01' ? start : '2019-01-01', end, scenarioStart: '2018-01-01', confidence: 0.99, minHistoryDays: 365 })
+  return { days: r.days, exceptions: r.exceptions, exceptionRate: r.rate, kupiecPValue: r.kupiec.pValue, christoffersenPValue: r.christoffersen.pIndependence, worstWindowExceptions: r.worstWindow.exceptions, trafficLight: r.worstWindow.zone }
+}
