@@ -70,7 +70,17 @@ async function portfolioRiskContext(ctx: ApiContext, portfolioId: string): Promi
   const marketPrices = historyPrices(history, asOfDate)
   // The venues' own marks and oracle prices are fresher than yesterday's close: they win.
   for (const [factor, observation] of prices) marketPrices[factor] = observation.priceUsd
-  return { accounts, market: { asOfMs: now.getTime(), prices: marketPrices, volSurfaces: {}, impliedVols: {} }, history, asOfDate }
+  // Venue-reported margins (USD and USDⓈ-M figures taken at par) replace the default rules' estimates.
+  const reported: NonNullable<RiskContext['reported']> = {}
+  for (const { account, margins } of states) {
+    const figures = margins.reported
+    if (!figures) continue
+    const toNumber = (d: { toFixed(): string } | null) => (d === null ? undefined : Number(d.toFixed()))
+    reported[account.id] = Object.fromEntries(
+      Object.entries({ initialMargin: toNumber(figures.initialMargin), maintenanceMargin: toNumber(figures.maintenanceMargin), equity: toNumber(figures.equity) }).filter(([, v]) => v !== undefined),
+    )
+  }
+  return { accounts, market: { asOfMs: now.getTime(), prices: marketPrices, volSurfaces: {}, impliedVols: {} }, history, asOfDate, reported }
 }
 
 function portfolioReport(ctx: ApiContext, portfolioId: string) {

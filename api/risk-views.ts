@@ -19,6 +19,8 @@ export interface RiskContext {
   market: MarketState
   history: PriceHistory
   asOfDate: string
+  /** The venues' own figures per account id, in USD (from stored snapshots). */
+  reported?: Record<string, { initialMargin?: number; maintenanceMargin?: number; equity?: number }>
 }
 
 /** The latest close of each factor at or before `asOfDate`: default prices for what-if requests. */
@@ -56,7 +58,7 @@ export function riskReport(ctx: RiskContext) {
   if (ctx.accounts.length === 0) throw new InvalidInput('accounts', 'needs at least one account')
   const labels = new Map(ctx.accounts.map((a) => [a.id, a]))
   const unified = computeUnifiedMargin({ accounts: ctx.accounts, market: ctx.market, history: ctx.history, asOfDate: ctx.asOfDate })
-  const efficiency = capitalEfficiency(ctx.accounts, ctx.market, unified.initialMargin)
+  const efficiency = capitalEfficiency(ctx.accounts, ctx.market, unified.initialMargin, { reported: ctx.reported })
   const factorsOf = (a: RiskAccount) => [...new Set([...a.balances.map((b) => b.asset), ...a.positions.map((p) => p.instrument.underlying)])].filter((f) => f !== 'USD').sort()
   const venues = efficiency.perAccount.map((row) => {
     const account = labels.get(row.accountId)!

@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import { openDatabase, resolveDatabaseTarget, type Database } from './db/client.js'
 import type { CrossmarginConfig } from './config.js'
 import { syncConfig } from '../indexer/config-sync.js'
+import { importPriceDirectory } from '../indexer/market/candle-store.js'
 import { Indexer } from '../indexer/indexer.js'
 import { startApiServer, type ApiServer } from '../api/server.js'
 import type { AnyVenueConnector, ClientEnvironment } from '../venues/types.js'
@@ -18,6 +19,8 @@ export interface AppOptions {
   urlOverrides?: Record<string, string>
   /** Run the indexer loop (false: API only). */
   indexer?: boolean
+  /** A directory of daily candle CSVs to store at start (the risk engine's history), when it exists. */
+  pricesDir?: string | null
 }
 
 export interface RunningApp {
@@ -36,6 +39,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const migrated = await db.migrate()
     logger.info({ database: target.kind, applied: migrated.applied }, 'database ready')
     const { portfolioIds } = await syncConfig(db.prisma, config)
+    if (options.pricesDir) {
+      const stored = await importPriceDirectory(db.prisma, options.pricesDir)
+      logger.info({ pricesDir: options.pricesDir, newCandles: stored }, 'daily price history stored')
+    }
 
     const clientEnv: ClientEnvironment = {
       secret: (name) => options.secrets?.[name] ?? options.env[name],

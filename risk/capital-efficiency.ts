@@ -24,10 +24,16 @@ export interface CapitalEfficiencyResult {
  * health factor ≥ 1 + targetBuffer). Transfers go from the account with the most idle collateral to the one
  * with the smallest buffer, never taking a donor below its own initial margin.
  */
-export function capitalEfficiency(accounts: RiskAccount[], market: MarketState, unifiedInitialMargin: number, options: { targetBuffer?: number; rules?: Record<string, VenueRule> } = {}): CapitalEfficiencyResult {
+export function capitalEfficiency(
+  accounts: RiskAccount[],
+  market: MarketState,
+  unifiedInitialMargin: number,
+  options: { targetBuffer?: number; rules?: Record<string, VenueRule>; reported?: Record<string, { initialMargin?: number; maintenanceMargin?: number; equity?: number }> } = {},
+): CapitalEfficiencyResult {
   const target = options.targetBuffer ?? 0.5
   const perAccount = accounts.map((account) => {
-    const rule = ruleFor(account.venue, options.rules)(account, market)
+    // The venue's own reported figures, when a snapshot has them, beat our default rule's estimate.
+    const rule = { ...ruleFor(account.venue, options.rules)(account, market), ...options.reported?.[account.id] }
     const idleUsd = Number.isFinite(rule.initialMargin) ? Math.max(0, rule.equity - rule.initialMargin) : 0
     return { accountId: account.id, venue: account.venue, rule, idleUsd }
   })

@@ -1,6 +1,7 @@
 // `npm start`: runs crossmargin. With a config file (crossmargin.yaml/.json, --config or CROSSMARGIN_CONFIG) it
 // indexes the accounts it names; with none, or with --demo, it starts the self-contained demo (local chain with
 // a real Aave v3 market, a local Binance replay server) so a fresh clone shows something real in one command.
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { createLogger } from '../core/logger.js'
 import { findConfigFile, loadConfigFile, type CrossmarginConfig } from '../core/config.js'
@@ -47,7 +48,9 @@ async function main(): Promise<void> {
   if (process.env.CROSSMARGIN_PORT) config.server.port = Number(process.env.CROSSMARGIN_PORT)
   if (process.env.CROSSMARGIN_HOST) config.server.host = process.env.CROSSMARGIN_HOST
 
-  const app = await startApp({ config, venues: venueConnectors, logger, env: process.env, secrets, urlOverrides, indexer: !values.once })
+  // The risk engine's daily history: CROSSMARGIN_PRICES_DIR, or the shared data beside a development checkout.
+  const pricesDir = process.env.CROSSMARGIN_PRICES_DIR ?? path.resolve(process.cwd(), '..', 'shared', 'data', 'prices')
+  const app = await startApp({ config, venues: venueConnectors, logger, env: process.env, secrets, urlOverrides, indexer: !values.once, pricesDir })
   if (values.once) await app.indexer.runOnce()
 
   console.log(`\ncrossmargin is running.\n  GraphQL + GraphiQL: ${app.api.url}\n  Example query:\n    curl -s ${app.api.url} -H 'content-type: application/json' \\\n      -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'\n`)

@@ -1,7 +1,9 @@
 // Daily candles in PostgreSQL: written once per (asset, source, day), read back as the risk engine's PriceHistory.
 import type { PrismaClient } from '../../generated/prisma/client.js'
 import type { PriceHistory } from '../../risk/types.js'
-import { alignHistories, type Candle } from './price-csv.js'
+import { existsSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import { alignHistories, readCandlesCsv, type Candle } from './price-csv.js'
 
 const CHUNK = 1_000
 
@@ -27,4 +29,18 @@ export async function loadPriceHistory(prisma: PrismaClient, source = 'binance-s
     ;(series[r.asset] ??= []).push({ date: r.date.toISOString().slice(0, 10), open: r.open.toFixed(), high: r.high.toFixed(), low: r.low.toFixed(), close: r.close.toFixed(), volume: r.volume.toFixed() })
   }
   return alignHistories(series)
+}
+
+/** Stores every `<ASSET>-USD-1d.csv` of a directory (skipping assets already complete); returns new candles. */
+export async function importPriceDirectory(prisma: PrismaClient, dir: string, source = 'binance-spot'): Promise<number> {
+  if (!existsSync(dir)) return 0
+  let created = 0
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('-1d.csv')).sort()) {
+    const asset = file.split('-')[0]!
+    const candles = readCandlesCsv(path.join(dir, file))
+    const stored = await prisma.candle.count({ where: { asset, source } })
+    if (stored >= candles.length) continue
+    created += await storeCandles(prisma, asset, source, candles)
+  }
+  return created
 }
