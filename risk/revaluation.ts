@@ -94,8 +94,18 @@ export interface RevaluationResult {
   perAccount: Map<string, Float64Array>
 }
 
+/**
+ * Relative price moves exp(r) − 1 of a scenario set, scenario-major like its log returns. Compute once and pass
+ * to revaluePrepared for every book revalued on the same set (a batch shares one set).
+ */
+export function scenarioMoves(scenarios: ScenarioSet): Float64Array {
+  const moves = new Float64Array(scenarios.logReturns.length)
+  for (let i = 0; i < moves.length; i++) moves[i] = Math.expm1(scenarios.logReturns[i]!)
+  return moves
+}
+
 /** USD P&L per scenario: factor f moves to P_f·exp(r_sf); vols to σ·(1 + volShift_s) when the set carries shifts. */
-export function revaluePrepared(book: PreparedBook, scenarios: ScenarioSet): RevaluationResult {
+export function revaluePrepared(book: PreparedBook, scenarios: ScenarioSet, moves: Float64Array = scenarioMoves(scenarios)): RevaluationResult {
   const F = book.factors.length
   if (scenarios.factors.length !== F || scenarios.factors.some((f, i) => f !== book.factors[i])) throw new InvalidInput('scenarios.factors', 'do not match the prepared book’s factors')
   if (scenarios.logReturns.length !== scenarios.count * F) throw new InvalidInput('scenarios.logReturns', `has ${scenarios.logReturns.length} values for ${scenarios.count} × ${F}`)
@@ -103,17 +113,21 @@ export function revaluePrepared(book: PreparedBook, scenarios: ScenarioSet): Rev
   const perAccount = Array.from({ length: A }, () => new Float64Array(scenarios.count))
   const total = new Float64Array(scenarios.count)
   const r = scenarios.logReturns
+  const m = moves
   const d = book.deltaUsd
   for (let a = 0; a < A; a++) {
     const out = perAccount[a]!
     const base = a * F
     // Skip factors the account has no exposure to: NaN returns there (no history) must not poison the P&L.
-    const used: number[] = []
-    for (let f = 0; f < F; f++) if (d[base + f] !== 0) used.push(f)
+    const usedList: number[] = []
+    for (let f = 0; f < F; f++) if (d[base + f] !== 0) usedList.push(f)
+    const used = Int32Array.from(usedList)
+    const weights = Float64Array.from(usedList, (f) => d[base + f]!)
+    const k = used.length
     for (let s = 0; s < scenarios.count; s++) {
       const row = s * F
       let pnl = 0
-      for (const f of used) pnl += d[base + f]! * (Math.exp(r[row + f]!) - 1)
+      for (let j = 0; j < k; j++) pnl += weights[j]! * m[row + used[j]!]!
       out[s] = pnl
     }
   }
