@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url'
 import { alignHistories, readCandlesCsv } from '../indexer/market/price-csv.js'
 import { runVarBacktest, type BookDefinition, type VarModel } from '../risk/backtest/var-backtest.js'
 import { DEFAULT_FHS_PARAMS } from '../risk/scenarios/fhs.js'
+import { historyReturns } from '../risk/scenarios/returns.js'
+import { correlationShifts, varianceBreaks, volatilityDrift } from '../risk/model-checks/model-checks.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const pricesDir = process.env.CROSSMARGIN_PRICES_DIR ?? path.resolve(root, '..', 'shared', 'data', 'prices')
@@ -37,3 +39,20 @@ for (const { label, model } of BACKTEST_MODELS) {
     )
   }
 }
+
+// Model checks on the same data: when volatility drifted from its long-run level, and where variance broke.
+const returns = historyReturns(history)
+console.log('')
+console.log('| factor | variance breaks (Inclán–Tiao, 95 %) | EWMA vol outside 1.5× long-run vol (first days) |')
+console.log('| --- | --- | --- |')
+for (const factor of ['BTC', 'ETH']) {
+  const r = returns[history.factors.indexOf(factor)]!
+  const breaks = varianceBreaks(r, history.dates).map((b) => b.date)
+  const drift = volatilityDrift(r, history.dates).map((d) => `${d.date} (${d.ratio.toFixed(2)}×)`)
+  console.log(`| ${factor} | ${breaks.join(', ')} | ${drift.slice(0, 8).join(', ')}${drift.length > 8 ? ` … ${drift.length} in all` : ''} |`)
+}
+const eth = returns[history.factors.indexOf('ETH')]!
+const btc = returns[history.factors.indexOf('BTC')]!
+const shifts = correlationShifts(btc, eth, history.dates, { window: 90, threshold: 0.3 })
+console.log('')
+console.log(`BTC/ETH correlation shifts above 0.3 between consecutive 90-day windows: ${shifts.map((s) => `${s.date} (${s.before.toFixed(2)} → ${s.after.toFixed(2)})`).join(', ') || 'none'}`)
