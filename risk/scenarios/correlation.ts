@@ -20,7 +20,7 @@ function checkSquare(m: Matrix, field: string): number {
 export function symmetricEigen(a: Matrix): { values: number[]; vectors: Matrix } {
   const n = checkSquare(a, 'matrix')
   const m = a.map((r) => [...r])
-  const v = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)))
+  const v: Matrix = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)))
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0
     for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += m[p]![q]! ** 2
