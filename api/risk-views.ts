@@ -5,7 +5,7 @@ import { InvalidInput } from '../core/errors.js'
 import { computeExposures } from '../risk/exposures.js'
 import { computeUnifiedMargin, type UnifiedMarginResult } from '../risk/unified-margin.js'
 import { capitalEfficiency } from '../risk/capital-efficiency.js'
-import { liquidationPrice, ruleFor } from '../risk/venue-rules.js'
+import { liquidationPrice, liquidationScaleAlong, ruleFor } from '../risk/venue-rules.js'
 import { runVarBacktest } from '../risk/backtest/var-backtest.js'
 import { DEFAULT_FHS_PARAMS } from '../risk/scenarios/fhs.js'
 import type { MarketState, PriceHistory, RiskAccount } from '../risk/types.js'
@@ -59,6 +59,14 @@ export function riskReport(ctx: RiskContext) {
   const labels = new Map(ctx.accounts.map((a) => [a.id, a]))
   const unified = computeUnifiedMargin({ accounts: ctx.accounts, market: ctx.market, history: ctx.history, asOfDate: ctx.asOfDate })
   const efficiency = capitalEfficiency(ctx.accounts, ctx.market, unified.initialMargin, { reported: ctx.reported })
+  // The book's worst filtered historical day, as relative moves per factor, for the worst-direction distance.
+  const worstDay = unified.worstScenarios[0]?.label
+  const t = worstDay ? ctx.history.dates.indexOf(worstDay) : -1
+  const direction: Record<string, number> = {}
+  if (t > 0) ctx.history.factors.forEach((f, i) => {
+    const move = ctx.history.closes[i]![t]! / ctx.history.closes[i]![t - 1]! - 1
+    if (Number.isFinite(move)) direction[f] = move
+  })
   const factorsOf = (a: RiskAccount) => [...new Set([...a.balances.map((b) => b.asset), ...a.positions.map((p) => p.instrument.underlying)])].filter((f) => f !== 'USD').sort()
   const venues = efficiency.perAccount.map((row) => {
     const account = labels.get(row.accountId)!
@@ -73,6 +81,7 @@ export function riskReport(ctx: RiskContext) {
       equity: usd(row.rule.equity),
       healthFactor: ratio(row.rule.healthFactor),
       marginRatio: ratio(row.rule.marginRatio),
+      worstDayLiquidationScale: t > 0 ? liquidationScaleAlong(account, ctx.market, direction, rule) : null,
       liquidationPrices: factorsOf(account).map((factor) => {
         const price = liquidationPrice(account, ctx.market, factor, rule)
         return { factor, price: price === null ? null : usd(price), move: price === null ? null : price / ctx.market.prices[factor]! - 1 }
@@ -97,7 +106,14 @@ export function riskReport(ctx: RiskContext) {
       unifiedInitialMargin: usd(efficiency.unifiedInitialMargin),
       freed: usd(efficiency.freed),
       idleCollateral: efficiency.perAccount.map((a) => ({ venue: a.venue, accountLabel: labels.get(a.accountId)!.label, amount: usd(a.idleUsd) })),
-      rebalancing: efficiency.rebalancing.map((s) => ({ fromVenue: labels.get(s.fromAccountId)!.venue, toVenue: labels.get(s.toAccountId)!.venue, asset: s.asset, amount: usd(s.amountUsd), reason: s.reason })),
+      rebalancing: efficiency.rebalancing.map((s) => ({
+        fromVenue: labels.get(s.fromAccountId)!.venue,
+        toVenue: labels.get(s.toAccountId)!.venue,
+        asset: s.asset,
+        amount: usd(s.amountUsd),
+        reason: s.reason,
+        effect: s.effect.map((e) => ({ accountLabel: labels.get(e.accountId)!.label, factor: e.factor, before: e.before === null ? null : usd(e.before), after: e.after === null ? null : usd(e.after) })),
+      })),
     },
     liquidationDistances: venues.flatMap((v) => v.liquidationPrices.map((l) => ({ accountLabel: v.label, venue: v.venue, factor: l.factor, move: l.move, price: l.price }))),
   }

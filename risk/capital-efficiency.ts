@@ -9,6 +9,8 @@ export interface RebalancingStep {
   asset: string
   amountUsd: number
   reason: string
+  /** Liquidation prices of the receiving and the giving account, before and after this step, per factor. */
+  effect: { accountId: string; factor: string; before: number | null; after: number | null }[]
 }
 
 export interface CapitalEfficiencyResult {
@@ -54,6 +56,10 @@ export function capitalEfficiency(
     .sort((x, y) => x.rule.buffer - y.rule.buffer)
   const donors = perAccount.filter((a) => a.idleUsd > 0).map((a) => ({ ...a, left: a.idleUsd }))
   const steps: RebalancingStep[] = []
+  // Accounts as the plan changes them: a transfer is a USD balance moved from one to the other.
+  const current = new Map(accounts.map((a) => [a.id, a]))
+  const withTransfer = (account: RiskAccount, deltaUsd: number): RiskAccount => ({ ...account, balances: [...account.balances, { accountId: account.id, asset: 'USD', basisFactor: null, amount: deltaUsd }] })
+  const factorsOf = (a: RiskAccount) => [...new Set([...a.balances.map((b) => b.asset), ...a.positions.map((p) => p.instrument.underlying)])].filter((f) => f !== 'USD')
   for (const need of needs) {
     let remaining = need.shortfall
     for (const donor of donors.sort((x, y) => y.left - x.left)) {
@@ -63,7 +69,16 @@ export function capitalEfficiency(
       donor.left -= amount
       remaining -= amount
       const hf = need.rule.healthFactor
+      const effect: RebalancingStep['effect'] = []
+      for (const [id, delta] of [[need.accountId, amount], [donor.accountId, -amount]] as const) {
+        const before = current.get(id)!
+        const after = withTransfer(before, delta)
+        const rule = ruleFor(before.venue, options.rules)
+        for (const factor of factorsOf(before)) effect.push({ accountId: id, factor, before: liquidationPrice(before, market, factor, rule), after: liquidationPrice(after, market, factor, rule) })
+        current.set(id, after)
+      }
       steps.push({
+        effect,
         fromAccountId: donor.accountId,
         toAccountId: need.accountId,
         asset: 'USDC',

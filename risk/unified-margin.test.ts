@@ -9,7 +9,7 @@ import { expectedShortfall, valueAtRisk } from './measures.js'
 import { revaluePortfolio } from './revaluation.js'
 import { computeExposures } from './exposures.js'
 import { computeUnifiedMargin } from './unified-margin.js'
-import { aaveRule, liquidationPrice, linearPerpRule } from './venue-rules.js'
+import { aaveRule, liquidationPrice, liquidationScaleAlong, linearPerpRule } from './venue-rules.js'
 import { capitalEfficiency } from './capital-efficiency.js'
 import { normalQuantile } from './options/normal.js'
 import type { MarketState, PriceHistory, RiskAccount, RiskPosition, ScenarioSet } from './types.js'
@@ -172,5 +172,19 @@ describe('liquidation distance and capital efficiency', () => {
     expect(step).toMatchObject({ fromAccountId: 'bin', toAccountId: 'aave', asset: 'USDC' })
     // HF 2·3000·0.83/4500 = 1.107; reaching 1.5 needs (1.5·4500 − 4980)/0.78 = 2,269.23 USD of stable collateral.
     expect(step!.amountUsd).toBeCloseTo((1.5 * 4500 - 2 * 3000 * 0.83) / 0.78, 6)
+    // Its effect: Aave's ETH liquidation price falls from 4500/(2·0.83) to (4500 − 0.78·X)/(2·0.83).
+    const aaveEth = step!.effect.find((e) => e.accountId === 'aave' && e.factor === 'ETH')!
+    expect(aaveEth.before).toBeCloseTo(4500 / 1.66, 4)
+    expect(aaveEth.after).toBeCloseTo((4500 - 0.78 * step!.amountUsd) / 1.66, 4)
+    const donorBtc = step!.effect.find((e) => e.accountId === 'bin' && e.factor === 'BTC')!
+    expect(donorBtc.after === null || donorBtc.before === null || donorBtc.after > donorBtc.before).toBe(true)
+  })
+
+  test('along a joint move, the scale that liquidates a lone long is the closed-form price over the move', () => {
+    const acct = account('a', 'binance', [perp('a', 'BTC', 1, 60000)], [['USD', 5000]])
+    const liquidationAt = (60000 - 5000) / (1 - 0.004)
+    // Direction: BTC −40 %, ETH irrelevant to this account. t·(−0.4) = P'/P − 1.
+    expect(liquidationScaleAlong(acct, market, { BTC: -0.4, ETH: -0.5 }, linearPerpRule)).toBeCloseTo((liquidationAt / 60000 - 1) / -0.4, 6)
+    expect(liquidationScaleAlong(acct, market, { BTC: 0.4 }, linearPerpRule)).toBeNull()
   })
 })

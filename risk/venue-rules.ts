@@ -155,3 +155,26 @@ export function liquidationPrice(account: RiskAccount, market: MarketState, fact
   }
   return search(0, -0.99) ?? search(0, 10)
 }
+
+/**
+ * Along a direction of joint factor moves (e.g. the book's worst historical day, as relative moves per factor):
+ * the smallest scale t ∈ (0, 10] such that moving every factor by t·move liquidates the account; null if none.
+ * t = 1 means that day itself liquidates the account; t = 0.5, half of it.
+ */
+export function liquidationScaleAlong(account: RiskAccount, market: MarketState, direction: Record<string, number>, rule: VenueRule): number | null {
+  const at = (t: number) => {
+    const prices = { ...market.prices }
+    for (const [factor, move] of Object.entries(direction)) if (prices[factor] !== undefined) prices[factor] = prices[factor]! * Math.max(1e-9, 1 + t * move)
+    return rule(account, { ...market, prices }).buffer
+  }
+  if (!(at(0) > 0)) return 0
+  let hi = 10
+  if (at(hi) > 0) return null
+  let lo = 0
+  for (let i = 0; i < 80; i++) {
+    const mid = 0.5 * (lo + hi)
+    if (at(mid) > 0) lo = mid
+    else hi = mid
+  }
+  return 0.5 * (lo + hi)
+}

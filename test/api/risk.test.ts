@@ -15,11 +15,11 @@ const SIMULATE = /* GraphQL */ `
   query ($input: SimulationInput!) {
     simulateMargin(input: $input) {
       asOf
-      venues { venue label initialMargin maintenanceMargin equity marginRatio healthFactor liquidationPrices { factor price } }
+      venues { venue label initialMargin maintenanceMargin equity marginRatio healthFactor worstDayLiquidationScale liquidationPrices { factor price } }
       unified { initialMargin var99 es975 stress liquidityAddOn concentrationAddOn floorApplied scenarioCount components { name value } }
       exposures { factor netUnits netUsd grossUsd }
       stressScenarios { name kind bookPnl }
-      capitalEfficiency { sumOfVenueInitialMargins unifiedInitialMargin freed idleCollateral { venue amount } rebalancing { fromVenue toVenue amount reason } }
+      capitalEfficiency { sumOfVenueInitialMargins unifiedInitialMargin freed idleCollateral { venue amount } rebalancing { fromVenue toVenue amount reason effect { accountLabel factor before after } } }
     }
   }`
 
@@ -58,7 +58,7 @@ describe('risk through GraphQL', () => {
   })
 
   test('simulateMargin: an unhedged long pays ES or stress, with every component and crash replays', async () => {
-    const res = await api.query<{ simulateMargin: { unified: { initialMargin: string; es975: string; stress: string; components: { name: string }[] }; stressScenarios: { name: string; kind: string; bookPnl: string }[]; venues: { liquidationPrices: { factor: string; price: string | null }[] }[] } }>(SIMULATE, {
+    const res = await api.query<{ simulateMargin: { unified: { initialMargin: string; es975: string; stress: string; components: { name: string }[] }; stressScenarios: { name: string; kind: string; bookPnl: string }[]; venues: { worstDayLiquidationScale: number | null; liquidationPrices: { factor: string; price: string | null }[] }[] } }>(SIMULATE, {
       input: { asOf: '2025-12-31T00:00:00Z', market: { prices: [{ symbol: 'BTC', price: '87000' }] }, accounts: [{ venue: 'binance', balances: [{ asset: 'USDT', amount: '20000' }], positions: [{ instrument: 'BTCUSDT', size: '1', entryPrice: '87000' }] }] },
     })
     expect(res.errors).toBeUndefined()
@@ -69,6 +69,9 @@ describe('risk through GraphQL', () => {
     expect(r.stressScenarios.find((s) => s.kind === 'crash' && s.name.includes('FTX'))).toBeDefined()
     // Binance-like rule: equity 20,000, MM 0.4 %: P' = (87,000 − 20,000) / (1 − 0.004).
     expect(Number(r.venues[0]!.liquidationPrices[0]!.price)).toBeCloseTo(67000 / 0.996, 0)
+    // The book's worst filtered day is 12 Mar 2020 (BTC 7934.52 → 4800, −39.5 %); the account's cushion is a
+    // 22.7 % fall to its liquidation price, so 0.574 of that day liquidates it.
+    expect(r.venues[0]!.worstDayLiquidationScale).toBeCloseTo((1 - 67000 / 0.996 / 87000) / (1 - 4800 / 7934.52), 3)
   })
 
   test('simulateMargin names a bad instrument, a bad number and a missing vol', async () => {
