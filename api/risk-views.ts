@@ -94,7 +94,7 @@ export function riskReport(ctx: RiskContext) {
     unified: unifiedView(unified),
     exposures: computeExposures(ctx.accounts, ctx.market)
       .filter((e) => e.factor !== 'USD')
-      .map((e) => ({ factor: e.factor, netUnits: units(e.netUnits), netUsd: usd(e.netUsd), grossUsd: usd(e.grossUsd), gamma: e.gamma ? units(e.gamma) : null, vega: e.vega ? usd(e.vega) : null })),
+      .map((e) => ({ factor: e.factor, netUnits: units(e.netUnits), netUsd: usd(e.netUsd), grossUsd: usd(e.grossUsd), gamma: e.gamma ? units(e.gamma) : null, vega: e.vega ? usd(e.vega) : null, theta: e.theta ? usd(e.theta) : null })),
     stressScenarios: unified.stressScenarios.map((s) => ({
       name: s.name,
       kind: s.kind,

@@ -17,18 +17,21 @@ export interface FactorExposure {
   /** Option gamma (units per unit price move) and vega (USD per 1.00 vol), summed. */
   gamma: number
   vega: number
+  /** USD per year of time passing (Black-76 theta, forward held). */
+  theta: number
   byAccount: { accountId: string; venue: string; units: number; usd: number }[]
 }
 
 /** Exposures per factor; the result does not depend on the order of accounts, positions or balances. */
 export function computeExposures(accounts: RiskAccount[], market: MarketState): FactorExposure[] {
-  const perFactor = new Map<string, Map<string, { venue: string; units: number; gamma: number; vega: number }>>()
-  const add = (factor: string, accountId: string, venue: string, units: number, gamma = 0, vega = 0) => {
+  const perFactor = new Map<string, Map<string, { venue: string; units: number; gamma: number; vega: number; theta: number }>>()
+  const add = (factor: string, accountId: string, venue: string, units: number, gamma = 0, vega = 0, theta = 0) => {
     const byAccount = perFactor.get(factor) ?? new Map()
-    const cur = byAccount.get(accountId) ?? { venue, units: 0, gamma: 0, vega: 0 }
+    const cur = byAccount.get(accountId) ?? { venue, units: 0, gamma: 0, vega: 0, theta: 0 }
     cur.units += units
     cur.gamma += gamma
     cur.vega += vega
+    cur.theta += theta
     byAccount.set(accountId, cur)
     perFactor.set(factor, byAccount)
   }
@@ -43,7 +46,7 @@ export function computeExposures(accounts: RiskAccount[], market: MarketState): 
       const price = priceOf(market, p.instrument.underlying, `${field}.instrument`)
       const t = Math.max(0, (p.instrument.expiryMs! - market.asOfMs) / YEAR_MS)
       const g = black76Greeks(price, p.instrument.strike!, t, positionVol(p, market, price, field), p.instrument.optionType!)
-      add(p.instrument.underlying, account.id, account.venue, p.size * g.delta, p.size * g.gamma, p.size * g.vega)
+      add(p.instrument.underlying, account.id, account.venue, p.size * g.delta, p.size * g.gamma, p.size * g.vega, p.size * g.theta)
     })
   })
   return [...perFactor.entries()]
@@ -64,6 +67,7 @@ export function computeExposures(accounts: RiskAccount[], market: MarketState): 
         grossUsd: byAccount.reduce((s, r) => s + Math.abs(r.usd), 0),
         gamma: [...byAccountMap.values()].reduce((s, v) => s + v.gamma, 0),
         vega: [...byAccountMap.values()].reduce((s, v) => s + v.vega, 0),
+        theta: [...byAccountMap.values()].reduce((s, v) => s + v.theta, 0),
         byAccount,
       }
     })

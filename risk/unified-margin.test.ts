@@ -141,6 +141,16 @@ describe('unified margin on real history', () => {
     expect(r4.liquidityAddOn / r.liquidityAddOn).toBeCloseTo(8, 9)
   })
 
+  test('concentration: a net position above 5 % of open interest pays (share − 5 %)·|X|·σ', () => {
+    const small = computeUnifiedMargin({ accounts: [account('a', 'binance', [perp('a', 'BTC', 10)])], market: btcMarket, history, asOfDate, params: { openInterestUsd: { BTC: 1e8 } } })
+    expect(small.concentrationAddOn).toBe(0)
+    const big = computeUnifiedMargin({ accounts: [account('a', 'binance', [perp('a', 'BTC', 200)])], market: btcMarket, history, asOfDate, params: { openInterestUsd: { BTC: 1e8 } } })
+    // 200 BTC = 17.4 M USD = 17.4 % of OI: (0.174 − 0.05) × 17.4 M × σ_daily, σ_daily between 1 % and 6 %.
+    const x = 200 * 87000
+    expect(big.concentrationAddOn / ((x / 1e8 - 0.05) * x)).toBeGreaterThan(0.01)
+    expect(big.concentrationAddOn / ((x / 1e8 - 0.05) * x)).toBeLessThan(0.06)
+  })
+
   test('bad input is refused naming the field', () => {
     expect(() => computeUnifiedMargin({ accounts: [account('a', 'binance', [perp('a', 'BTC', NaN)])], market: btcMarket, history, asOfDate })).toThrow(/accounts\[0\]\.positions\[0\]\.size/)
     expect(() => computeUnifiedMargin({ accounts: [account('a', 'binance', [perp('a', 'BTC', 1)])], market: { ...btcMarket, prices: {} }, history, asOfDate })).toThrow(/no price for BTC/)

@@ -21,6 +21,9 @@ export interface UnifiedMarginParams {
   impactCoefficient: number
   /** Net exposure above this share of daily volume pays a concentration add-on. */
   concentrationThreshold: number
+  /** Open interest in USD per factor: a net exposure above `openInterestThreshold` of it pays too. */
+  openInterestUsd: Record<string, number>
+  openInterestThreshold: number
 }
 
 export const DEFAULT_UNIFIED_PARAMS: UnifiedMarginParams = {
@@ -29,6 +32,8 @@ export const DEFAULT_UNIFIED_PARAMS: UnifiedMarginParams = {
   averageDailyVolumeUsd: {},
   impactCoefficient: 1,
   concentrationThreshold: 0.1,
+  openInterestUsd: {},
+  openInterestThreshold: 0.05,
 }
 
 export interface MarginComponent {
@@ -124,11 +129,18 @@ export function computeUnifiedMargin(input: { accounts: RiskAccount[]; market: M
     let net = 0
     for (let a = 0; a < book.accountIds.length; a++) net += book.deltaUsd[a * factors.length + f]!
     const adv = params.averageDailyVolumeUsd[factor]
+    const oi = params.openInterestUsd[factor]
     const i = input.history.factors.indexOf(factor)
-    if (!adv || i < 0 || net === 0) return
+    if ((!adv && !oi) || i < 0 || net === 0) return
     const vol = ewmaVolatility(returns[i]!, params.fhs.lambda)
     const end = input.history.dates.findIndex((d) => d >= input.asOfDate)
     const sigma = vol[end < 0 ? vol.length - 1 : end]!
+    // Against open interest: a position that is a large share of the market cannot be closed at the mark.
+    if (oi) {
+      const oiShare = Math.abs(net) / oi
+      if (oiShare > params.openInterestThreshold) concentrationAddOn += (oiShare - params.openInterestThreshold) * Math.abs(net) * sigma
+    }
+    if (!adv) return
     const cost = params.impactCoefficient * sigma * Math.abs(net) * Math.sqrt(Math.abs(net) / adv)
     liquidityAddOn += cost
     liquidityDetail.push(`${factor} ${cost.toFixed(2)}`)
@@ -157,7 +169,7 @@ export function computeUnifiedMargin(input: { accounts: RiskAccount[]; market: M
       { name: 'stress', value: stress, detail: `worst of ${grid.count} price × vol grid scenarios` },
       { name: 'floor', value: floor, detail: params.floor === 'lookback' ? 'ES 97.5 % over the unfiltered full look-back (anti-procyclicality)' : 'disabled' },
       { name: 'liquidityAddOn', value: liquidityAddOn, detail: liquidityDetail.length ? liquidityDetail.join(', ') : 'no daily volume given: no liquidity add-on' },
-      { name: 'concentrationAddOn', value: concentrationAddOn, detail: `net exposure above ${params.concentrationThreshold * 100} % of daily volume` },
+      { name: 'concentrationAddOn', value: concentrationAddOn, detail: `net exposure above ${params.concentrationThreshold * 100} % of daily volume or ${params.openInterestThreshold * 100} % of open interest` },
     ],
     stressScenarios: stressSet.labels.map((name, s) => ({
       name,
