@@ -1,25 +1,15 @@
 // The playground is served by crossmargin itself: a browser GET on /graphql gets GraphiQL with nothing to fetch
 // from the internet, and a POST still answers queries.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createTestDatabase, type TestDatabase } from '../support/databases.js'
-import { startTestApi, type TestApi } from '../support/api.js'
+import { describe, expect, test } from 'vitest'
+import { useTestApi } from '../support/api.js'
 
 const CDN_HOSTS = /unpkg\.com|jsdelivr|esm\.sh|cdnjs|googleapis|apollographql\.com|embeddable-sandbox/
 
 describe('GraphiQL playground', () => {
-  let db: TestDatabase
-  let api: TestApi
-  beforeAll(async () => {
-    db = await createTestDatabase('pglite')
-    api = await startTestApi(db)
-  })
-  afterAll(async () => {
-    await api?.close()
-    await db?.destroy()
-  })
+  const t = useTestApi()
 
   test('a browser GET on /graphql receives GraphiQL HTML with no external URL in it', async () => {
-    const response = await fetch(api.server.url, { headers: { accept: 'text/html,application/xhtml+xml' } })
+    const response = await fetch(t.api.server.url, { headers: { accept: 'text/html,application/xhtml+xml' } })
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/text\/html/)
     const html = await response.text()
@@ -29,13 +19,13 @@ describe('GraphiQL playground', () => {
   })
 
   test('every script the page names is served locally and names no CDN', async () => {
-    const html = await (await fetch(api.server.url, { headers: { accept: 'text/html' } })).text()
+    const html = await (await fetch(t.api.server.url, { headers: { accept: 'text/html' } })).text()
     const scripts = [...html.matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]!)
     expect(scripts.length).toBeGreaterThan(0)
     let bodies = ''
     for (const src of scripts) {
       expect(src.startsWith('/graphiql/')).toBe(true)
-      const response = await fetch(new URL(src, api.server.url))
+      const response = await fetch(new URL(src, t.api.server.url))
       expect(response.status).toBe(200)
       expect(response.headers.get('content-type')).toMatch(/javascript/)
       const body = await response.text()
@@ -48,7 +38,7 @@ describe('GraphiQL playground', () => {
   })
 
   test('a POST on the same path runs queries', async () => {
-    const res = await api.query('{ portfolios { id } }')
+    const res = await t.api.query('{ portfolios { id } }')
     expect(res).toEqual({ data: { portfolios: [] } })
   })
 })

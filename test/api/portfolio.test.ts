@@ -1,7 +1,7 @@
 // The GraphQL API over a real database: portfolio queries, last-good-snapshot semantics, SQL count per request.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/databases.js'
-import { startTestApi, type TestApi } from '../support/api.js'
+import { startTestApi, useTestApi, type TestApi } from '../support/api.js'
 import { lendingSnapshot, perpSnapshot } from '../support/snapshots.js'
 import { writeFailedSnapshot, writeSnapshot } from '../../indexer/snapshot-writer.js'
 import { VenueUnavailable } from '../../core/errors.js'
@@ -104,20 +104,11 @@ describe.each(testDatabaseKinds)('portfolio API on %s', (kind) => {
 })
 
 describe('exposures', () => {
-  let db: TestDatabase
-  let api: TestApi
-  beforeAll(async () => {
-    db = await createTestDatabase('pglite')
-    api = await startTestApi(db)
-  })
-  afterAll(async () => {
-    await api?.close()
-    await db?.destroy()
-  })
+  const t = useTestApi()
 
   test('a WETH collateral on Aave nets against an ETH short on Binance', async () => {
-    const id = await seedPortfolio(db, 'Hedged', 2)
-    const res = await api.query<{ portfolio: { exposures: { asset: string; netUnits: string; grossUnits: string; netUsd: string; grossUsd: string; byVenue: { venue: string; units: string }[] }[] } }>(
+    const id = await seedPortfolio(t.db, 'Hedged', 2)
+    const res = await t.api.query<{ portfolio: { exposures: { asset: string; netUnits: string; grossUnits: string; netUsd: string; grossUsd: string; byVenue: { venue: string; units: string }[] }[] } }>(
       `query ($id: ID!) { portfolio(id: $id) { exposures { asset netUnits grossUnits netUsd grossUsd byVenue { venue units } } } }`,
       { id },
     )

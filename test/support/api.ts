@@ -1,5 +1,7 @@
 // Starts the real GraphQL server on a free port over a test database, and posts queries to it over HTTP.
+import { afterAll, beforeAll } from 'vitest'
 import { silentLogger } from '../../core/logger.js'
+import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from './databases.js'
 import { startApiServer, type ApiServer } from '../../api/server.js'
 import type { ApiServices } from '../../api/context.js'
 import type { Database } from '../../core/db/client.js'
@@ -32,4 +34,18 @@ export async function startTestApi(db: Database, overrides: Partial<ApiServices>
     },
     close: () => server.close(),
   }
+}
+
+/** A fresh database and API server for the enclosing describe block (started before its tests, closed after). */
+export function useTestApi(kind: TestDatabaseKind = 'pglite', overrides: Partial<ApiServices> = {}): { readonly db: TestDatabase; readonly api: TestApi } {
+  const handle = {} as { db: TestDatabase; api: TestApi }
+  beforeAll(async () => {
+    handle.db = await createTestDatabase(kind)
+    handle.api = await startTestApi(handle.db, overrides)
+  })
+  afterAll(async () => {
+    await handle.api?.close()
+    await handle.db?.destroy()
+  })
+  return handle
 }
