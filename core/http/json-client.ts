@@ -1,0 +1,55 @@
+// JSON over HTTP for venues with plain REST/info APIs (Hyperliquid, dYdX's indexer): a deadline on every call,
+// and the venue's failures turned into the error vocabulary (429 and 5xx retryable, with Retry-After).
+import { VenueRejected, VenueUnavailable } from '../errors.js'
+
+export interface JsonRequestOptions {
+  venue: string
+  timeoutMs: number
+  signal?: AbortSignal
+  /** What the call is for, named in errors ("reading the clearinghouse state"). */
+  what: string
+}
+
+function retryAfterMs(value: string | null): number | null {
+  if (!value) return null
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return seconds * 1000
+  const at = Date.parse(value)
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : null
+}
+
+async function requestJson(url: string, init: RequestInit, options: JsonRequestOptions): Promise<unknown> {
+  const deadline = AbortSignal.timeout(options.timeoutMs)
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
+  let response: Response
+  try {
+    response = await fetch(url, { ...init, signal })
+  } catch (error) {
+    const timedOut = deadline.aborted
+    throw new VenueUnavailable(`${options.venue}: ${timedOut ? `no answer within ${options.timeoutMs} ms` : 'unreachable'} while ${options.what}`, null, { cause: error })
+  }
+  let text: string
+  try {
+    text = await response.text()
+  } catch (error) {
+    throw new VenueUnavailable(`${options.venue}: the answer broke off while ${options.what}`, null, { cause: error })
+  }
+  if (response.status === 429 || response.status === 418) {
+    throw new VenueUnavailable(`${options.venue}: rate-limited (HTTP ${response.status}) while ${options.what}`, retryAfterMs(response.headers.get('retry-after')))
+  }
+  if (response.status >= 500) throw new VenueUnavailable(`${options.venue}: HTTP ${response.status} while ${options.what}`, retryAfterMs(response.headers.get('retry-after')))
+  if (response.status >= 400) throw new VenueRejected(`${options.venue}: HTTP ${response.status} while ${options.what}: ${text.slice(0, 200)}`)
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new VenueUnavailable(`${options.venue}: malformed JSON while ${options.what}`)
+  }
+}
+
+export function postJson(url: string, body: unknown, options: JsonRequestOptions): Promise<unknown> {
+  return requestJson(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, options)
+}
+
+export function getJson(url: string, options: JsonRequestOptions): Promise<unknown> {
+  return requestJson(url, { method: 'GET', headers: { accept: 'application/json' } }, options)
+}
