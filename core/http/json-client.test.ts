@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startReplayServer, type ReplayServer } from '../replay/http-replay-server.js'
+import { startReplayServer, type RecordedRequest, type ReplayServer } from '../replay/http-replay-server.js'
 import { getJson, postJson } from './json-client.js'
 
 describe('JSON over HTTP for venues', () => {
   let server: ReplayServer
   beforeAll(async () => {
-    server = await startReplayServer({ routes: { 'GET /ok': { body: { ok: true } }, 'POST /echo': { body: (r) => JSON.parse(r.body) as unknown } } })
+    server = await startReplayServer({ routes: { 'GET /ok': { body: { ok: true } }, 'POST /echo': { body: (r: RecordedRequest) => JSON.parse(r.body) as unknown } } })
   })
   afterAll(async () => server?.close())
   const opts = { venue: 'example', timeoutMs: 1_000, what: 'testing' }
