@@ -1,0 +1,130 @@
+// dYdX v4 connector: the indexer's subaccount (perpetual and asset positions, equity, free collateral) and its
+// perpetual markets (oracle price, margin fractions, open-interest caps), mapped to the normalised snapshot with
+// dYdX's figures beside our replication.
+import { canonicalAsset } from '../../core/assets.js'
+import { Decimal, parseDecimal } from '../../core/decimal.js'
+import type { Balance, Position, VenueSnapshot } from '../../core/domain.js'
+import { InvalidInput, VenueRejected } from '../../core/errors.js'
+import { getJson } from '../../core/http/json-client.js'
+import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import { dydxV4Descriptor, type DydxV4Config } from './descriptor.js'
+import { calculateDydxAccount, dydxFigures, type DydxMarket, type DydxPositionInput } from './margin.js'
+
+export interface DydxV4Client {
+  baseUrl: string
+  timeoutMs: number
+}
+
+interface RawSubaccount {
+  equity: string
+  freeCollateral: string
+  openPerpetualPositions: Record<string, { market: string; size: string; entryPrice: string; unrealizedPnl: string; side: string }>
+  assetPositions: Record<string, { symbol: string; size: string; side: 'LONG' | 'SHORT' }>
+  updatedAtHeight?: string
+  latestProcessedBlockHeight?: string
+}
+
+type RawMarkets = { markets: Record<string, Record<string, string | number | undefined>> }
+
+function createClient(config: DydxV4Config, env: ClientEnvironment): DydxV4Client {
+  return { baseUrl: (env.urlOverrides?.['dydx-v4'] ?? config.indexerUrl).replace(/\/$/, ''), timeoutMs: env.timeoutMs }
+}
+
+function toMarket(raw: Record<string, string | number | undefined>, ticker: string): DydxMarket {
+  const d = (key: string, fallback?: string) => parseDecimal(raw[key] ?? fallback, `perpetualMarkets.${ticker}.${key}`)
+  return {
+    ticker,
+    oraclePrice: d('oraclePrice'),
+    initialMarginFraction: d('initialMarginFraction'),
+    maintenanceMarginFraction: d('maintenanceMarginFraction'),
+    openInterest: d('openInterest', '0'),
+    openInterestLowerCap: d('openInterestLowerCap', '0'),
+    openInterestUpperCap: d('openInterestUpperCap', '0'),
+  }
+}
+
+async function fetchAccount(client: DydxV4Client, config: DydxV4Config, ctx: FetchContext): Promise<VenueSnapshot> {
+  const opts = (what: string) => ({ venue: 'dydx-v4', timeoutMs: client.timeoutMs, signal: ctx.signal, what })
+  let rawAccount: { subaccount: RawSubaccount }
+  try {
+    rawAccount = (await getJson(`${client.baseUrl}/v4/addresses/${config.address}/subaccountNumber/${config.subaccountNumber}`, opts('reading the subaccount'))) as { subaccount: RawSubaccount }
+  } catch (error) {
+    if (error instanceof VenueRejected && error.message.includes('HTTP 404')) throw new VenueRejected(`dydx-v4: subaccount ${config.subaccountNumber} of ${config.address} does not exist`)
+    throw error
+  }
+  const rawMarkets = (await getJson(`${client.baseUrl}/v4/perpetualMarkets`, opts('reading the perpetual markets'))) as RawMarkets
+  try {
+    const sub = rawAccount?.subaccount
+    if (!sub || typeof sub.openPerpetualPositions !== 'object') throw new InvalidInput('subaccount', 'is missing its positions')
+    if (!rawMarkets || typeof rawMarkets.markets !== 'object') throw new InvalidInput('perpetualMarkets', 'has no markets')
+    const markets = Object.fromEntries(Object.entries(rawMarkets.markets).map(([t, m]) => [t, toMarket(m, t)]))
+    const usdcRow = sub.assetPositions?.USDC
+    const usdc = usdcRow ? parseDecimal(usdcRow.size, 'assetPositions.USDC.size').abs().mul(usdcRow.side === 'SHORT' ? -1 : 1) : new Decimal(0)
+    const positions: Position[] = []
+    const inputs: DydxPositionInput[] = []
+    for (const [ticker, p] of Object.entries(sub.openPerpetualPositions)) {
+      const size = parseDecimal(p.size, `openPerpetualPositions.${ticker}.size`)
+      const entry = parseDecimal(p.entryPrice, `openPerpetualPositions.${ticker}.entryPrice`)
+      const upnl = parseDecimal(p.unrealizedPnl, `openPerpetualPositions.${ticker}.unrealizedPnl`)
+      // The indexer values a position at the oracle price of its latest processed block; the markets endpoint may be
+      // a few blocks later. The position's own oracle (entry + uPnL / size) keeps every figure at one height.
+      const oracle = size.isZero() ? (markets[ticker]?.oraclePrice ?? entry) : entry.plus(upnl.div(size))
+      const flags = markets[ticker] ? [] : ['unknown-market']
+      positions.push({
+        instrument: { venueSymbol: ticker, kind: 'perpetual', underlying: canonicalAsset(ticker.split('-')[0]!).factor, quote: 'USD', settlement: 'USDC', inverse: false, contractSize: '1', expiry: null, strike: null, optionType: null },
+        size: size.toFixed(),
+        entryPrice: entry.toFixed(),
+        markPrice: oracle.toFixed(),
+        liquidationPrice: null,
+        notional: size.abs().mul(oracle).toFixed(),
+        unrealizedPnl: upnl.toFixed(),
+        leverage: null,
+        marginMode: 'cross',
+        venueInitialMargin: null,
+        venueMaintenanceMargin: null,
+        flags,
+        raw: p,
+      })
+      if (markets[ticker]) inputs.push({ market: ticker, size, oraclePrice: oracle })
+    }
+    const replicated = calculateDydxAccount(usdc, inputs, markets)
+    for (const row of replicated.positions) {
+      const position = positions.find((p) => p.instrument.venueSymbol === row.market)!
+      position.liquidationPrice = row.liquidationPrice?.toDecimalPlaces(6).toFixed() ?? null
+    }
+    const equity = parseDecimal(sub.equity, 'subaccount.equity')
+    const free = parseDecimal(sub.freeCollateral, 'subaccount.freeCollateral')
+    const balances: Balance[] = Object.values(sub.assetPositions ?? {}).map((a) => ({
+      asset: a.symbol,
+      canonicalAsset: canonicalAsset(a.symbol).factor,
+      kind: a.side === 'SHORT' ? 'debt' : 'wallet',
+      amount: parseDecimal(a.size, `assetPositions.${a.symbol}.size`).abs().toFixed(),
+      valueUsd: a.symbol === 'USDC' ? parseDecimal(a.size, `assetPositions.${a.symbol}.size`).abs().toFixed() : null,
+      priceUsd: a.symbol === 'USDC' ? '1' : null,
+      usableAsCollateral: a.symbol === 'USDC',
+      flags: [],
+      raw: a,
+    }))
+    return {
+      asOf: ctx.now(),
+      blockNumber: sub.latestProcessedBlockHeight ? BigInt(sub.latestProcessedBlockHeight) : null,
+      positions,
+      balances,
+      margin: {
+        reported: { currency: 'USDC', equity: equity.toFixed(), totalCollateral: null, totalDebt: null, initialMargin: equity.minus(free).toFixed(), maintenanceMargin: null, marginRatio: null, healthFactor: null, liquidationThreshold: null, ltv: null, availableBorrows: null, withdrawable: Decimal.max(free, 0).toFixed() },
+        replicated: dydxFigures(replicated),
+        details: replicated.positions.map((p) => ({ market: p.market, notional: p.notional.toFixed(), imf: p.imf.toFixed(), initialMargin: p.initialMargin.toFixed(), maintenanceMargin: p.maintenanceMargin.toFixed(), liquidationPrice: p.liquidationPrice?.toDecimalPlaces(6).toFixed() ?? null })),
+      },
+      raw: { subaccount: sub, perpetualMarkets: rawMarkets },
+    }
+  } catch (error) {
+    if (error instanceof InvalidInput) throw new VenueRejected(`dydx-v4 sent an unusable answer: ${error.message}`)
+    throw error
+  }
+}
+
+export const dydxV4Connector: VenueConnector<DydxV4Config, DydxV4Client> = {
+  descriptor: dydxV4Descriptor,
+  createClient,
+  fetchAccount,
+}
