@@ -1,7 +1,7 @@
 // Deploys a complete Aave v3 market (addresses provider, pool, configurator, ACL, oracle with movable mock
 // feeds, data provider, WETH and USDC reserves) from @aave/core-v3's compiled contracts onto a local chain,
 // for tests and the demo. The contracts are Aave's own; only the parameters are ours.
-import { Contract, ContractFactory, JsonRpcProvider, NonceManager, parseUnits, type Signer } from 'ethers'
+import { Contract, ContractFactory, JsonRpcProvider, NonceManager, getAddress, id, parseUnits, type Signer } from 'ethers'
 import { linkBytecode, loadArtifact } from './artifacts.js'
 
 export interface ReserveParams {
@@ -16,11 +16,23 @@ export interface ReserveParams {
   seedLiquidity: string
 }
 
-/** Parameters close to Aave v3 Ethereum's for these assets. */
+/** Parameters of Aave v3 Ethereum's reserves for these assets (LTV, liquidation threshold, bonus). */
 export const DEFAULT_RESERVES: ReserveParams[] = [
   { symbol: 'WETH', name: 'Wrapped Ether', decimals: 18, priceUsd: '2000', ltvBps: 8000, liquidationThresholdBps: 8250, liquidationBonusBps: 10500, seedLiquidity: '1000' },
   { symbol: 'USDC', name: 'USD Coin', decimals: 6, priceUsd: '1', ltvBps: 7700, liquidationThresholdBps: 8000, liquidationBonusBps: 10450, seedLiquidity: '10000000' },
 ]
+
+export interface EModeCategoryParams {
+  id: number
+  label: string
+  ltvBps: number
+  liquidationThresholdBps: number
+  liquidationBonusBps: number
+  /** Reserves placed in the category. */
+  assets: string[]
+  /** When given, the category gets its own price source answering this price (Aave prices every asset of the category with it). */
+  priceUsd?: string
+}
 
 export interface LocalAaveMarket {
   chainId: number
@@ -33,28 +45,31 @@ export interface LocalAaveMarket {
     aclManager: string
     tokens: Record<string, string>
   }
-  /** Funded anvil accounts; [0] deployed the market. */
+  /** Funded, unlocked anvil accounts; [0] deployed the market and administers it. */
   wallets: string[]
   provider: JsonRpcProvider
-  /** Replaces the asset's price feed with one answering `priceUsd` (8 decimals, Aave's USD base). */
+  /** Points the asset's oracle source at a new feed answering `priceUsd` (8 decimals, Aave's USD base). */
   setAssetPriceUsd(symbol: string, priceUsd: string): Promise<void>
   /** Mints `amount` of the token to the wallet and supplies it to the pool. */
   fundAndSupply(wallet: string, symbol: string, amount: string): Promise<void>
   /** Borrows at the variable rate. */
   borrow(wallet: string, symbol: string, amount: string): Promise<void>
+  /** The user's own switch for counting a supplied reserve as collateral. */
+  setUseAsCollateral(wallet: string, symbol: string, enabled: boolean): Promise<void>
+  /** Governance's knob: a reserve's LTV, liquidation threshold and bonus (LTV 0 freezes it as collateral for new borrows). */
+  configureReserveAsCollateral(symbol: string, ltvBps: number, liquidationThresholdBps: number, liquidationBonusBps: number): Promise<void>
+  /** Creates an e-mode category, optionally with its own price source, and places the assets in it. */
+  configureEModeCategory(params: EModeCategoryParams): Promise<void>
+  setUserEMode(wallet: string, categoryId: number): Promise<void>
+  /** The Pool proxy, read-only (for tests comparing with getUserAccountData). */
   pool(): Contract
+  /** Frees the market's JSON-RPC provider (the chain itself is stopped by its owner). */
+  close(): void
 }
 
-const RAY = 10n ** 27n
-const ray = (fraction: string) => (parseUnits(fraction, 27) * 1n) as bigint
-
-async function deploy(signer: Signer, name: string, args: unknown[] = [], libraries: Record<string, string> = {}): Promise<Contract> {
-  const artifact = loadArtifact(name)
-  const factory = new ContractFactory(artifact.abi as never, linkBytecode(artifact, libraries), signer)
-  const contract = await factory.deploy(...args)
-  await contract.waitForDeployment()
-  return contract as Contract
-}
+const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
+const VARIABLE_RATE = 2
+const ray = (fraction: string): bigint => parseUnits(fraction, 27)
 
 async function send(tx: Promise<{ wait(): Promise<unknown> }>): Promise<void> {
   await (await tx).wait()
@@ -63,82 +78,101 @@ async function send(tx: Promise<{ wait(): Promise<unknown> }>): Promise<void> {
 export async function deployAaveMarket(rpcUrl: string, reserves: ReserveParams[] = DEFAULT_RESERVES): Promise<LocalAaveMarket> {
   const provider = new JsonRpcProvider(rpcUrl, undefined, { cacheTimeout: -1, pollingInterval: 50 })
   const network = await provider.getNetwork()
-  const wallets = (await provider.send('eth_accounts', [])) as string[]
+  const wallets = ((await provider.send('eth_accounts', [])) as string[]).map((a) => getAddress(a))
   const deployerAddress = wallets[0]!
+  // One nonce sequence for the deployer, so independent deployments below can be sent together.
   const deployer = new NonceManager(await provider.getSigner(deployerAddress))
 
-  const addressesProvider = await deploy(deployer, 'PoolAddressesProvider', ['crossmargin-local', deployerAddress])
-  await send(addressesProvider.getFunction('setACLAdmin')(deployerAddress))
-  const acl = await deploy(deployer, 'ACLManager', [await addressesProvider.getAddress()])
-  await send(addressesProvider.getFunction('setACLManager')(await acl.getAddress()))
-  await send(acl.getFunction('addPoolAdmin')(deployerAddress))
-  await send(acl.getFunction('addAssetListingAdmin')(deployerAddress))
-  await send(acl.getFunction('addRiskAdmin')(deployerAddress))
-
-  // The pool's logic lives in linked libraries; FlashLoanLogic itself links BorrowLogic.
-  const libraries: Record<string, string> = {}
-  for (const name of ['SupplyLogic', 'BorrowLogic', 'LiquidationLogic', 'EModeLogic', 'BridgeLogic', 'PoolLogic', 'ConfiguratorLogic']) {
-    libraries[name] = await (await deploy(deployer, name)).getAddress()
+  async function deploy(name: string, args: unknown[] = [], libraries: Record<string, string> = {}, signer: Signer = deployer): Promise<Contract> {
+    const artifact = loadArtifact(name)
+    const factory = new ContractFactory(artifact.abi as never, linkBytecode(artifact, libraries), signer)
+    const contract = await factory.deploy(...args)
+    await contract.waitForDeployment()
+    return contract as Contract
   }
-  libraries.FlashLoanLogic = await (await deploy(deployer, 'FlashLoanLogic', [], libraries)).getAddress()
+  const addressOf = (c: Contract) => c.getAddress()
 
-  const poolImpl = await deploy(deployer, 'Pool', [await addressesProvider.getAddress()], libraries)
-  await send(poolImpl.getFunction('initialize')(await addressesProvider.getAddress()))
-  await send(addressesProvider.getFunction('setPoolImpl')(await poolImpl.getAddress()))
+  // Phase 1, independent of each other: the addresses provider, the pool's linked libraries, tokens and feeds.
+  const libraryNames = ['SupplyLogic', 'BorrowLogic', 'LiquidationLogic', 'EModeLogic', 'BridgeLogic', 'PoolLogic', 'ConfiguratorLogic']
+  const [addressesProvider, libraryContracts, tokenContracts, feedContracts] = await Promise.all([
+    deploy('PoolAddressesProvider', ['crossmargin-local', deployerAddress]),
+    Promise.all(libraryNames.map((name) => deploy(name))),
+    Promise.all(reserves.map((r) => deploy('MintableERC20', [r.name, r.symbol, r.decimals]))),
+    Promise.all(reserves.map((r) => deploy('MockAggregator', [parseUnits(r.priceUsd, 8)]))),
+  ])
+  const providerAddress = await addressOf(addressesProvider)
+  const libraries: Record<string, string> = {}
+  for (const [i, name] of libraryNames.entries()) libraries[name] = await addressOf(libraryContracts[i]!)
+  const tokenAddresses = await Promise.all(tokenContracts.map(addressOf))
+  const feedAddresses = await Promise.all(feedContracts.map(addressOf))
+
+  // Phase 2: ACL (its constructor reads the ACL admin), FlashLoanLogic (links BorrowLogic), the pool implementation.
+  await send(addressesProvider.getFunction('setACLAdmin')(deployerAddress))
+  const [acl, flashLoanLogic] = await Promise.all([deploy('ACLManager', [providerAddress]), deploy('FlashLoanLogic', [], libraries)])
+  libraries.FlashLoanLogic = await addressOf(flashLoanLogic)
+  const [poolImpl, configuratorImpl] = await Promise.all([
+    deploy('Pool', [providerAddress], libraries),
+    deploy('PoolConfigurator', [], libraries),
+    send(addressesProvider.getFunction('setACLManager')(addressOf(acl))),
+    send(acl.getFunction('addPoolAdmin')(deployerAddress)),
+    send(acl.getFunction('addAssetListingAdmin')(deployerAddress)),
+    send(acl.getFunction('addRiskAdmin')(deployerAddress)),
+  ])
+  // Implementations are initialised too, so nobody can take them over (as Aave's own deploy scripts do).
+  await Promise.all([
+    send(poolImpl.getFunction('initialize')(providerAddress)),
+    send(configuratorImpl.getFunction('initialize')(providerAddress)),
+  ])
+  // The provider deploys the proxies and initialises them.
+  await send(addressesProvider.getFunction('setPoolImpl')(addressOf(poolImpl)))
+  await send(addressesProvider.getFunction('setPoolConfiguratorImpl')(addressOf(configuratorImpl)))
   const poolAddress = (await addressesProvider.getFunction('getPool')()) as string
-
-  const configuratorImpl = await deploy(deployer, 'PoolConfigurator', [], libraries)
-  await send(configuratorImpl.getFunction('initialize')(await addressesProvider.getAddress()))
-  await send(addressesProvider.getFunction('setPoolConfiguratorImpl')(await configuratorImpl.getAddress()))
   const configuratorAddress = (await addressesProvider.getFunction('getPoolConfigurator')()) as string
   const configurator = new Contract(configuratorAddress, loadArtifact('PoolConfigurator').abi as never, deployer)
 
-  const tokens: Record<string, Contract> = {}
-  const feeds: string[] = []
-  for (const reserve of reserves) {
-    tokens[reserve.symbol] = await deploy(deployer, 'MintableERC20', [reserve.name, reserve.symbol, reserve.decimals])
-    feeds.push(await (await deploy(deployer, 'MockAggregator', [parseUnits(reserve.priceUsd, 8)])).getAddress())
-  }
-  const tokenAddresses = await Promise.all(reserves.map((r) => tokens[r.symbol]!.getAddress()))
-  // USD base currency: baseCurrency 0x0 with a unit of 1e8, as on Aave v3's Ethereum market.
-  const oracle = await deploy(deployer, 'AaveOracle', [await addressesProvider.getAddress(), tokenAddresses, feeds, '0x0000000000000000000000000000000000000000', '0x0000000000000000000000000000000000000000', 10n ** 8n])
-  await send(addressesProvider.getFunction('setPriceOracle')(await oracle.getAddress()))
-  const dataProvider = await deploy(deployer, 'AaveProtocolDataProvider', [await addressesProvider.getAddress()])
-  await send(addressesProvider.getFunction('setPoolDataProvider')(await dataProvider.getAddress()))
-
-  const aTokenImpl = await deploy(deployer, 'AToken', [poolAddress])
-  const stableDebtImpl = await deploy(deployer, 'StableDebtToken', [poolAddress])
-  const variableDebtImpl = await deploy(deployer, 'VariableDebtToken', [poolAddress])
-  const rateStrategy = await deploy(deployer, 'DefaultReserveInterestRateStrategy', [
-    await addressesProvider.getAddress(), ray('0.8'), 0n, ray('0.04'), ray('0.75'), ray('0.02'), ray('0.75'), ray('0.02'), ray('0.05'), ray('0.2'),
+  // Phase 3: oracle (USD base: base currency 0x0, unit 1e8, as on Aave v3 Ethereum), data provider, token
+  // implementations bound to the pool proxy, and one interest rate strategy shared by the reserves.
+  const [oracle, dataProvider, aTokenImpl, stableDebtImpl, variableDebtImpl, rateStrategy] = await Promise.all([
+    deploy('AaveOracle', [providerAddress, tokenAddresses, feedAddresses, ZERO_ADDRESS, ZERO_ADDRESS, 10n ** 8n]),
+    deploy('AaveProtocolDataProvider', [providerAddress]),
+    deploy('AToken', [poolAddress]),
+    deploy('StableDebtToken', [poolAddress]),
+    deploy('VariableDebtToken', [poolAddress]),
+    // optimal usage 80 %, base 0, slopes 4 % / 75 %; stable slopes 2 % / 75 %, offsets 2 % / 5 %, optimal stable ratio 20 %.
+    deploy('DefaultReserveInterestRateStrategy', [providerAddress, ray('0.8'), 0n, ray('0.04'), ray('0.75'), ray('0.02'), ray('0.75'), ray('0.02'), ray('0.05'), ray('0.2')]),
   ])
+  await Promise.all([
+    send(addressesProvider.getFunction('setPriceOracle')(addressOf(oracle))),
+    send(addressesProvider.getFunction('setPoolDataProvider')(addressOf(dataProvider))),
+  ])
+  const [aTokenAddress, stableDebtAddress, variableDebtAddress, strategyAddress] = await Promise.all([aTokenImpl, stableDebtImpl, variableDebtImpl, rateStrategy].map(addressOf))
   await send(
     configurator.getFunction('initReserves')(
-      await Promise.all(
-        reserves.map(async (r, i) => ({
-          aTokenImpl: await aTokenImpl.getAddress(),
-          stableDebtTokenImpl: await stableDebtImpl.getAddress(),
-          variableDebtTokenImpl: await variableDebtImpl.getAddress(),
-          underlyingAssetDecimals: r.decimals,
-          interestRateStrategyAddress: await rateStrategy.getAddress(),
-          underlyingAsset: tokenAddresses[i],
-          treasury: deployerAddress,
-          incentivesController: '0x0000000000000000000000000000000000000000',
-          aTokenName: `Aave ${r.symbol}`,
-          aTokenSymbol: `a${r.symbol}`,
-          variableDebtTokenName: `Aave variable debt ${r.symbol}`,
-          variableDebtTokenSymbol: `variableDebt${r.symbol}`,
-          stableDebtTokenName: `Aave stable debt ${r.symbol}`,
-          stableDebtTokenSymbol: `stableDebt${r.symbol}`,
-          params: '0x',
-        })),
-      ),
+      reserves.map((r, i) => ({
+        aTokenImpl: aTokenAddress,
+        stableDebtTokenImpl: stableDebtAddress,
+        variableDebtTokenImpl: variableDebtAddress,
+        underlyingAssetDecimals: r.decimals,
+        interestRateStrategyAddress: strategyAddress,
+        underlyingAsset: tokenAddresses[i],
+        treasury: deployerAddress,
+        incentivesController: ZERO_ADDRESS,
+        aTokenName: `Aave ${r.symbol}`,
+        aTokenSymbol: `a${r.symbol}`,
+        variableDebtTokenName: `Aave variable debt ${r.symbol}`,
+        variableDebtTokenSymbol: `variableDebt${r.symbol}`,
+        stableDebtTokenName: `Aave stable debt ${r.symbol}`,
+        stableDebtTokenSymbol: `stableDebt${r.symbol}`,
+        params: '0x',
+      })),
     ),
   )
-  for (const [i, r] of reserves.entries()) {
-    await send(configurator.getFunction('configureReserveAsCollateral')(tokenAddresses[i], r.ltvBps, r.liquidationThresholdBps, r.liquidationBonusBps))
-    await send(configurator.getFunction('setReserveBorrowing')(tokenAddresses[i], true))
-  }
+  await Promise.all(
+    reserves.flatMap((r, i) => [
+      send(configurator.getFunction('configureReserveAsCollateral')(tokenAddresses[i], r.ltvBps, r.liquidationThresholdBps, r.liquidationBonusBps)),
+      send(configurator.getFunction('setReserveBorrowing')(tokenAddresses[i], true)),
+    ]),
+  )
 
   const poolAbi = loadArtifact('Pool').abi as never
   const tokenAbi = loadArtifact('MintableERC20').abi as never
@@ -148,49 +182,67 @@ export async function deployAaveMarket(rpcUrl: string, reserves: ReserveParams[]
     if (!r) throw new Error(`no reserve ${symbol} in this market (have ${[...reserveBySymbol.keys()].join(', ')})`)
     return r
   }
-  const signers = new Map<string, NonceManager>()
+  const signers = new Map<string, NonceManager>([[deployerAddress.toLowerCase(), deployer]])
   const signerFor = async (wallet: string) => {
     const key = wallet.toLowerCase()
-    if (!signers.has(key)) signers.set(key, key === deployerAddress.toLowerCase() ? deployer : new NonceManager(await provider.getSigner(wallet)))
+    if (!signers.has(key)) signers.set(key, new NonceManager(await provider.getSigner(wallet)))
     return signers.get(key)!
   }
+  const poolAs = async (wallet: string) => new Contract(poolAddress, poolAbi, await signerFor(wallet))
 
   const market: LocalAaveMarket = {
     chainId: Number(network.chainId),
     addresses: {
-      poolAddressesProvider: await addressesProvider.getAddress(),
+      poolAddressesProvider: providerAddress,
       pool: poolAddress,
       poolConfigurator: configuratorAddress,
-      oracle: await oracle.getAddress(),
-      dataProvider: await dataProvider.getAddress(),
-      aclManager: await acl.getAddress(),
+      oracle: await addressOf(oracle),
+      dataProvider: await addressOf(dataProvider),
+      aclManager: await addressOf(acl),
       tokens: Object.fromEntries([...reserveBySymbol].map(([s, r]) => [s, r.address])),
     },
     wallets,
     provider,
     pool: () => new Contract(poolAddress, poolAbi, provider),
+    close: () => provider.destroy(),
     async setAssetPriceUsd(symbol, priceUsd) {
-      const feed = await deploy(deployer, 'MockAggregator', [parseUnits(priceUsd, 8)])
-      await send(oracle.getFunction('setAssetSources')([reserveOf(symbol).address], [await feed.getAddress()]))
+      // MockAggregator's answer is fixed at construction, so a price move is a new feed.
+      const feed = await deploy('MockAggregator', [parseUnits(priceUsd, 8)])
+      await send(oracle.getFunction('setAssetSources')([reserveOf(symbol).address], [await addressOf(feed)]))
     },
     async fundAndSupply(wallet, symbol, amount) {
       const r = reserveOf(symbol)
       const signer = await signerFor(wallet)
       const value = parseUnits(amount, r.decimals)
       const token = new Contract(r.address, tokenAbi, signer)
-      await send(token.getFunction('mint(address,uint256)')(wallet, value))
-      await send(token.getFunction('approve')(poolAddress, value))
-      await send(new Contract(poolAddress, poolAbi, signer).getFunction('supply')(r.address, value, wallet, 0))
+      await Promise.all([send(token.getFunction('mint(address,uint256)')(wallet, value)), send(token.getFunction('approve')(poolAddress, value))])
+      await send((await poolAs(wallet)).getFunction('supply')(r.address, value, wallet, 0))
     },
     async borrow(wallet, symbol, amount) {
       const r = reserveOf(symbol)
-      const signer = await signerFor(wallet)
-      const VARIABLE_RATE = 2
-      await send(new Contract(poolAddress, poolAbi, signer).getFunction('borrow')(r.address, parseUnits(amount, r.decimals), VARIABLE_RATE, 0, wallet))
+      await send((await poolAs(wallet)).getFunction('borrow')(r.address, parseUnits(amount, r.decimals), VARIABLE_RATE, 0, wallet))
+    },
+    async setUseAsCollateral(wallet, symbol, enabled) {
+      await send((await poolAs(wallet)).getFunction('setUserUseReserveAsCollateral')(reserveOf(symbol).address, enabled))
+    },
+    async configureReserveAsCollateral(symbol, ltvBps, liquidationThresholdBps, liquidationBonusBps) {
+      await send(configurator.getFunction('configureReserveAsCollateral')(reserveOf(symbol).address, ltvBps, liquidationThresholdBps, liquidationBonusBps))
+    },
+    async configureEModeCategory(params) {
+      let priceSource = ZERO_ADDRESS
+      if (params.priceUsd !== undefined) {
+        // A price source is any address the oracle knows a feed for; a fixed synthetic one per category.
+        priceSource = getAddress(`0x${id(`crossmargin e-mode price source ${params.id}`).slice(26)}`)
+        const feed = await deploy('MockAggregator', [parseUnits(params.priceUsd, 8)])
+        await send(oracle.getFunction('setAssetSources')([priceSource], [await addressOf(feed)]))
+      }
+      await send(configurator.getFunction('setEModeCategory')(params.id, params.ltvBps, params.liquidationThresholdBps, params.liquidationBonusBps, priceSource, params.label))
+      for (const symbol of params.assets) await send(configurator.getFunction('setAssetEModeCategory')(reserveOf(symbol).address, params.id))
+    },
+    async setUserEMode(wallet, categoryId) {
+      await send((await poolAs(wallet)).getFunction('setUserEMode')(categoryId))
     },
   }
-  for (const r of reserves) await market.fundAndSupply(deployerAddress, r.symbol, r.seedLiquidity)
+  await Promise.all(reserves.map((r) => market.fundAndSupply(deployerAddress, r.symbol, r.seedLiquidity)))
   return market
 }
-
-export { RAY }
