@@ -1,12 +1,11 @@
 // Aave v3 on a local chain with the real contracts: our replication of the account rule equals what the Pool
-// contract itself answers (getUserAccountData), to the last unit, and follows the oracle.
+// contract itself answers (getUserAccountData), to the last unit, through collateral switches, LTV 0, e-mode with
+// its own price source, oracle moves and an account below HF 1. One chain and one market for the whole file.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { Contract } from 'ethers'
 import { startAnvil, type LocalChain } from './local/anvil.js'
-import { deployAaveMarket, type LocalAaveMarket } from './local/deploy-market.js'
+import { DEFAULT_RESERVES, deployAaveMarket, type LocalAaveMarket } from './local/deploy-market.js'
 import { aaveV3Connector } from './connector.js'
 import { aaveV3Descriptor } from './descriptor.js'
-import { calculateAaveAccount } from './margin.js'
 import { silentLogger } from '../../core/logger.js'
 import { fromFixedPoint } from '../../core/decimal.js'
 import { describeConnectorConformance } from '../../test/support/connector-conformance.js'
@@ -16,146 +15,244 @@ import type { VenueSnapshot } from '../../core/domain.js'
 const ctx = () => ({ signal: AbortSignal.timeout(20_000), logger: silentLogger(), now: () => new Date() })
 const env = { secret: () => undefined, timeoutMs: 10_000, logger: silentLogger() }
 
+// Two extra reserves with Aave v3 Ethereum-like parameters, so that scenarios which move a price or a reserve
+// parameter touch only their own wallet: WBTC (8 decimals) and CRV.
+const RESERVES = [
+  ...DEFAULT_RESERVES,
+  { symbol: 'WBTC', name: 'Wrapped BTC', decimals: 8, priceUsd: '60000', ltvBps: 7300, liquidationThresholdBps: 7800, liquidationBonusBps: 10500, seedLiquidity: '100' },
+  { symbol: 'CRV', name: 'Curve DAO Token', decimals: 18, priceUsd: '0.5', ltvBps: 3500, liquidationThresholdBps: 4100, liquidationBonusBps: 10830, seedLiquidity: '1000000' },
+]
+
+let shared: Promise<{ chain: LocalChain; market: LocalAaveMarket }> | null = null
+function localMarket() {
+  shared ??= (async () => {
+    const chain = await startAnvil()
+    return { chain, market: await deployAaveMarket(chain.rpcUrl, RESERVES) }
+  })()
+  return shared
+}
+afterAll(async () => {
+  if (!shared) return
+  const { chain, market } = await shared
+  market.close()
+  await chain.stop()
+})
+
 describe('Aave v3 against the real contracts on anvil', () => {
   let chain: LocalChain
   let market: LocalAaveMarket
   let user: string
 
   beforeAll(async () => {
-    chain = await startAnvil()
-    market = await deployAaveMarket(chain.rpcUrl)
+    ;({ chain, market } = await localMarket())
     user = market.wallets[1]!
     await market.fundAndSupply(user, 'WETH', '2')
     await market.fundAndSupply(user, 'USDC', '3000')
     await market.borrow(user, 'USDC', '1000')
   })
-  afterAll(async () => chain?.stop())
 
-  async function fetchSnapshot(): Promise<VenueSnapshot> {
-    const config = aaveV3Descriptor.configSchema.parse({ rpcUrl: chain.rpcUrl, poolAddressesProvider: market.addresses.poolAddressesProvider, user, chainId: market.chainId })
+  async function fetchSnapshot(wallet = user): Promise<VenueSnapshot> {
+    const config = aaveV3Descriptor.configSchema.parse({ rpcUrl: chain.rpcUrl, poolAddressesProvider: market.addresses.poolAddressesProvider, user: wallet, chainId: market.chainId })
     const client = aaveV3Connector.createClient(config, env)
     try {
       return await aaveV3Connector.fetchAccount(client, config, ctx())
     } finally {
-      aaveV3Connector.closeClient!(client)
+      await aaveV3Connector.closeClient!(client)
     }
   }
 
-  async function contractAnswer(blockTag: bigint) {
-    const [collateral, debt, available, threshold, ltv, hf] = (await market.pool().getFunction('getUserAccountData')(user, { blockTag })) as bigint[]
-    return { collateral: collateral!, debt: debt!, available: available!, threshold: threshold!, ltv: ltv!, hf: hf! }
+  /** The Pool's own getUserAccountData at the snapshot's block, against both our replication and the reported figures. */
+  async function expectEqualsContract(snapshot: VenueSnapshot, wallet = user) {
+    const [collateral, debt, available, threshold, ltv, hf] = (await market.pool().getFunction('getUserAccountData')(wallet, { blockTag: snapshot.blockNumber! })) as bigint[]
+    const { replicated, reported } = snapshot.margin
+    // Base currency is USD with 8 decimals, LT and LTV are bps, HF has 18 decimals: exact strings of the contract's integers.
+    expect(replicated.totalCollateral).toBe(fromFixedPoint(collateral!, 8))
+    expect(replicated.totalDebt).toBe(fromFixedPoint(debt!, 8))
+    expect(replicated.availableBorrows).toBe(fromFixedPoint(available!, 8))
+    expect(replicated.liquidationThreshold).toBe(fromFixedPoint(threshold!, 4))
+    expect(replicated.ltv).toBe(fromFixedPoint(ltv!, 4))
+    expect(replicated.healthFactor).toBe(debt === 0n ? null : fromFixedPoint(hf!, 18))
+    expect(reported).toEqual(replicated)
+    const raw = snapshot.raw as { userAccountData: Record<string, string> }
+    expect(raw.userAccountData).toEqual({ totalCollateralBase: `${collateral}`, totalDebtBase: `${debt}`, availableBorrowsBase: `${available}`, currentLiquidationThreshold: `${threshold}`, ltv: `${ltv}`, healthFactor: `${hf}` })
+    return { collateral: collateral!, debt: debt!, threshold: threshold!, ltv: ltv!, hf: hf! }
   }
 
   test('collateral, debt, LTV, threshold, available borrows and health factor equal getUserAccountData exactly', async () => {
     const snapshot = await fetchSnapshot()
-    const onChain = await contractAnswer(snapshot.blockNumber!)
-    const { replicated, reported } = snapshot.margin
-    // Base currency is USD with 8 decimals; HF has 18: compared as exact decimal strings of the contract's integers.
-    expect(replicated.totalCollateral).toBe(fromFixedPoint(onChain.collateral, 8))
-    expect(replicated.totalDebt).toBe(fromFixedPoint(onChain.debt, 8))
-    expect(replicated.availableBorrows).toBe(fromFixedPoint(onChain.available, 8))
-    expect(replicated.liquidationThreshold).toBe(fromFixedPoint(onChain.threshold, 4))
-    expect(replicated.ltv).toBe(fromFixedPoint(onChain.ltv, 4))
-    expect(replicated.healthFactor).toBe(fromFixedPoint(onChain.hf, 18))
-    expect(reported).toEqual(replicated)
+    await expectEqualsContract(snapshot)
     // Independent hand check: the weighted threshold (4000 × 8250 + 3000 × 8000) / 7000 = 8142.857 bps is
     // truncated to 8142 by the contract's integer division, so HF = 7000 × 0.8142 / 1000 = 5.6994 (not 5.7).
-    expect(replicated.liquidationThreshold).toBe('0.8142')
-    expect(Number(replicated.healthFactor)).toBeCloseTo(5.6994, 3)
+    expect(snapshot.margin.replicated.liquidationThreshold).toBe('0.8142')
+    expect(snapshot.margin.replicated.totalCollateral).toBe('7000')
+    expect(Number(snapshot.margin.replicated.healthFactor)).toBeCloseTo(5.6994, 3)
+  })
+
+  test('the snapshot is pinned to one block and dated by that block', async () => {
+    const snapshot = await fetchSnapshot()
+    const block = await market.provider.getBlock(Number(snapshot.blockNumber))
+    expect(snapshot.asOf.getTime()).toBe(block!.timestamp * 1000)
+    expect((snapshot.raw as { blockNumber: number }).blockNumber).toBe(Number(snapshot.blockNumber))
   })
 
   test('balances: collateral per reserve and debt as separate records, priced by the oracle', async () => {
     const snapshot = await fetchSnapshot()
     const byKey = Object.fromEntries(snapshot.balances.map((b) => [`${b.kind}:${b.asset}`, b]))
-    expect(byKey['collateral:WETH']).toMatchObject({ canonicalAsset: 'ETH', amount: '2', priceUsd: '2000', valueUsd: '4000', usableAsCollateral: true })
+    expect(byKey['collateral:WETH']).toMatchObject({ canonicalAsset: 'ETH', amount: '2', priceUsd: '2000', valueUsd: '4000', usableAsCollateral: true, flags: [] })
     expect(byKey['collateral:USDC']).toMatchObject({ canonicalAsset: 'USD', amount: '3000', usableAsCollateral: true })
+    expect(byKey['debt:USDC']).toMatchObject({ canonicalAsset: 'USD', priceUsd: '1', usableAsCollateral: null })
+    // A few blocks of variable interest at most: 1000 ≤ debt < 1000.01.
     expect(Number(byKey['debt:USDC']!.amount)).toBeGreaterThanOrEqual(1000)
+    expect(Number(byKey['debt:USDC']!.amount)).toBeLessThan(1000.01)
+    expect(Object.keys(byKey).sort()).toEqual(['collateral:USDC', 'collateral:WETH', 'debt:USDC'])
     expect(snapshot.positions).toEqual([])
   })
 
   test('when the oracle moves WETH down, the health factor follows and still equals the contract', async () => {
     const before = await fetchSnapshot()
     await market.setAssetPriceUsd('WETH', '1200')
-    const after = await fetchSnapshot()
-    const onChain = await contractAnswer(after.blockNumber!)
-    expect(after.margin.replicated.healthFactor).toBe(fromFixedPoint(onChain.hf, 18))
-    expect(Number(after.margin.replicated.healthFactor)).toBeLessThan(Number(before.margin.replicated.healthFactor))
-    // (2 × 1200 × 0.825 + 3000 × 0.8) / debt ≈ 4.38 with debt ≈ 1000 (a few seconds of interest).
-    expect(Number(after.margin.replicated.healthFactor)).toBeCloseTo(4.38, 2)
-    await market.setAssetPriceUsd('WETH', '2000')
+    try {
+      const after = await fetchSnapshot()
+      const onChain = await expectEqualsContract(after)
+      expect(onChain.hf).toBeLessThan(BigInt((await expectEqualsContract(before)).hf))
+      // Threshold (2400 × 8250 + 3000 × 8000) / 5400 = 8111.1 → 8111; HF = 5400 × 0.8111 / debt ≈ 4.38 (debt ≈ 1000).
+      expect(after.margin.replicated.liquidationThreshold).toBe('0.8111')
+      expect(Number(after.margin.replicated.healthFactor)).toBeCloseTo(4.38, 2)
+      expect(after.balances.find((b) => b.asset === 'WETH')).toMatchObject({ priceUsd: '1200', valueUsd: '2400' })
+    } finally {
+      await market.setAssetPriceUsd('WETH', '2000')
+    }
   })
 
-  test('the liquidation price of WETH alone puts the health factor at 1', async () => {
-    const snapshot = await fetchSnapshot()
-    const details = snapshot.margin.details as { liquidationPrices: { asset: string; priceUsd: number | null }[] }
-    const weth = details.liquidationPrices.find((p) => p.asset === 'WETH')!
-    // USDC collateral alone (3000 × 0.8 = 2400) already covers a 1000 debt: no WETH price liquidates.
-    expect(weth.priceUsd).toBeNull()
-    const usdc = details.liquidationPrices.find((p) => p.asset === 'USDC')!
-    expect(usdc.priceUsd).toBeNull()
+  test('a crash that takes an account below HF 1 is replicated exactly too', async () => {
+    const wallet = market.wallets[7]!
+    await market.fundAndSupply(wallet, 'WBTC', '0.1')
+    await market.borrow(wallet, 'USDC', '4000')
+    // 0.1 WBTC at 60,000: HF = 6000 × 0.78 / 4000 = 1.17. At 50,000: 5000 × 0.78 / 4000 = 0.975, liquidatable.
+    await market.setAssetPriceUsd('WBTC', '50000')
+    try {
+      const snapshot = await fetchSnapshot(wallet)
+      const onChain = await expectEqualsContract(snapshot, wallet)
+      expect(onChain.hf).toBeLessThan(10n ** 18n)
+      expect(Number(snapshot.margin.replicated.healthFactor)).toBeCloseTo(0.975, 3)
+      expect(snapshot.margin.replicated.availableBorrows).toBe('0')
+    } finally {
+      await market.setAssetPriceUsd('WBTC', '60000')
+    }
+  })
+
+  test('a reserve the user switched off as collateral counts nothing, and its balance says so', async () => {
+    const wallet = market.wallets[3]!
+    await market.fundAndSupply(wallet, 'WETH', '1')
+    await market.fundAndSupply(wallet, 'USDC', '1000')
+    await market.setUseAsCollateral(wallet, 'USDC', false)
+    await market.borrow(wallet, 'WBTC', '0.01')
+    const snapshot = await fetchSnapshot(wallet)
+    await expectEqualsContract(snapshot, wallet)
+    // Only WETH counts: 1 × 2000 = 2000 collateral, LT 82.5 %, LTV 80 %.
+    expect(snapshot.margin.replicated).toMatchObject({ totalCollateral: '2000', liquidationThreshold: '0.825', ltv: '0.8' })
+    expect(snapshot.balances.find((b) => b.kind === 'collateral' && b.asset === 'USDC')).toMatchObject({ amount: '1000', usableAsCollateral: false })
+  })
+
+  test('collateral whose LTV governance set to 0 still weighs in the threshold but not in the LTV', async () => {
+    const wallet = market.wallets[4]!
+    await market.fundAndSupply(wallet, 'CRV', '10000')
+    await market.fundAndSupply(wallet, 'WETH', '1')
+    await market.borrow(wallet, 'USDC', '500')
+    await market.configureReserveAsCollateral('CRV', 0, 4100, 10830)
+    const snapshot = await fetchSnapshot(wallet)
+    await expectEqualsContract(snapshot, wallet)
+    // CRV 10,000 × 0.5 = 5000 and WETH 2000: LTV (2000 × 8000) / 7000 = 2285.7 → 2285 bps; threshold
+    // (5000 × 4100 + 2000 × 8250) / 7000 = 5285.7 → 5285 bps.
+    expect(snapshot.margin.replicated).toMatchObject({ totalCollateral: '7000', ltv: '0.2285', liquidationThreshold: '0.5285' })
+    expect((snapshot.margin.details as { hasZeroLtvCollateral: boolean }).hasZeroLtvCollateral).toBe(true)
+    expect(snapshot.balances.find((b) => b.asset === 'CRV')).toMatchObject({ usableAsCollateral: true, flags: ['ltv-zero'] })
+  })
+
+  test('a user in an e-mode category gets its LT and LTV, and its price source prices the category’s assets', async () => {
+    const wallet = market.wallets[6]!
+    // A stablecoin category with its own price source at 0.99 (so the e-mode price visibly differs from USDC's 1.00).
+    await market.configureEModeCategory({ id: 1, label: 'Stablecoins', ltvBps: 9300, liquidationThresholdBps: 9500, liquidationBonusBps: 10100, assets: ['USDC'], priceUsd: '0.99' })
+    await market.setUserEMode(wallet, 1)
+    await market.fundAndSupply(wallet, 'USDC', '10000')
+    await market.fundAndSupply(wallet, 'WETH', '1')
+    await market.borrow(wallet, 'USDC', '8000')
+    const snapshot = await fetchSnapshot(wallet)
+    await expectEqualsContract(snapshot, wallet)
+    // USDC at 0.99: 9900 with LT 95 % / LTV 93 %; WETH 2000 outside the category keeps 82.5 % / 80 %.
+    // Threshold (9900 × 9500 + 2000 × 8250) / 11900 = 9289.9 → 9289; LTV (9900 × 9300 + 2000 × 8000) / 11900 = 9081.5 → 9081.
+    expect(snapshot.margin.replicated).toMatchObject({ totalCollateral: '11900', liquidationThreshold: '0.9289', ltv: '0.9081' })
+    expect(snapshot.margin.details).toMatchObject({ eModeCategory: '1', eModePriceBase: '99000000' })
+    // Balances keep USDC's own oracle price; only the account figures use the category's.
+    expect(snapshot.balances.find((b) => b.kind === 'collateral' && b.asset === 'USDC')).toMatchObject({ priceUsd: '1', valueUsd: '10000' })
   })
 
   test('an account holding only WETH liquidates where 1 WETH × P × 0.825 equals its debt', async () => {
-    const other = market.wallets[2]!
-    await market.fundAndSupply(other, 'WETH', '1')
-    await market.borrow(other, 'USDC', '1200')
-    const config = aaveV3Descriptor.configSchema.parse({ rpcUrl: chain.rpcUrl, poolAddressesProvider: market.addresses.poolAddressesProvider, user: other })
-    const client = aaveV3Connector.createClient(config, env)
-    const snapshot = await aaveV3Connector.fetchAccount(client, config, ctx())
-    aaveV3Connector.closeClient!(client)
+    const wallet = market.wallets[2]!
+    await market.fundAndSupply(wallet, 'WETH', '1')
+    await market.borrow(wallet, 'USDC', '1200')
+    const snapshot = await fetchSnapshot(wallet)
     const details = snapshot.margin.details as { liquidationPrices: { asset: string; priceUsd: number | null }[] }
     const debt = Number(snapshot.margin.reported.totalDebt)
     // HF = 1 ⇔ 1 WETH × P × 0.825 = debt  ⇒  P = debt / 0.825 (≈ 1454.5 for 1200 USDC).
     expect(details.liquidationPrices.find((p) => p.asset === 'WETH')!.priceUsd).toBeCloseTo(debt / 0.825, 6)
   })
 
-  test('a wallet with no position has no debt and no health factor (the contract answers 2^256 − 1)', async () => {
-    const result = calculateAaveAccount({ reserves: [], userEMode: null, baseCurrencyDecimals: 8 })
-    expect(result.healthFactor).toBe(2n ** 256n - 1n)
-    const empty = market.wallets[5]!
-    const config = aaveV3Descriptor.configSchema.parse({ rpcUrl: chain.rpcUrl, poolAddressesProvider: market.addresses.poolAddressesProvider, user: empty })
-    const client = aaveV3Connector.createClient(config, env)
-    const snapshot = await aaveV3Connector.fetchAccount(client, config, ctx())
-    aaveV3Connector.closeClient!(client)
+  test('no WETH price alone liquidates an account whose USDC collateral already covers its debt', async () => {
+    const snapshot = await fetchSnapshot()
+    const details = snapshot.margin.details as { liquidationPrices: { asset: string; priceUsd: number | null }[] }
+    // USDC collateral alone (3000 × 0.8 = 2400) covers a 1000 debt.
+    expect(details.liquidationPrices.find((p) => p.asset === 'WETH')!.priceUsd).toBeNull()
+  })
+
+  test('a wallet with no position has no balances and no health factor (the contract answers 2^256 − 1)', async () => {
+    const snapshot = await fetchSnapshot(market.wallets[5]!)
+    await expectEqualsContract(snapshot, market.wallets[5]!)
     expect(snapshot.balances).toEqual([])
+    expect((snapshot.raw as { userAccountData: { healthFactor: string } }).userAccountData.healthFactor).toBe(`${2n ** 256n - 1n}`)
     expect(snapshot.margin.reported.healthFactor).toBeNull()
-    expect(snapshot.margin.replicated.healthFactor).toBeNull()
   })
 
   test('an RPC serving another chain than configured is refused', async () => {
     const config = aaveV3Descriptor.configSchema.parse({ rpcUrl: chain.rpcUrl, poolAddressesProvider: market.addresses.poolAddressesProvider, user, chainId: 1 })
     const client = aaveV3Connector.createClient(config, env)
-    await expect(aaveV3Connector.fetchAccount(client, config, ctx())).rejects.toThrow(/serves chain 31337.*configured for chain 1/)
-    aaveV3Connector.closeClient!(client)
+    await expect(aaveV3Connector.fetchAccount(client, config, ctx())).rejects.toMatchObject({ code: 'VENUE_REJECTED', message: expect.stringMatching(/serves chain 31337.*configured for chain 1/) })
+    await aaveV3Connector.closeClient!(client)
   })
 
-  test('a pool addresses provider that is not a contract is a rejection, not a crash', async () => {
+  test('a pool addresses provider address with no contract is a rejection naming the key, not a retryable failure', async () => {
     const config = aaveV3Descriptor.configSchema.parse({ rpcUrl: chain.rpcUrl, poolAddressesProvider: `0x${'12'.repeat(20)}`, user })
     const client = aaveV3Connector.createClient(config, env)
-    await expect(aaveV3Connector.fetchAccount(client, config, ctx())).rejects.toMatchObject({ code: expect.stringMatching(/VENUE_REJECTED|VENUE_UNAVAILABLE/) })
-    aaveV3Connector.closeClient!(client)
-    expect(new Contract(user, []).target).toBe(user)
+    await expect(aaveV3Connector.fetchAccount(client, config, ctx())).rejects.toMatchObject({ code: 'VENUE_REJECTED', message: expect.stringMatching(/aave-v3: .*no contract answered.*poolAddressesProvider/) })
+    await aaveV3Connector.closeClient!(client)
+  })
+
+  test('an RPC URL override from the environment is used in place of the configured one', async () => {
+    const config = aaveV3Descriptor.configSchema.parse({ rpcUrl: 'http://127.0.0.1:1', poolAddressesProvider: market.addresses.poolAddressesProvider, user })
+    const client = aaveV3Connector.createClient(config, { ...env, urlOverrides: { rpc: chain.rpcUrl } })
+    const snapshot = await aaveV3Connector.fetchAccount(client, config, ctx())
+    await aaveV3Connector.closeClient!(client)
+    expect(snapshot.margin.reported.totalCollateral).toBe('7000')
   })
 })
 
-let conformanceChain: LocalChain
-let conformanceProxy: FaultProxy
+let proxy: FaultProxy
 describeConnectorConformance('aave-v3', {
   connector: aaveV3Connector,
   async start() {
-    conformanceChain = await startAnvil()
-    const market = await deployAaveMarket(conformanceChain.rpcUrl)
-    await market.fundAndSupply(market.wallets[1]!, 'WETH', '1')
-    conformanceProxy = await startFaultProxy(conformanceChain.rpcUrl)
+    const { chain, market } = await localMarket()
+    const wallet = market.wallets[8]!
+    await market.fundAndSupply(wallet, 'WETH', '1')
+    proxy = await startFaultProxy(chain.rpcUrl)
     return {
-      config: { rpcUrl: conformanceProxy.url, poolAddressesProvider: market.addresses.poolAddressesProvider, user: market.wallets[1]! },
-      env: { ...env, timeoutMs: 2_000 },
+      config: { rpcUrl: `${proxy.url}/?apikey=secret-key-123`, poolAddressesProvider: market.addresses.poolAddressesProvider, user: wallet },
+      env: { ...env, timeoutMs: 1_000 },
     }
   },
-  setFault: (fault) => conformanceProxy.setFault(fault),
+  setFault: (fault) => proxy.setFault(fault),
   async stop() {
-    await conformanceProxy?.close()
-    await conformanceChain?.stop()
+    await proxy?.close()
   },
+  secrets: ['secret-key-123'],
   invalidConfig: { config: { rpcUrl: 'http://127.0.0.1:8545', poolAddressesProvider: '0x1234', user: `0x${'ab'.repeat(20)}` }, key: 'poolAddressesProvider' },
 })

@@ -1,10 +1,10 @@
 // Aave v3 connector: every read of one account pinned to one block through ethers 6 JSON-RPC (batched), mapped
 // to balances (collateral and debt per reserve) and the venue's figures beside our replication of its rule.
-import { Contract, FetchRequest, JsonRpcProvider, Network, isError } from 'ethers'
+import { Contract, FetchRequest, JsonRpcProvider, Network, Result, ZeroAddress, isError } from 'ethers'
 import { canonicalAsset } from '../../core/assets.js'
 import { fromFixedPoint } from '../../core/decimal.js'
 import type { Balance, VenueSnapshot } from '../../core/domain.js'
-import { VenueRejected, VenueUnavailable } from '../../core/errors.js'
+import { Unauthorized, VenueRejected, VenueUnavailable, isCrossmarginError } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { ADDRESSES_PROVIDER_ABI, DATA_PROVIDER_ABI, ERC20_METADATA_ABI, ORACLE_ABI, POOL_ABI } from './abi.js'
 import { aaveV3Descriptor, type AaveV3Config } from './descriptor.js'
@@ -14,33 +14,70 @@ export interface AaveV3Client {
   provider: JsonRpcProvider
 }
 
+const VENUE = 'aave-v3'
+
 function createClient(config: AaveV3Config, env: ClientEnvironment): AaveV3Client {
-  const request = new FetchRequest(env.urlOverrides?.['aave-v3'] ?? config.rpcUrl)
+  // A venue-specific override (CROSSMARGIN_AAVE_V3_URL) wins over a generic one for any JSON-RPC venue.
+  const request = new FetchRequest(env.urlOverrides?.[VENUE] ?? env.urlOverrides?.rpc ?? config.rpcUrl)
   request.timeout = env.timeoutMs
-  // A static network: ethers would otherwise retry network detection forever against a dead RPC.
+  // Always a static network: a dynamic one makes ethers retry network detection forever against a dead RPC.
+  // Without a configured chain id the label is nominal (no ENS here); fetchAccount checks the real one when given.
   const provider = new JsonRpcProvider(request, Network.from(config.chainId ?? 1), { staticNetwork: true, batchMaxCount: 100, cacheTimeout: -1 })
   return { provider }
 }
 
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET'])
+
 /** Turns ethers' failures into the error vocabulary, naming what failed and never the RPC URL (it may hold a key). */
 function mapError(error: unknown, what: string): Error {
-  if (error instanceof VenueRejected || error instanceof VenueUnavailable) return error
-  if (isError(error, 'CALL_EXCEPTION')) return new VenueRejected(`aave-v3: ${what} reverted (${error.shortMessage})`)
-  if (isError(error, 'TIMEOUT')) return new VenueUnavailable(`aave-v3: RPC timed out during ${what}`)
+  if (isCrossmarginError(error)) return error
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return new VenueUnavailable(`${VENUE}: fetch aborted during ${what}`)
+  if (isError(error, 'CALL_EXCEPTION')) {
+    const rpcError = (error.info as { error?: { message?: string } } | undefined)?.error
+    // ethers reports any eth_call error as a call exception; only an answer with revert data (or saying
+    // "revert") is the contract refusing. Anything else ("header not found", rate limits) is the node's trouble.
+    if (error.data === null && rpcError && !/revert/i.test(rpcError.message ?? '')) {
+      return new VenueUnavailable(`${VENUE}: RPC error during ${what}: ${String(rpcError.message ?? 'unknown').slice(0, 120)}`)
+    }
+    return new VenueRejected(`${VENUE}: ${what} reverted (${error.shortMessage})`)
+  }
+  if (isError(error, 'BAD_DATA')) {
+    // The call succeeded but its answer is not what the ABI says: no contract, or not an Aave v3 one, at that address.
+    const empty = (error as { value?: unknown }).value === '0x'
+    return new VenueRejected(`${VENUE}: ${what}: ${empty ? 'no contract answered' : 'the contract’s answer could not be decoded'}; is poolAddressesProvider an Aave v3 PoolAddressesProvider on this chain?`)
+  }
+  if (isError(error, 'TIMEOUT')) return new VenueUnavailable(`${VENUE}: RPC timed out during ${what}`)
   if (isError(error, 'SERVER_ERROR')) {
     const status = (error as { response?: { statusCode?: number } }).response?.statusCode
-    return new VenueUnavailable(`aave-v3: RPC answered${status ? ` HTTP ${status}` : ' with an error'} during ${what}`)
+    if (status === 401 || status === 403) return new Unauthorized(`${VENUE}: RPC refused the request (HTTP ${status}) during ${what}; check the RPC URL's API key`)
+    // 599 is ethers' own code for "429 until the retry limit".
+    const detail = status === 599 ? 'kept answering HTTP 429 (rate limited)' : status ? `answered HTTP ${status}` : 'failed'
+    return new VenueUnavailable(`${VENUE}: RPC ${detail} during ${what}`, status === 599 ? 5_000 : null)
   }
-  if (isError(error, 'BAD_DATA') || error instanceof SyntaxError) return new VenueUnavailable(`aave-v3: RPC sent a malformed answer during ${what}`)
-  const message = error instanceof Error ? error.message.replace(/https?:\/\/\S+/g, '<rpc>') : String(error)
-  return new VenueUnavailable(`aave-v3: RPC failure during ${what}: ${message.slice(0, 200)}`)
+  if (isError(error, 'UNSUPPORTED_OPERATION') && (error as { operation?: string }).operation === 'bodyJson') {
+    return new VenueUnavailable(`${VENUE}: RPC sent a malformed (non-JSON) answer during ${what}`)
+  }
+  if (error instanceof SyntaxError) return new VenueUnavailable(`${VENUE}: RPC sent a malformed answer during ${what}`)
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return new VenueUnavailable(`${VENUE}: could not reach the RPC (${code}) during ${what}`)
+  const message = isError(error, 'UNKNOWN_ERROR') ? error.shortMessage : error instanceof Error ? error.message : String(error)
+  return new VenueUnavailable(`${VENUE}: RPC failure during ${what}: ${message.replace(/\b\w+:\/\/\S+/g, '<rpc>').slice(0, 200)}`)
 }
 
-async function read<T>(what: string, work: () => Promise<T>): Promise<T> {
+/** Runs one round of reads, mapped to the vocabulary, and gives up as soon as the fetch is aborted. */
+async function read<T>(what: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new VenueUnavailable(`${VENUE}: fetch aborted during ${what}`))
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
   try {
-    return await work()
+    signal.throwIfAborted()
+    return await Promise.race([work(), aborted])
   } catch (error) {
     throw mapError(error, what)
+  } finally {
+    signal.removeEventListener('abort', onAbort!)
   }
 }
 
@@ -55,19 +92,20 @@ async function tokenSymbol(token: Contract, blockTag: number): Promise<string | 
 
 async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: FetchContext): Promise<VenueSnapshot> {
   const { provider } = client
-  const latest = await read('reading the latest block', async () => {
-    const [block, chainId] = await Promise.all([provider.getBlock('latest'), provider.send('eth_chainId', [])])
+  const { signal } = ctx
+  // One block for every read below: figures from different blocks would not add up.
+  const latest = await read('reading the latest block', signal, async () => {
+    const [block, chainId] = await Promise.all([provider.getBlock('latest'), provider.send('eth_chainId', []) as Promise<string>])
     return { block, chainId: Number(chainId) }
   })
-  if (!latest.block) throw new VenueUnavailable('aave-v3: RPC returned no latest block')
+  if (!latest.block) throw new VenueUnavailable(`${VENUE}: RPC returned no latest block`)
   if (config.chainId !== undefined && latest.chainId !== config.chainId) {
-    throw new VenueRejected(`aave-v3: RPC serves chain ${latest.chainId}, the account is configured for chain ${config.chainId}`)
+    throw new VenueRejected(`${VENUE}: RPC serves chain ${latest.chainId}, the account is configured for chain ${config.chainId}`)
   }
   const blockTag = latest.block.number
-  ctx.signal.throwIfAborted()
 
   const addressesProvider = new Contract(config.poolAddressesProvider, ADDRESSES_PROVIDER_ABI, provider)
-  const [poolAddress, dataProviderAddress, oracleAddress] = await read('reading the market addresses', () =>
+  const [poolAddress, dataProviderAddress, oracleAddress] = await read('reading the market addresses from the PoolAddressesProvider', signal, () =>
     Promise.all([
       addressesProvider.getFunction('getPool')({ blockTag }) as Promise<string>,
       addressesProvider.getFunction('getPoolDataProvider')({ blockTag }) as Promise<string>,
@@ -78,7 +116,7 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
   const dataProvider = new Contract(dataProviderAddress, DATA_PROVIDER_ABI, provider)
   const oracle = new Contract(oracleAddress, ORACLE_ABI, provider)
 
-  const [accountData, reservesList, eModeId, baseUnit] = await read('reading the account', () =>
+  const [accountData, reservesList, eModeId, baseUnit] = await read('reading the account (getUserAccountData)', signal, () =>
     Promise.all([
       pool.getFunction('getUserAccountData')(config.user, { blockTag }) as Promise<bigint[]>,
       pool.getFunction('getReservesList')({ blockTag }) as Promise<string[]>,
@@ -87,46 +125,48 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
     ]),
   )
   const baseCurrencyDecimals = baseUnit.toString().length - 1
-  ctx.signal.throwIfAborted()
 
-  const reserves = await read('reading the reserves', () =>
-    Promise.all(
-      reservesList.map(async (asset) => {
-        const [configData, userData, category, price, symbol] = await Promise.all([
-          dataProvider.getFunction('getReserveConfigurationData')(asset, { blockTag }) as Promise<(bigint | boolean)[]>,
-          dataProvider.getFunction('getUserReserveData')(asset, config.user, { blockTag }) as Promise<(bigint | boolean)[]>,
-          dataProvider.getFunction('getReserveEModeCategory')(asset, { blockTag }) as Promise<bigint>,
-          oracle.getFunction('getAssetPrice')(asset, { blockTag }) as Promise<bigint>,
-          tokenSymbol(new Contract(asset, ERC20_METADATA_ABI, provider), blockTag),
-        ])
-        const state: AaveReserveState = {
-          asset,
-          symbol: symbol ?? asset,
-          decimals: Number(configData[0]),
-          priceBase: price,
-          suppliedBalance: userData[0] as bigint,
-          stableDebt: userData[1] as bigint,
-          variableDebt: userData[2] as bigint,
-          // The user's own flag; a reserve whose LT is 0 cannot count as collateral anyway (margin.ts).
-          usageAsCollateralEnabled: userData[8] as boolean,
-          ltvBps: configData[1] as bigint,
-          liquidationThresholdBps: configData[2] as bigint,
-          eModeCategory: category,
-        }
-        return { state, symbolKnown: symbol !== null, reserveCollateralEnabled: configData[5] as boolean, raw: { configData, userData, category, price } }
-      }),
-    ),
+  const [reserves, eModeCategory] = await read('reading the reserves', signal, () =>
+    Promise.all([
+      Promise.all(
+        reservesList.map(async (asset) => {
+          const [configData, userData, category, price, symbol] = await Promise.all([
+            dataProvider.getFunction('getReserveConfigurationData')(asset, { blockTag }) as Promise<(bigint | boolean)[]>,
+            dataProvider.getFunction('getUserReserveData')(asset, config.user, { blockTag }) as Promise<(bigint | boolean)[]>,
+            dataProvider.getFunction('getReserveEModeCategory')(asset, { blockTag }) as Promise<bigint>,
+            oracle.getFunction('getAssetPrice')(asset, { blockTag }) as Promise<bigint>,
+            tokenSymbol(new Contract(asset, ERC20_METADATA_ABI, provider), blockTag),
+          ])
+          const stableDebt = userData[1] as bigint
+          const variableDebt = userData[2] as bigint
+          const state: AaveReserveState = {
+            asset,
+            symbol: symbol ?? asset,
+            decimals: Number(configData[0]),
+            priceBase: price,
+            aTokenBalance: userData[0] as bigint,
+            debtBalance: variableDebt + stableDebt,
+            // The user's own flag; a reserve whose LT is 0 cannot count as collateral anyway (margin.ts).
+            usageAsCollateralEnabled: userData[8] as boolean,
+            ltvBps: configData[1] as bigint,
+            liquidationThresholdBps: configData[2] as bigint,
+            eModeCategory: category,
+          }
+          return { state, stableDebt, variableDebt, symbolKnown: symbol !== null, reserveCollateralEnabled: configData[5] as boolean, raw: { configData, userData, category, price } }
+        }),
+      ),
+      eModeId === 0n
+        ? Promise.resolve(null)
+        : (pool.getFunction('getEModeCategoryData')(eModeId, { blockTag }) as Promise<{ ltv: bigint; liquidationThreshold: bigint; liquidationBonus: bigint; priceSource: string; label: string }>),
+    ]),
   )
 
   let userEMode: AaveAccountInput['userEMode'] = null
-  if (eModeId !== 0n) {
-    const category = await read('reading the e-mode category', () => pool.getFunction('getEModeCategoryData')(eModeId, { blockTag }) as Promise<{ ltv: bigint; liquidationThreshold: bigint; priceSource: string }>)
-    userEMode = { id: eModeId, ltvBps: BigInt(category.ltv), liquidationThresholdBps: BigInt(category.liquidationThreshold) }
-    if (category.priceSource !== '0x0000000000000000000000000000000000000000') {
-      // An e-mode price source prices every asset of the category (GenericLogic uses it in place of the asset's own price).
-      const categoryPrice = await read('reading the e-mode price', () => oracle.getFunction('getAssetPrice')(category.priceSource, { blockTag }) as Promise<bigint>)
-      for (const r of reserves) if (r.state.eModeCategory === eModeId) r.state.priceBase = categoryPrice
-    }
+  if (eModeCategory) {
+    // A category's price source prices every asset of the category for this user (GenericLogic), not for display.
+    const priceSourceSet = eModeCategory.priceSource !== ZeroAddress
+    const categoryPrice = priceSourceSet ? await read('reading the e-mode price source', signal, () => oracle.getFunction('getAssetPrice')(eModeCategory.priceSource, { blockTag }) as Promise<bigint>) : null
+    userEMode = { id: eModeId, ltvBps: BigInt(eModeCategory.ltv), liquidationThresholdBps: BigInt(eModeCategory.liquidationThreshold), priceBase: categoryPrice }
   }
 
   const input: AaveAccountInput = { reserves: reserves.map((r) => r.state), userEMode, baseCurrencyDecimals }
@@ -136,28 +176,32 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
   const balances: Balance[] = []
   for (const r of reserves) {
     const s = r.state
+    // Balances show the asset's own oracle price; an e-mode price source only enters the account figures.
     const price = fromFixedPoint(s.priceBase, baseCurrencyDecimals)
     const flags = r.symbolKnown ? [] : ['unknown-symbol']
     const canonical = canonicalAsset(s.symbol)
     const valueOf = (amount: bigint) => fromFixedPoint((amount * s.priceBase) / 10n ** BigInt(s.decimals), baseCurrencyDecimals)
-    if (s.suppliedBalance > 0n) {
+    if (s.aTokenBalance > 0n) {
+      const usable = s.usageAsCollateralEnabled && s.liquidationThresholdBps !== 0n && r.reserveCollateralEnabled
       balances.push({
-        asset: s.symbol, canonicalAsset: canonical.factor, kind: 'collateral', amount: fromFixedPoint(s.suppliedBalance, s.decimals),
-        priceUsd: price, valueUsd: valueOf(s.suppliedBalance), usableAsCollateral: s.usageAsCollateralEnabled && s.liquidationThresholdBps !== 0n && r.reserveCollateralEnabled,
-        flags, raw: { asset: s.asset, ...r.raw },
+        asset: s.symbol, canonicalAsset: canonical.factor, kind: 'collateral', amount: fromFixedPoint(s.aTokenBalance, s.decimals),
+        priceUsd: price, valueUsd: valueOf(s.aTokenBalance), usableAsCollateral: usable,
+        // Counts towards the health factor but backs no new borrow.
+        flags: usable && s.ltvBps === 0n ? [...flags, 'ltv-zero'] : flags,
+        raw: { asset: s.asset, ...(plain(r.raw) as Record<string, unknown>) },
       })
     }
-    const debt = s.variableDebt + s.stableDebt
-    if (debt > 0n) {
+    if (s.debtBalance > 0n) {
       balances.push({
-        asset: s.symbol, canonicalAsset: canonical.factor, kind: 'debt', amount: fromFixedPoint(debt, s.decimals),
-        priceUsd: price, valueUsd: valueOf(debt), usableAsCollateral: null, flags, raw: { asset: s.asset, variableDebt: s.variableDebt, stableDebt: s.stableDebt },
+        asset: s.symbol, canonicalAsset: canonical.factor, kind: 'debt', amount: fromFixedPoint(s.debtBalance, s.decimals),
+        priceUsd: price, valueUsd: valueOf(s.debtBalance), usableAsCollateral: null, flags,
+        raw: { asset: s.asset, variableDebt: r.variableDebt.toString(), stableDebt: r.stableDebt.toString() },
       })
     }
   }
 
   const liquidationPrices = reserves
-    .filter((r) => r.state.suppliedBalance > 0n)
+    .filter((r) => r.state.aTokenBalance > 0n)
     .map((r) => ({ asset: r.state.symbol, priceUsd: aaveLiquidationPrice(input, r.state.asset) }))
 
   return {
@@ -168,10 +212,41 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
     margin: {
       reported: aaveFigures({ totalCollateralBase, totalDebtBase, availableBorrowsBase, currentLiquidationThreshold, ltv, healthFactor }, baseCurrencyDecimals),
       replicated: aaveFigures(replicated, baseCurrencyDecimals),
-      details: { eModeCategory: eModeId.toString(), hasZeroLtvCollateral: replicated.hasZeroLtvCollateral, liquidationPrices },
+      details: {
+        blockNumber: blockTag,
+        eModeCategory: eModeId.toString(),
+        eModePriceBase: userEMode?.priceBase?.toString() ?? null,
+        hasZeroLtvCollateral: replicated.hasZeroLtvCollateral,
+        liquidationPrices,
+      },
     },
-    raw: { blockNumber: blockTag, pool: poolAddress, accountData, eModeId, reserves: reserves.map((r) => ({ asset: r.state.asset, symbol: r.state.symbol, ...r.raw })) },
+    raw: plain({
+      blockNumber: blockTag,
+      blockTimestamp: latest.block.timestamp,
+      chainId: latest.chainId,
+      addresses: { poolAddressesProvider: config.poolAddressesProvider, pool: poolAddress, dataProvider: dataProviderAddress, oracle: oracleAddress },
+      baseCurrencyUnit: baseUnit,
+      userAccountData: { totalCollateralBase, totalDebtBase, availableBorrowsBase, currentLiquidationThreshold, ltv, healthFactor },
+      userEMode: eModeId,
+      eModeCategory: eModeCategory
+        ? { ltv: eModeCategory.ltv, liquidationThreshold: eModeCategory.liquidationThreshold, liquidationBonus: eModeCategory.liquidationBonus, priceSource: eModeCategory.priceSource, label: eModeCategory.label, priceBase: userEMode?.priceBase ?? null }
+        : null,
+      reserves: reserves.map((r) => ({ asset: r.state.asset, symbol: r.state.symbol, ...r.raw })),
+    }),
   }
+}
+
+/** Contract answers as JSON-safe data: ethers Results become objects (named) or arrays, bigints become decimal strings. */
+function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString()
+  if (value instanceof Result) {
+    const named = value.toObject(true)
+    const hasNames = Object.keys(named).some((k) => !/^_?\d+$/.test(k))
+    return hasNames ? plain(named) : [...value].map(plain)
+  }
+  if (Array.isArray(value)) return value.map(plain)
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]))
+  return value
 }
 
 export const aaveV3Connector: VenueConnector<AaveV3Config, AaveV3Client> = {

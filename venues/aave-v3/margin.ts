@@ -13,15 +13,17 @@ export interface AaveReserveState {
   asset: string
   symbol: string
   decimals: number
-  /** Oracle price in base-currency units (8 decimals for USD markets), or the e-mode price source's price. */
+  /** The reserve's own oracle price in base-currency units (8 decimals on USD markets). */
   priceBase: bigint
   /** aToken balance (scaled balance × liquidity index, as balanceOf returns it). */
-  suppliedBalance: bigint
-  variableDebt: bigint
-  stableDebt: bigint
+  aTokenBalance: bigint
+  /** Variable plus stable debt, as the debt tokens' balanceOf return them (the contract adds them before pricing). */
+  debtBalance: bigint
+  /** The user's own collateral switch for this reserve (UserConfigurationMap). */
   usageAsCollateralEnabled: boolean
   ltvBps: bigint
   liquidationThresholdBps: bigint
+  /** E-mode category of the reserve (0 = none). */
   eModeCategory: bigint
 }
 
@@ -29,11 +31,13 @@ export interface AaveEModeCategory {
   id: bigint
   ltvBps: bigint
   liquidationThresholdBps: bigint
+  /** Price of the category's price source in base units; null or 0 when the category has none. */
+  priceBase: bigint | null
 }
 
 export interface AaveAccountInput {
   reserves: AaveReserveState[]
-  /** Category the user is in (0 = none) and its parameters. */
+  /** Category the user is in and its parameters; null (or id 0) when the user is not in e-mode. */
   userEMode: AaveEModeCategory | null
   /** Base currency decimals: 8 for USD markets. */
   baseCurrencyDecimals: number
@@ -43,10 +47,15 @@ export interface AaveAccountResult {
   totalCollateralBase: bigint
   totalDebtBase: bigint
   availableBorrowsBase: bigint
+  /** Collateral-weighted liquidation threshold in bps, truncated. */
   currentLiquidationThreshold: bigint
+  /** Collateral-weighted LTV in bps, truncated; LTV-0 collateral adds value but no weight. */
   ltv: bigint
   /** 18 decimals; 2^256 − 1 when there is no debt, as the contract returns. */
   healthFactor: bigint
+  /** The same as a decimal string; null when there is no debt (no liquidation possible). */
+  healthFactorDecimal: string | null
+  /** The user has enabled collateral whose LTV is 0: Aave then refuses new borrows and most withdrawals. */
   hasZeroLtvCollateral: boolean
 }
 
@@ -60,26 +69,39 @@ function wadDiv(a: bigint, b: bigint): bigint {
   return (a * WAD + b / 2n) / b
 }
 
+function activeEMode(input: AaveAccountInput): AaveEModeCategory | null {
+  return input.userEMode && input.userEMode.id !== 0n ? input.userEMode : null
+}
+
+/** The price GenericLogic uses for a reserve: the e-mode price source's when the user's category has one and the reserve is in it. */
+export function aaveEffectivePrice(reserve: AaveReserveState, eMode: AaveEModeCategory | null): bigint {
+  if (eMode && eMode.priceBase && eMode.priceBase !== 0n && reserve.eModeCategory === eMode.id) return eMode.priceBase
+  return reserve.priceBase
+}
+
+/** GenericLogic.calculateUserAccountData followed by calculateAvailableBorrows, as Pool.getUserAccountData runs them. */
 export function calculateAaveAccount(input: AaveAccountInput): AaveAccountResult {
   let totalCollateral = 0n
   let totalDebt = 0n
   let weightedLtv = 0n
   let weightedThreshold = 0n
   let hasZeroLtvCollateral = false
-  const eMode = input.userEMode && input.userEMode.id !== 0n ? input.userEMode : null
+  const eMode = activeEMode(input)
   for (const r of input.reserves) {
     const unit = 10n ** BigInt(r.decimals)
+    const price = aaveEffectivePrice(r, eMode)
     const inEMode = eMode !== null && r.eModeCategory === eMode.id
-    if (r.liquidationThresholdBps !== 0n && r.usageAsCollateralEnabled && r.suppliedBalance > 0n) {
-      const balanceBase = (r.suppliedBalance * r.priceBase) / unit
+    // A reserve with LT 0 is not collateral whatever the user's switch says.
+    if (r.liquidationThresholdBps !== 0n && r.usageAsCollateralEnabled && r.aTokenBalance > 0n) {
+      // Integer division per reserve, as _getUserBalanceInBaseCurrency does: sub-unit dust is lost per reserve.
+      const balanceBase = (r.aTokenBalance * price) / unit
       totalCollateral += balanceBase
-      const ltv = inEMode ? eMode.ltvBps : r.ltvBps
-      if (ltv !== 0n) weightedLtv += balanceBase * ltv
+      // The reserve's own LTV decides whether it weighs at all, even in e-mode.
+      if (r.ltvBps !== 0n) weightedLtv += balanceBase * (inEMode ? eMode.ltvBps : r.ltvBps)
       else hasZeroLtvCollateral = true
       weightedThreshold += balanceBase * (inEMode ? eMode.liquidationThresholdBps : r.liquidationThresholdBps)
     }
-    const debt = r.variableDebt + r.stableDebt
-    if (debt > 0n) totalDebt += (debt * r.priceBase) / unit
+    if (r.debtBalance > 0n) totalDebt += (r.debtBalance * price) / unit
   }
   const ltv = totalCollateral !== 0n ? weightedLtv / totalCollateral : 0n
   const threshold = totalCollateral !== 0n ? weightedThreshold / totalCollateral : 0n
@@ -92,12 +114,22 @@ export function calculateAaveAccount(input: AaveAccountInput): AaveAccountResult
     currentLiquidationThreshold: threshold,
     ltv,
     healthFactor,
+    healthFactorDecimal: healthFactor === MAX_UINT256 ? null : fromFixedPoint(healthFactor, 18),
     hasZeroLtvCollateral,
   }
 }
 
+export interface AaveAccountTotals {
+  totalCollateralBase: bigint
+  totalDebtBase: bigint
+  availableBorrowsBase: bigint
+  currentLiquidationThreshold: bigint
+  ltv: bigint
+  healthFactor: bigint
+}
+
 /** The figures as the API shows them: base currency amounts, fractions for bps, HF with 18 decimals (null without debt). */
-export function aaveFigures(result: Omit<AaveAccountResult, 'hasZeroLtvCollateral'>, baseCurrencyDecimals: number, currency = 'USD'): VenueMarginFigures {
+export function aaveFigures(result: AaveAccountTotals, baseCurrencyDecimals: number, currency = 'USD'): VenueMarginFigures {
   const collateral = fromFixedPoint(result.totalCollateralBase, baseCurrencyDecimals)
   const debt = fromFixedPoint(result.totalDebtBase, baseCurrencyDecimals)
   return {
@@ -119,24 +151,28 @@ export function aaveFigures(result: Omit<AaveAccountResult, 'hasZeroLtvCollatera
 
 /**
  * Price of one collateral asset (others fixed) at which the health factor reaches 1: the asset's weighted
- * threshold share must cover the debt. Null when no price of this asset alone can liquidate the account.
+ * threshold share must cover the debt. Null when no price of this asset alone can liquidate the account, and
+ * when the asset is priced by an e-mode price source (its own price then does not move the account).
  */
 export function aaveLiquidationPrice(input: AaveAccountInput, asset: string): number | null {
   const result = calculateAaveAccount(input)
   if (result.totalDebtBase === 0n) return null
   const target = input.reserves.find((r) => r.asset.toLowerCase() === asset.toLowerCase())
-  if (!target || !target.usageAsCollateralEnabled || target.suppliedBalance === 0n) return null
+  if (!target || !target.usageAsCollateralEnabled || target.aTokenBalance === 0n || target.liquidationThresholdBps === 0n) return null
+  const eMode = activeEMode(input)
+  if (aaveEffectivePrice(target, eMode) !== target.priceBase) return null
   // float64 here: a price for display, not a figure compared with the venue's.
   const base = 10 ** input.baseCurrencyDecimals
-  const eMode = input.userEMode && input.userEMode.id !== 0n && target.eModeCategory === input.userEMode.id ? input.userEMode : null
-  const lt = Number(eMode ? eMode.liquidationThresholdBps : target.liquidationThresholdBps) / 1e4
-  const amount = Number(target.suppliedBalance) / 10 ** target.decimals
-  const debtOwn = (Number(target.variableDebt + target.stableDebt) / 10 ** target.decimals)
-  const otherCollateral = (Number(percentMul(result.totalCollateralBase, result.currentLiquidationThreshold)) - (amount * Number(target.priceBase) * lt)) / base
-  const otherDebt = Number(result.totalDebtBase) / base - (debtOwn * Number(target.priceBase)) / base
+  const inEMode = eMode !== null && target.eModeCategory === eMode.id
+  const lt = Number(inEMode ? eMode.liquidationThresholdBps : target.liquidationThresholdBps) / 1e4
+  const amount = Number(target.aTokenBalance) / 10 ** target.decimals
+  const debtOwn = Number(target.debtBalance) / 10 ** target.decimals
+  const price = Number(target.priceBase) / base
+  const otherCollateral = Number(percentMul(result.totalCollateralBase, result.currentLiquidationThreshold)) / base - amount * price * lt
+  const otherDebt = Number(result.totalDebtBase) / base - debtOwn * price
   // HF = 1  ⇔  otherCollateral + amount·lt·p = otherDebt + debtOwn·p
   const denominator = amount * lt - debtOwn
   if (denominator <= 0) return null
-  const price = (otherDebt - otherCollateral) / denominator
-  return price > 0 ? price : null
+  const liquidation = (otherDebt - otherCollateral) / denominator
+  return liquidation > 0 ? liquidation : null
 }

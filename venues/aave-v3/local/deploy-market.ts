@@ -70,6 +70,9 @@ export interface LocalAaveMarket {
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
 const VARIABLE_RATE = 2
 const ray = (fraction: string): bigint => parseUnits(fraction, 27)
+// Pool actions accrue interest as of the block they land in, which can cost more gas than the estimate made a
+// block earlier (and then revert out of gas): user actions get a fixed, ample limit instead of an estimate.
+const USER_ACTION = { gasLimit: 3_000_000n }
 
 async function send(tx: Promise<{ wait(): Promise<unknown> }>): Promise<void> {
   await (await tx).wait()
@@ -216,14 +219,14 @@ export async function deployAaveMarket(rpcUrl: string, reserves: ReserveParams[]
       const value = parseUnits(amount, r.decimals)
       const token = new Contract(r.address, tokenAbi, signer)
       await Promise.all([send(token.getFunction('mint(address,uint256)')(wallet, value)), send(token.getFunction('approve')(poolAddress, value))])
-      await send((await poolAs(wallet)).getFunction('supply')(r.address, value, wallet, 0))
+      await send((await poolAs(wallet)).getFunction('supply')(r.address, value, wallet, 0, USER_ACTION))
     },
     async borrow(wallet, symbol, amount) {
       const r = reserveOf(symbol)
-      await send((await poolAs(wallet)).getFunction('borrow')(r.address, parseUnits(amount, r.decimals), VARIABLE_RATE, 0, wallet))
+      await send((await poolAs(wallet)).getFunction('borrow')(r.address, parseUnits(amount, r.decimals), VARIABLE_RATE, 0, wallet, USER_ACTION))
     },
     async setUseAsCollateral(wallet, symbol, enabled) {
-      await send((await poolAs(wallet)).getFunction('setUserUseReserveAsCollateral')(reserveOf(symbol).address, enabled))
+      await send((await poolAs(wallet)).getFunction('setUserUseReserveAsCollateral')(reserveOf(symbol).address, enabled, USER_ACTION))
     },
     async configureReserveAsCollateral(symbol, ltvBps, liquidationThresholdBps, liquidationBonusBps) {
       await send(configurator.getFunction('configureReserveAsCollateral')(reserveOf(symbol).address, ltvBps, liquidationThresholdBps, liquidationBonusBps))
@@ -240,7 +243,7 @@ export async function deployAaveMarket(rpcUrl: string, reserves: ReserveParams[]
       for (const symbol of params.assets) await send(configurator.getFunction('setAssetEModeCategory')(reserveOf(symbol).address, params.id))
     },
     async setUserEMode(wallet, categoryId) {
-      await send((await poolAs(wallet)).getFunction('setUserEMode')(categoryId))
+      await send((await poolAs(wallet)).getFunction('setUserEMode')(categoryId, USER_ACTION))
     },
   }
   await Promise.all(reserves.map((r) => market.fundAndSupply(deployerAddress, r.symbol, r.seedLiquidity)))
