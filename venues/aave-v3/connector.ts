@@ -20,6 +20,9 @@ function createClient(config: AaveV3Config, env: ClientEnvironment): AaveV3Clien
   // A venue-specific override (CROSSMARGIN_AAVE_V3_URL) wins over a generic one for any JSON-RPC venue.
   const request = new FetchRequest(env.urlOverrides?.[VENUE] ?? env.urlOverrides?.rpc ?? config.rpcUrl)
   request.timeout = env.timeoutMs
+  // A 429 comes back at once rather than being retried inside one fetch: the indexer's schedule and rate budget
+  // decide when to try again (VenueUnavailable carries the delay the node asked for).
+  request.retryFunc = async () => false
   // Always a static network: a dynamic one makes ethers retry network detection forever against a dead RPC.
   // Without a configured chain id the label is nominal (no ENS here); fetchAccount checks the real one when given.
   const provider = new JsonRpcProvider(request, Network.from(config.chainId ?? 1), { staticNetwork: true, batchMaxCount: 100, cacheTimeout: -1 })
@@ -48,11 +51,14 @@ function mapError(error: unknown, what: string): Error {
   }
   if (isError(error, 'TIMEOUT')) return new VenueUnavailable(`${VENUE}: RPC timed out during ${what}`)
   if (isError(error, 'SERVER_ERROR')) {
-    const status = (error as { response?: { statusCode?: number } }).response?.statusCode
+    const response = (error as { response?: { statusCode?: number; headers?: Record<string, string> } }).response
+    const status = response?.statusCode
     if (status === 401 || status === 403) return new Unauthorized(`${VENUE}: RPC refused the request (HTTP ${status}) during ${what}; check the RPC URL's API key`)
-    // 599 is ethers' own code for "429 until the retry limit".
-    const detail = status === 599 ? 'kept answering HTTP 429 (rate limited)' : status ? `answered HTTP ${status}` : 'failed'
-    return new VenueUnavailable(`${VENUE}: RPC ${detail} during ${what}`, status === 599 ? 5_000 : null)
+    if (status === 429) {
+      const seconds = Number(response?.headers?.['retry-after'])
+      return new VenueUnavailable(`${VENUE}: RPC answered HTTP 429 (rate limited) during ${what}`, Number.isFinite(seconds) && seconds > 0 ? seconds * 1_000 : 1_000)
+    }
+    return new VenueUnavailable(`${VENUE}: RPC ${status ? `answered HTTP ${status}` : 'failed'} during ${what}`)
   }
   if (isError(error, 'UNSUPPORTED_OPERATION') && (error as { operation?: string }).operation === 'bodyJson') {
     return new VenueUnavailable(`${VENUE}: RPC sent a malformed (non-JSON) answer during ${what}`)
