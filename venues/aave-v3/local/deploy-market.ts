@@ -16,7 +16,7 @@ export interface ReserveParams {
   seedLiquidity: string
 }
 
-/** Parameters of Aave v3 Ethereum's reserves for these assets (LTV, liquidation threshold, bonus). */
+/** LTV, liquidation threshold and bonus close to (not exactly) Aave v3 Ethereum's for these assets. */
 export const DEFAULT_RESERVES: ReserveParams[] = [
   { symbol: 'WETH', name: 'Wrapped Ether', decimals: 18, priceUsd: '2000', ltvBps: 8000, liquidationThresholdBps: 8250, liquidationBonusBps: 10500, seedLiquidity: '1000' },
   { symbol: 'USDC', name: 'USD Coin', decimals: 6, priceUsd: '1', ltvBps: 7700, liquidationThresholdBps: 8000, liquidationBonusBps: 10450, seedLiquidity: '10000000' },
