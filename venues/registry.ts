@@ -4,10 +4,12 @@ import { aaveV3Connector } from './aave-v3/connector.js'
 import { binanceConnector } from './binance/connector.js'
 import { hyperliquidConnector } from './hyperliquid/connector.js'
 import { dydxV4Connector } from './dydx-v4/connector.js'
+import { deribitConnector } from './deribit/connector.js'
 
 export const venueConnectors: Record<string, AnyVenueConnector> = {
   [aaveV3Connector.descriptor.id]: aaveV3Connector,
   [binanceConnector.descriptor.id]: binanceConnector,
   [hyperliquidConnector.descriptor.id]: hyperliquidConnector,
   [dydxV4Connector.descriptor.id]: dydxV4Connector,
+  [deribitConnector.descriptor.id]: deribitConnector,
 }

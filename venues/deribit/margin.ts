@@ -215,3 +215,30 @@ export function deribitPortfolioMargin(input: DeribitPmInput, params: DeribitPmP
     initialMargin: riskMatrixMargin + (input.mmpMargin ?? 0) + (input.openOrdersMargin ?? 0) + (input.spotMargin ?? 0),
   }
 }
+
+/**
+ * Deribit standard margin for a BTC future or perpetual of `sizeCoin` (either sign): IM 2 % + 0.5 % per 100 BTC of
+ * position, MM 1.5 % + 0.5 % per 100 BTC (Deribit's futures contract specification, whose worked examples are
+ * 25 BTC → 2.125 % and 350 BTC → 3.75 % initial margin). Amounts in coin.
+ */
+export function deribitStandardFutureMargin(sizeCoin: number, params = { baseIm: 0.02, baseMm: 0.015, slopePer100: 0.005 }): { initialMargin: number; maintenanceMargin: number } {
+  if (!Number.isFinite(sizeCoin)) throw new InvalidInput('sizeCoin', `must be a finite number, got ${sizeCoin}`)
+  const size = Math.abs(sizeCoin)
+  const extra = (size / 100) * params.slopePer100
+  return { initialMargin: size * (params.baseIm + extra), maintenanceMargin: size * (params.baseMm + extra) }
+}
+
+/**
+ * Deribit standard margin for an option of `sizeCoin` (negative = short), per unit of the underlying, in coin:
+ * short call IM = max(0.15 − OTM/U, 0.1) + mark, MM = 0.075 + mark; short put IM = max(max(0.15 − OTM/U, 0.1) +
+ * mark, MM), MM = max(0.075, 0.075·mark) + mark; long options need no margin (their premium is paid).
+ */
+export function deribitStandardOptionMargin(sizeCoin: number, type: OptionType, strike: number, underlying: number, markCoin: number): { initialMargin: number; maintenanceMargin: number } {
+  if (sizeCoin >= 0) return { initialMargin: 0, maintenanceMargin: 0 }
+  const otm = Math.max(type === 'call' ? strike - underlying : underlying - strike, 0)
+  const base = Math.max(0.15 - otm / underlying, 0.1)
+  const mm = type === 'call' ? 0.075 + markCoin : Math.max(0.075, 0.075 * markCoin) + markCoin
+  const im = type === 'call' ? base + markCoin : Math.max(base + markCoin, mm)
+  const size = Math.abs(sizeCoin)
+  return { initialMargin: size * im, maintenanceMargin: size * mm }
+}

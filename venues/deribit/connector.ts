@@ -1,0 +1,218 @@
+// Deribit through ccxt's implicit JSON-RPC endpoints (the unified API drops Deribit's margin figures, and loading
+// every market on each fetch would cost thousands of instruments): account summary, positions, option tickers.
+// The venue's figures sit beside our replication: the risk matrix for portfolio-margin accounts, standard margin
+// otherwise.
+import ccxt, { type deribit as DeribitExchange } from 'ccxt'
+import { canonicalAsset } from '../../core/assets.js'
+import { Decimal, parseDecimal } from '../../core/decimal.js'
+import type { Balance, Position, VenueMarginFigures, VenueSnapshot } from '../../core/domain.js'
+import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
+import { parseInstrumentSymbol } from '../../core/instrument-symbols.js'
+import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import { deribitDescriptor, type DeribitConfig } from './descriptor.js'
+import { DERIBIT_PM_BTC_PARAMS, DERIBIT_PM_ETH_PARAMS, deribitPortfolioMargin, deribitStandardFutureMargin, deribitStandardOptionMargin, type DeribitPmPosition } from './margin.js'
+
+export interface DeribitClient {
+  exchange: DeribitExchange
+  secrets: string[]
+}
+
+interface RawSummary {
+  currency: string
+  equity: number
+  balance: number
+  margin_balance: number
+  initial_margin: number
+  maintenance_margin: number
+  available_funds: number
+  available_withdrawal_funds?: number
+  portfolio_margining_enabled?: boolean
+  margin_model?: string
+}
+
+interface RawPosition {
+  instrument_name: string
+  kind: 'future' | 'option' | 'spot' | 'future_combo' | 'option_combo'
+  direction: 'buy' | 'sell' | 'zero'
+  size: number
+  size_currency?: number
+  average_price: number
+  mark_price: number
+  index_price: number
+  estimated_liquidation_price?: number | null
+  initial_margin: number
+  maintenance_margin: number
+  floating_profit_loss: number
+  leverage?: number
+}
+
+function createClient(config: DeribitConfig, env: ClientEnvironment): DeribitClient {
+  const apiKey = env.secret(config.clientIdEnv)
+  const secret = env.secret(config.clientSecretEnv)
+  if (!apiKey) throw new InvalidInput('clientIdEnv', `environment variable ${config.clientIdEnv} is not set`)
+  if (!secret) throw new InvalidInput('clientSecretEnv', `environment variable ${config.clientSecretEnv} is not set`)
+  const exchange = new ccxt.deribit({ apiKey, secret, enableRateLimit: true, timeout: env.timeoutMs })
+  if (config.testnet) exchange.setSandboxMode(true)
+  const override = env.urlOverrides?.deribit
+  if (override) (exchange.urls as { api: Record<string, string> }).api = { rest: override.replace(/\/$/, '') }
+  return { exchange, secrets: [apiKey, secret] }
+}
+
+function scrub(message: string, secrets: string[]): string {
+  let out = message
+  for (const s of secrets) if (s) out = out.split(s).join('[redacted]')
+  return out.replace(/\?[^\s"]*/g, '?…').slice(0, 300)
+}
+
+async function call<T>(client: DeribitClient, what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    const message = scrub(error instanceof Error ? error.message : String(error), client.secrets)
+    if (error instanceof ccxt.AuthenticationError || error instanceof ccxt.PermissionDenied) throw new Unauthorized(`deribit rejected the key during ${what}: ${message}`)
+    if (error instanceof ccxt.NetworkError || error instanceof ccxt.BadResponse || error instanceof SyntaxError) throw new VenueUnavailable(`deribit unavailable during ${what}: ${message}`)
+    if (error instanceof ccxt.ExchangeError) {
+      // A 5xx, whatever error class ccxt read from the body, is the venue's trouble: retry later.
+      if (/\b5\d\d\b/.test(message)) throw new VenueUnavailable(`deribit answered ${message.match(/\b5\d\d\b/)![0]} during ${what}`)
+      throw new VenueRejected(`deribit refused ${what}: ${message}`)
+    }
+    throw new VenueUnavailable(`deribit failed during ${what}: ${message}`)
+  }
+}
+
+function result<T>(response: unknown, what: string): T {
+  const r = (response as { result?: T })?.result
+  if (r === undefined) throw new InvalidInput(what, 'has no result')
+  return r
+}
+
+const num = (value: unknown, field: string): number => parseDecimal(value, field).toNumber()
+
+async function fetchAccount(client: DeribitClient, config: DeribitConfig, ctx: FetchContext): Promise<VenueSnapshot> {
+  const ex = client.exchange as unknown as Record<string, (params: object) => Promise<unknown>>
+  const summariesResponse = await call(client, 'reading the account summaries', () => ex.privateGetGetAccountSummaries!({ extended: true }))
+  const positionsResponse = await call(client, 'reading the positions', () => ex.privateGetGetPositions!({ currency: config.currency }))
+  try {
+    const summaries = result<{ summaries?: RawSummary[] } | RawSummary[]>(summariesResponse, 'get_account_summaries')
+    const list = Array.isArray(summaries) ? summaries : (summaries.summaries ?? [])
+    const summary = list.find((s) => s.currency === config.currency)
+    if (!summary) throw new InvalidInput('get_account_summaries', `has no ${config.currency} summary`)
+    const rawPositions = result<RawPosition[]>(positionsResponse, 'get_positions').filter((p) => p.size !== 0 && p.direction !== 'zero')
+
+    // Option marks and implied vols come from each option's ticker (positions do not carry the IV).
+    const tickers = new Map<string, { mark_iv: number; underlying_price: number; mark_price: number }>()
+    for (const p of rawPositions.filter((p) => p.kind === 'option')) {
+      const ticker = await call(client, `reading the ${p.instrument_name} ticker`, () => ex.publicGetTicker!({ instrument_name: p.instrument_name }))
+      tickers.set(p.instrument_name, result(ticker, `ticker ${p.instrument_name}`))
+    }
+
+    const positions: Position[] = []
+    const pm: DeribitPmPosition[] = []
+    let smInitial = 0
+    let smMaintenance = 0
+    for (const [i, p] of rawPositions.entries()) {
+      const at = `positions[${i}]`
+      const parsed = (() => {
+        try {
+          return parseInstrumentSymbol('deribit', p.instrument_name, `${at}.instrument_name`)
+        } catch {
+          return null
+        }
+      })()
+      const sign = p.direction === 'sell' ? -1 : 1
+      // Futures: size is USD of notional and size_currency the coin equivalent; options: size is in coin.
+      const sizeCoin = sign * Math.abs(p.kind === 'option' ? num(p.size, `${at}.size`) : num(p.size_currency ?? p.size / p.mark_price, `${at}.size_currency`))
+      const ticker = tickers.get(p.instrument_name)
+      positions.push({
+        instrument: {
+          venueSymbol: p.instrument_name,
+          kind: parsed?.kind ?? 'future',
+          underlying: parsed?.underlying ?? canonicalAsset(p.instrument_name.split(/[-_]/)[0]!).factor,
+          quote: parsed?.quote ?? 'USD',
+          settlement: parsed?.settlement ?? config.currency,
+          inverse: parsed?.inverse ?? true,
+          contractSize: p.kind === 'option' ? '1' : '10',
+          expiry: parsed?.expiryMs ? new Date(parsed.expiryMs) : null,
+          strike: parsed?.strike ? String(parsed.strike) : null,
+          optionType: parsed?.optionType ?? null,
+        },
+        size: new Decimal(sizeCoin).toFixed(),
+        entryPrice: new Decimal(p.average_price).toFixed(),
+        markPrice: new Decimal(p.mark_price).toFixed(),
+        liquidationPrice: p.estimated_liquidation_price ? new Decimal(p.estimated_liquidation_price).toFixed() : null,
+        notional: p.kind === 'option' ? null : new Decimal(Math.abs(p.size)).toFixed(),
+        unrealizedPnl: new Decimal(p.floating_profit_loss).toFixed(),
+        leverage: p.leverage ? String(p.leverage) : null,
+        marginMode: summary.portfolio_margining_enabled ? 'portfolio' : 'cross',
+        venueInitialMargin: new Decimal(p.initial_margin).toFixed(),
+        venueMaintenanceMargin: new Decimal(p.maintenance_margin).toFixed(),
+        flags: parsed ? [] : ['unknown-instrument'],
+        raw: { position: p, ticker: ticker ?? null },
+      })
+      if (!parsed) continue
+      if (p.kind === 'option' && ticker) {
+        pm.push({ instrument: p.instrument_name, kind: 'option', size: sizeCoin, expiryMs: parsed.expiryMs, strike: parsed.strike, optionType: parsed.optionType, markIv: ticker.mark_iv / 100, underlyingPrice: ticker.underlying_price })
+        const m = deribitStandardOptionMargin(sizeCoin, parsed.optionType!, parsed.strike!, ticker.underlying_price, ticker.mark_price)
+        smInitial += m.initialMargin
+        smMaintenance += m.maintenanceMargin
+      } else if (p.kind === 'future') {
+        pm.push({ instrument: p.instrument_name, kind: parsed.kind === 'perpetual' ? 'perpetual' : 'future', size: sizeCoin, expiryMs: parsed.expiryMs, strike: null, optionType: null, markIv: null, underlyingPrice: p.mark_price })
+        const m = deribitStandardFutureMargin(sizeCoin)
+        smInitial += m.initialMargin
+        smMaintenance += m.maintenanceMargin
+      }
+    }
+
+    const portfolio = Boolean(summary.portfolio_margining_enabled) || (summary.margin_model ?? '').includes('pm')
+    const index = rawPositions[0]?.index_price
+    const pmResult = portfolio && pm.length > 0 && index
+      ? deribitPortfolioMargin({ positions: pm, indexPrice: index, asOfMs: ctx.now().getTime() }, config.currency === 'ETH' ? DERIBIT_PM_ETH_PARAMS : DERIBIT_PM_BTC_PARAMS)
+      : null
+    const figures = (im: number, mm: number, equity: number, marginBalance: number): VenueMarginFigures => ({
+      currency: config.currency,
+      equity: new Decimal(equity).toFixed(),
+      totalCollateral: null,
+      totalDebt: null,
+      initialMargin: new Decimal(im).toDecimalPlaces(10).toFixed(),
+      maintenanceMargin: new Decimal(mm).toDecimalPlaces(10).toFixed(),
+      marginRatio: marginBalance > 0 ? new Decimal(mm).div(marginBalance).toDecimalPlaces(12).toFixed() : null,
+      healthFactor: null,
+      liquidationThreshold: null,
+      ltv: null,
+      availableBorrows: null,
+      withdrawable: new Decimal(Math.max(marginBalance - im, 0)).toDecimalPlaces(10).toFixed(),
+    })
+    const equity = num(summary.equity, 'summary.equity')
+    const marginBalance = num(summary.margin_balance, 'summary.margin_balance')
+    const reported = figures(num(summary.initial_margin, 'summary.initial_margin'), num(summary.maintenance_margin, 'summary.maintenance_margin'), equity, marginBalance)
+    reported.withdrawable = new Decimal(summary.available_withdrawal_funds ?? summary.available_funds).toFixed()
+    const balances: Balance[] = [
+      { asset: config.currency, canonicalAsset: canonicalAsset(config.currency).factor, kind: summary.balance < 0 ? 'debt' : 'wallet', amount: new Decimal(Math.abs(summary.balance)).toFixed(), valueUsd: null, priceUsd: index ? new Decimal(index).toFixed() : null, usableAsCollateral: true, flags: [], raw: summary },
+    ]
+    return {
+      asOf: ctx.now(),
+      blockNumber: null,
+      positions,
+      balances,
+      margin: {
+        reported,
+        // Equity and margin balance are taken as reported (session P&L is Deribit's own bookkeeping).
+        replicated: pmResult ? figures(pmResult.initialMargin, pmResult.maintenanceMargin, equity, marginBalance) : figures(smInitial, smMaintenance, equity, marginBalance),
+        details: pmResult ? { model: 'portfolio', worstCase: pmResult.worstCase, rollShock: pmResult.rollShock, deltaShock: pmResult.deltaShock, worstScenario: pmResult.worstScenario } : { model: 'standard', initialMargin: smInitial, maintenanceMargin: smMaintenance },
+      },
+      raw: { summary, positions: rawPositions, tickers: Object.fromEntries(tickers) },
+    }
+  } catch (error) {
+    if (error instanceof InvalidInput) throw new VenueRejected(`deribit sent an unusable answer: ${error.message}`)
+    throw error
+  }
+}
+
+export const deribitConnector: VenueConnector<DeribitConfig, DeribitClient> = {
+  descriptor: deribitDescriptor,
+  createClient,
+  fetchAccount,
+  closeClient: async (client) => {
+    await client.exchange.close()
+  },
+}
