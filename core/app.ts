@@ -78,9 +78,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       indexer,
       portfolioIds,
       async stop() {
-        await api.close()
+        // Indexer first: no fetch should start writing while the database closes.
+        logger.info('stopping the indexer')
         await indexer.stop()
+        logger.info('stopping the API')
+        await api.close()
+        logger.info('closing the database')
         await db.close()
+        logger.info('stopped')
       },
     }
   } catch (error) {
