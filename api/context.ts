@@ -12,6 +12,8 @@ export interface ApiServices {
   /** Fetches one account now (the indexer's path); absent when the API runs without an indexer. */
   refreshAccount?: (accountId: string) => Promise<void>
   now: () => Date
+  /** Encrypts credentials for storage; absent when CROSSMARGIN_SECRET_KEY is not set (then none are accepted). */
+  sealCredentials?: (plain: Record<string, string>) => string
   /** Daily price history for the risk engine (stored candles), null when none is stored. */
   priceHistory?: () => Promise<PriceHistory | null>
 }

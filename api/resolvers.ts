@@ -53,7 +53,16 @@ export const resolvers: Resolvers = {
       if (!portfolio) throw new InvalidInput('input.portfolioId', `portfolio ${input.portfolioId} does not exist`)
       const clash = await ctx.prisma.account.findUnique({ where: { portfolioId_label: { portfolioId: portfolio.id, label } }, select: { id: true } })
       if (clash) throw new InvalidInput('input.label', `"${label}" is already used in this portfolio`)
-      return ctx.prisma.account.create({ data: { portfolioId: portfolio.id, venue: input.venue, label, config: toJson(parsed.data) } })
+      let credentials: string | null = null
+      if (input.credentials !== undefined && input.credentials !== null) {
+        const plain = input.credentials as Record<string, unknown>
+        if (typeof plain !== 'object' || Array.isArray(plain) || Object.values(plain).some((v) => typeof v !== 'string' || v === '')) {
+          throw new InvalidInput('input.credentials', 'must map environment-variable names to non-empty strings')
+        }
+        if (!ctx.sealCredentials) throw new InvalidInput('input.credentials', 'the server has no CROSSMARGIN_SECRET_KEY, so it cannot store credentials')
+        credentials = ctx.sealCredentials(plain as Record<string, string>)
+      }
+      return ctx.prisma.account.create({ data: { portfolioId: portfolio.id, venue: input.venue, label, config: toJson(parsed.data), credentials } })
     },
     removeAccount: async (_root, { id }, ctx) => {
       const deleted = await ctx.prisma.account.deleteMany({ where: { id } })
@@ -89,6 +98,7 @@ export const resolvers: Resolvers = {
 
   Account: {
     status: (account) => ACCOUNT_STATUS[account.status] ?? 'FAILED',
+    hasStoredCredentials: (account) => account.credentials !== null,
     lastSnapshot: (account, _args, ctx) => ctx.loaders.latestSnapshotByAccount.load(account.id),
     dataAgeSeconds: async (account, _args, ctx) => {
       const snapshot = await ctx.loaders.latestSnapshotByAccount.load(account.id)

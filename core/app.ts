@@ -5,6 +5,7 @@ import { openDatabase, resolveDatabaseTarget, type Database } from './db/client.
 import type { CrossmarginConfig } from './config.js'
 import { syncConfig } from '../indexer/config-sync.js'
 import { importPriceDirectory } from '../indexer/market/candle-store.js'
+import { decryptCredentials, encryptCredentials, loadSecretKey } from './credentials.js'
 import { Indexer } from '../indexer/indexer.js'
 import { startApiServer, type ApiServer } from '../api/server.js'
 import type { AnyVenueConnector, ClientEnvironment } from '../venues/types.js'
@@ -50,7 +51,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       urlOverrides: options.urlOverrides,
       logger,
     }
+    // Stored credentials need CROSSMARGIN_SECRET_KEY; without it accounts use environment variables only.
+    const secretKey = options.env.CROSSMARGIN_SECRET_KEY ? loadSecretKey(options.env) : null
     const indexer = new Indexer({
+      openCredentials: secretKey ? (sealed) => decryptCredentials(sealed, secretKey) : undefined,
       prisma: db.prisma,
       venues: options.venues,
       clientEnv,
@@ -65,6 +69,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         logger: logger.child({ component: 'api' }),
         venues: options.venues,
         now: () => new Date(),
+        sealCredentials: secretKey ? (plain) => encryptCredentials(plain, secretKey) : undefined,
         refreshAccount: async (id) => {
           await indexer.runOnce([id])
         },

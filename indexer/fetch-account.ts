@@ -2,7 +2,7 @@
 // (a good snapshot, or a failed one with the error). Never throws for a venue's fault.
 import type { Logger } from 'pino'
 import type { PrismaClient } from '../generated/prisma/client.js'
-import { Internal, VenueUnavailable, isCrossmarginError, type CrossmarginError } from '../core/errors.js'
+import { Internal, Unauthorized, VenueUnavailable, isCrossmarginError, type CrossmarginError } from '../core/errors.js'
 import type { AnyVenueConnector, ClientEnvironment } from '../venues/types.js'
 import { validateSnapshot } from './validate-snapshot.js'
 import { writeFailedSnapshot, writeSnapshot } from './snapshot-writer.js'
@@ -12,6 +12,8 @@ export interface IndexedAccount {
   venue: string
   label: string
   config: Record<string, unknown>
+  /** Encrypted credentials stored with the account (by addAccount), or null. */
+  credentials?: string | null
 }
 
 export interface FetchOutcome {
@@ -29,6 +31,8 @@ export interface AccountFetcherDeps {
   logger: Logger
   timeoutMs: number
   now?: () => Date
+  /** Opens stored credentials (AES-256-GCM under CROSSMARGIN_SECRET_KEY); absent when no key is configured. */
+  openCredentials?: (sealed: string) => Record<string, string>
 }
 
 /** Keeps one venue client per account between fetches (ccxt market caches, ethers connections). */
@@ -36,7 +40,7 @@ export class ClientCache {
   private readonly clients = new Map<string, { client: unknown; connector: AnyVenueConnector; configKey: string }>()
 
   get(account: IndexedAccount, connector: AnyVenueConnector, env: ClientEnvironment): unknown {
-    const configKey = JSON.stringify(account.config)
+    const configKey = JSON.stringify([account.config, account.credentials ?? null])
     const cached = this.clients.get(account.id)
     if (cached && cached.configKey === configKey) return cached.client
     if (cached) void cached.connector.closeClient?.(cached.client)
@@ -72,7 +76,14 @@ export async function fetchAndStoreAccount(deps: AccountFetcherDeps, account: In
     const connector = deps.venues[account.venue]
     if (!connector) throw new Internal(`no connector registered for venue "${account.venue}"`)
     const config = connector.descriptor.configSchema.parse(account.config)
-    const client = clients.get({ ...account, config }, connector, deps.clientEnv)
+    // Stored credentials answer the environment-variable names the account's config uses, before the environment.
+    let env = deps.clientEnv
+    if (account.credentials) {
+      if (!deps.openCredentials) throw new Unauthorized('this account has stored credentials but CROSSMARGIN_SECRET_KEY is not set')
+      const stored = deps.openCredentials(account.credentials)
+      env = { ...deps.clientEnv, secret: (name) => stored[name] ?? deps.clientEnv.secret(name) }
+    }
+    const client = clients.get({ ...account, config }, connector, env)
     const snapshot = await withDeadline(
       (signal) => connector.fetchAccount(client, config, { signal, logger: log, now }),
       deps.timeoutMs,

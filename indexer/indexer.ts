@@ -13,6 +13,7 @@ export interface IndexerOptions {
   timeoutMs: number
   intervalMs: number
   concurrencyPerVenue: number
+  openCredentials?: (sealed: string) => Record<string, string>
   /** Called after each account is stored (the API publishes margin updates from here). */
   onFetched?: (outcome: FetchOutcome) => void
 }
@@ -43,7 +44,7 @@ export class Indexer {
     const accounts: IndexedAccount[] = (
       await this.options.prisma.account.findMany({
         where: accountIds ? { id: { in: accountIds } } : undefined,
-        select: { id: true, venue: true, label: true, config: true },
+        select: { id: true, venue: true, label: true, config: true, credentials: true },
         orderBy: { createdAt: 'asc' },
       })
     ).map((a) => ({ ...a, config: (a.config ?? {}) as Record<string, unknown> }))
