@@ -5,6 +5,7 @@ import { binanceConnector } from './binance/connector.js'
 import { hyperliquidConnector } from './hyperliquid/connector.js'
 import { dydxV4Connector } from './dydx-v4/connector.js'
 import { deribitConnector } from './deribit/connector.js'
+import { bybitConnector } from './bybit/connector.js'
 
 export const venueConnectors: Record<string, AnyVenueConnector> = {
   [aaveV3Connector.descriptor.id]: aaveV3Connector,
@@ -12,4 +13,5 @@ export const venueConnectors: Record<string, AnyVenueConnector> = {
   [hyperliquidConnector.descriptor.id]: hyperliquidConnector,
   [dydxV4Connector.descriptor.id]: dydxV4Connector,
   [deribitConnector.descriptor.id]: deribitConnector,
+  [bybitConnector.descriptor.id]: bybitConnector,
 }

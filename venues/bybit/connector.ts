@@ -1,0 +1,179 @@
+// Bybit unified trading account through ccxt's implicit v5 endpoints (the unified API drops Bybit's account and
+// position margin figures): wallet balance, linear positions, and each held symbol's risk-limit tiers.
+import ccxt, { type bybit as BybitExchange } from 'ccxt'
+import { canonicalAsset } from '../../core/assets.js'
+import { Decimal, parseDecimal, parseOptionalDecimal } from '../../core/decimal.js'
+import type { Balance, Position, VenueSnapshot } from '../../core/domain.js'
+import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
+import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import { bybitDescriptor, type BybitConfig } from './descriptor.js'
+import { bybitAccountRate, bybitPositionMargin } from './margin.js'
+
+export interface BybitClient {
+  exchange: BybitExchange
+  secrets: string[]
+}
+
+interface V5<T> {
+  retCode: number
+  retMsg: string
+  result: T
+  time?: number
+}
+
+interface RawWallet {
+  totalEquity: string
+  totalMarginBalance: string
+  totalInitialMargin: string
+  totalMaintenanceMargin: string
+  totalAvailableBalance: string
+  accountIMRate: string
+  accountMMRate: string
+  accountType: string
+  coin: { coin: string; walletBalance: string; equity: string; usdValue: string; borrowAmount?: string }[]
+}
+
+interface RawPosition {
+  symbol: string
+  side: 'Buy' | 'Sell' | 'None'
+  size: string
+  avgPrice: string
+  markPrice: string
+  leverage: string
+  positionValue: string
+  positionIM: string
+  positionMM: string
+  liqPrice: string
+  bustPrice: string
+  riskId: number
+  unrealisedPnl: string
+  tradeMode: number
+}
+
+function createClient(config: BybitConfig, env: ClientEnvironment): BybitClient {
+  const apiKey = env.secret(config.apiKeyEnv)
+  const secret = env.secret(config.secretEnv)
+  if (!apiKey) throw new InvalidInput('apiKeyEnv', `environment variable ${config.apiKeyEnv} is not set`)
+  if (!secret) throw new InvalidInput('secretEnv', `environment variable ${config.secretEnv} is not set`)
+  const exchange = new ccxt.bybit({ apiKey, secret, enableRateLimit: true, timeout: env.timeoutMs })
+  if (config.testnet) exchange.setSandboxMode(true)
+  const override = env.urlOverrides?.bybit
+  if (override) {
+    const api = exchange.urls.api as Record<string, string>
+    for (const key of Object.keys(api)) api[key] = override.replace(/\/$/, '')
+  }
+  return { exchange, secrets: [apiKey, secret] }
+}
+
+async function call<T>(client: BybitClient, what: string, work: () => Promise<V5<T>>): Promise<V5<T>> {
+  const scrub = (m: string) => client.secrets.reduce((out, s) => out.split(s).join('[redacted]'), m).replace(/\?[^\s"]*/g, '?…').slice(0, 300)
+  let response: V5<T>
+  try {
+    response = await work()
+  } catch (error) {
+    const message = scrub(error instanceof Error ? error.message : String(error))
+    if (error instanceof ccxt.AuthenticationError || error instanceof ccxt.PermissionDenied) throw new Unauthorized(`bybit rejected the key during ${what}: ${message}`)
+    if (error instanceof ccxt.RateLimitExceeded || error instanceof ccxt.DDoSProtection) throw new VenueUnavailable(`bybit rate-limited ${what}: ${message}`)
+    if (error instanceof ccxt.NetworkError || error instanceof ccxt.BadResponse || error instanceof SyntaxError) throw new VenueUnavailable(`bybit unavailable during ${what}: ${message}`)
+    if (error instanceof ccxt.ExchangeError && /\b5\d\d\b/.test(message)) throw new VenueUnavailable(`bybit answered an HTTP 5xx during ${what}`)
+    throw new VenueRejected(`bybit refused ${what}: ${message}`)
+  }
+  if (!response || typeof response !== 'object' || response.result === undefined) throw new VenueUnavailable(`bybit sent a malformed answer during ${what}`)
+  return response
+}
+
+async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: FetchContext): Promise<VenueSnapshot> {
+  const ex = client.exchange as unknown as Record<string, (params: object) => Promise<V5<unknown>>>
+  const wallet = (await call(client, 'reading the wallet balance', () => ex.privateGetV5AccountWalletBalance!({ accountType: 'UNIFIED' }) as Promise<V5<{ list: RawWallet[] }>>))
+  const positionList = (await call(client, 'reading the positions', () => ex.privateGetV5PositionList!({ category: 'linear', settleCoin: config.settleCoin }) as Promise<V5<{ list: RawPosition[] }>>))
+  try {
+    const account = wallet.result.list?.[0]
+    if (!account) throw new InvalidInput('wallet-balance', 'has no account')
+    const open = (positionList.result.list ?? []).filter((p) => p.side !== 'None' && !parseDecimal(p.size, `position ${p.symbol}.size`).isZero())
+    const tiers = new Map<string, { id: number; maintenanceMargin: string }[]>()
+    for (const symbol of new Set(open.map((p) => p.symbol))) {
+      const limits = await call(client, `reading ${symbol}'s risk limits`, () => ex.publicGetV5MarketRiskLimit!({ category: 'linear', symbol }) as Promise<V5<{ list: { id: number; maintenanceMargin: string }[] }>>)
+      tiers.set(symbol, limits.result.list ?? [])
+    }
+    const positions: Position[] = []
+    const details: unknown[] = []
+    let im = new Decimal(0)
+    let mm = new Decimal(0)
+    for (const p of open) {
+      const at = `positions.${p.symbol}`
+      const size = parseDecimal(p.size, `${at}.size`).mul(p.side === 'Sell' ? -1 : 1)
+      const tier = tiers.get(p.symbol)?.find((t) => t.id === p.riskId)
+      const flags = tier ? [] : ['unknown-risk-tier']
+      const margin = tier
+        ? bybitPositionMargin({ symbol: p.symbol, size, avgPrice: parseDecimal(p.avgPrice, `${at}.avgPrice`), leverage: parseDecimal(p.leverage, `${at}.leverage`), bustPrice: parseOptionalDecimal(p.bustPrice, `${at}.bustPrice`), maintenanceRate: parseDecimal(tier.maintenanceMargin, `${at}.riskLimit.maintenanceMargin`), takerFeeRate: new Decimal(config.takerFeeRate) })
+        : null
+      if (margin) {
+        im = im.plus(margin.initialMargin)
+        mm = mm.plus(margin.maintenanceMargin)
+        details.push({ symbol: p.symbol, riskId: p.riskId, positionValue: margin.positionValue.toFixed(), feeToClose: margin.feeToClose.toFixed(), initialMargin: margin.initialMargin.toFixed(), maintenanceMargin: margin.maintenanceMargin.toFixed() })
+      }
+      const base = p.symbol.replace(/(USDT|USDC|PERP)$/, '')
+      positions.push({
+        instrument: { venueSymbol: p.symbol, kind: 'perpetual', underlying: canonicalAsset(base).factor, quote: config.settleCoin, settlement: config.settleCoin, inverse: false, contractSize: '1', expiry: null, strike: null, optionType: null },
+        size: size.toFixed(),
+        entryPrice: parseDecimal(p.avgPrice, `${at}.avgPrice`).toFixed(),
+        markPrice: parseDecimal(p.markPrice, `${at}.markPrice`).toFixed(),
+        liquidationPrice: parseOptionalDecimal(p.liqPrice, `${at}.liqPrice`)?.toFixed() ?? null,
+        notional: parseDecimal(p.positionValue, `${at}.positionValue`).toFixed(),
+        unrealizedPnl: parseDecimal(p.unrealisedPnl, `${at}.unrealisedPnl`).toFixed(),
+        leverage: parseDecimal(p.leverage, `${at}.leverage`).toFixed(),
+        marginMode: p.tradeMode === 1 ? 'isolated' : 'cross',
+        venueInitialMargin: parseDecimal(p.positionIM, `${at}.positionIM`).toFixed(),
+        venueMaintenanceMargin: parseDecimal(p.positionMM, `${at}.positionMM`).toFixed(),
+        flags,
+        raw: p,
+      })
+    }
+    const marginBalance = parseDecimal(account.totalMarginBalance, 'wallet.totalMarginBalance')
+    const balances: Balance[] = account.coin
+      .filter((c) => !parseDecimal(c.walletBalance, `wallet.coin.${c.coin}.walletBalance`).isZero())
+      .map((c) => ({ asset: c.coin, canonicalAsset: canonicalAsset(c.coin).factor, kind: 'wallet' as const, amount: parseDecimal(c.walletBalance, `wallet.coin.${c.coin}.walletBalance`).abs().toFixed(), valueUsd: parseDecimal(c.usdValue, `wallet.coin.${c.coin}.usdValue`).toFixed(), priceUsd: null, usableAsCollateral: true, flags: [], raw: c }))
+    const reportedIm = parseDecimal(account.totalInitialMargin, 'wallet.totalInitialMargin')
+    const reportedMm = parseDecimal(account.totalMaintenanceMargin, 'wallet.totalMaintenanceMargin')
+    const figures = (initial: Decimal, maintenance: Decimal, rate: Decimal | null, withdrawable: Decimal) => ({
+      currency: 'USD',
+      equity: parseDecimal(account.totalEquity, 'wallet.totalEquity').toFixed(),
+      totalCollateral: null,
+      totalDebt: null,
+      initialMargin: initial.toFixed(),
+      maintenanceMargin: maintenance.toFixed(),
+      // Bybit's account MM rate: liquidation at 100 %.
+      marginRatio: rate?.toFixed() ?? null,
+      healthFactor: null,
+      liquidationThreshold: null,
+      ltv: null,
+      availableBorrows: null,
+      withdrawable: withdrawable.toFixed(),
+    })
+    return {
+      asOf: wallet.time ? new Date(wallet.time) : ctx.now(),
+      blockNumber: null,
+      positions,
+      balances,
+      margin: {
+        reported: figures(reportedIm, reportedMm, parseDecimal(account.accountMMRate, 'wallet.accountMMRate'), parseDecimal(account.totalAvailableBalance, 'wallet.totalAvailableBalance')),
+        // Positions of other categories (spot margin, options) count in Bybit's totals; our sum covers linear only.
+        replicated: figures(im, mm, bybitAccountRate(mm, marginBalance), Decimal.max(marginBalance.minus(im), 0)),
+        details: { positions: details, accountIMRate: bybitAccountRate(reportedIm, marginBalance)?.toFixed() ?? null },
+      },
+      raw: { walletBalance: wallet, positionList },
+    }
+  } catch (error) {
+    if (error instanceof InvalidInput) throw new VenueRejected(`bybit sent an unusable answer: ${error.message}`)
+    throw error
+  }
+}
+
+export const bybitConnector: VenueConnector<BybitConfig, BybitClient> = {
+  descriptor: bybitDescriptor,
+  createClient,
+  fetchAccount,
+  closeClient: async (client) => {
+    await client.exchange.close()
+  },
+}
