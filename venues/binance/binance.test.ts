@@ -192,3 +192,24 @@ describeConnectorConformance('binance', {
   secrets: [KEY, SECRET],
   invalidConfig: { config: { market: 'usdm', apiKeyEnv: 'sk-live-abc', secretEnv: 'X' }, key: 'apiKeyEnv' },
 })
+
+describe('Binance Portfolio Margin Pro (documented example)', () => {
+  test('uniMMR = equity / maintenance margin and available = equity − IM reproduce the example', async () => {
+    const server = await startBinanceReplay({ fixtures: demoDir, overrides: { portfolioAccount: sharedDataPath('venue-responses', 'binance', 'sapi-v1-portfolio-account.pm-pro.docs-example.json') } })
+    const pmConfig = binanceDescriptor.configSchema.parse({ market: 'portfolio', apiKeyEnv: 'TEST_BINANCE_KEY', secretEnv: 'TEST_BINANCE_SECRET' })
+    const client = binanceConnector.createClient(pmConfig, envFor(server.url))
+    try {
+      const snapshot = await binanceConnector.fetchAccount(client, pmConfig, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => new Date() })
+      const details = snapshot.margin.details as { uniMMR: string; reportedUniMMR: string; flags: string[] }
+      // Example: uniMMR 5167.92171923 = 122607.35137903 / 23.72469206; available 122,559.90199491 = equity − 47.44938412.
+      expect(details.uniMMR).toBe('5167.92171923')
+      expect(details.reportedUniMMR).toBe('5167.92171923')
+      expect(snapshot.margin.replicated.withdrawable).toBe('122559.90199491')
+      expect(snapshot.margin.reported.withdrawable).toBe('122559.90199491')
+      expect(details.flags).toEqual(['portfolioAccount.totalAvailableBalance: thousands separators in the venue\'s number'])
+    } finally {
+      await binanceConnector.closeClient!(client)
+      await server.close()
+    }
+  })
+})

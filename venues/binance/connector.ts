@@ -8,7 +8,7 @@ import type { Balance, Position, VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { binanceDescriptor, type BinanceConfig } from './descriptor.js'
-import { binanceFigures, calculateBinanceAccount, type BinancePositionInput, type LeverageBracket } from './margin.js'
+import { binanceFigures, binancePortfolioMargin, calculateBinanceAccount, type BinancePositionInput, type LeverageBracket } from './margin.js'
 
 export interface BinanceClient {
   exchange: binanceusdm
@@ -143,7 +143,65 @@ function parseBrackets(raw: RawBracketSymbol[]): Record<string, LeverageBracket[
   )
 }
 
-async function fetchAccount(client: BinanceClient, _config: BinanceConfig, ctx: FetchContext): Promise<VenueSnapshot> {
+interface RawPortfolioAccount {
+  uniMMR: string
+  accountEquity: string
+  actualEquity?: string
+  accountMaintMargin: string
+  accountInitialMargin?: string
+  totalAvailableBalance?: string
+  accountStatus?: string
+}
+
+/** Binance publishes some amounts with thousands separators ("122,559.90199491"): read them, and say so. */
+function lenientDecimal(value: string, field: string, flags: string[]): Decimal {
+  if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(value)) {
+    flags.push(`${field}: thousands separators in the venue's number`)
+    return parseDecimal(value.replace(/,/g, ''), field)
+  }
+  return parseDecimal(value, field)
+}
+
+async function fetchPortfolioAccount(client: BinanceClient, ctx: FetchContext): Promise<VenueSnapshot> {
+  const raw = await call(client, 'fetching the portfolio margin account', () => (client.exchange as unknown as { sapiGetPortfolioAccount(): Promise<RawPortfolioAccount> }).sapiGetPortfolioAccount())
+  return call(client, 'portfolio margin payload', async () => {
+    const flags: string[] = []
+    const equity = parseDecimal(raw.accountEquity, 'portfolioAccount.accountEquity')
+    const mm = parseDecimal(raw.accountMaintMargin, 'portfolioAccount.accountMaintMargin')
+    const im = raw.accountInitialMargin !== undefined ? parseDecimal(raw.accountInitialMargin, 'portfolioAccount.accountInitialMargin') : null
+    const reportedAvailable = raw.totalAvailableBalance !== undefined ? lenientDecimal(raw.totalAvailableBalance, 'portfolioAccount.totalAvailableBalance', flags) : null
+    const ours = binancePortfolioMargin(equity, im ?? new Decimal(0), mm)
+    const figures = (available: Decimal | null, ratio: Decimal | null) => ({
+      currency: 'USD',
+      equity: equity.toFixed(),
+      totalCollateral: null,
+      totalDebt: null,
+      initialMargin: im?.toFixed() ?? null,
+      maintenanceMargin: mm.toFixed(),
+      marginRatio: ratio?.toDecimalPlaces(12).toFixed() ?? null,
+      healthFactor: null,
+      liquidationThreshold: null,
+      ltv: null,
+      availableBorrows: null,
+      withdrawable: available?.toFixed() ?? null,
+    })
+    return {
+      asOf: ctx.now(),
+      blockNumber: null,
+      positions: [],
+      balances: [],
+      margin: {
+        reported: figures(reportedAvailable, equity.gt(0) ? mm.div(equity) : null),
+        replicated: figures(im ? ours.available : null, equity.gt(0) ? mm.div(equity) : null),
+        details: { model: 'portfolio', uniMMR: ours.uniMMR?.toDecimalPlaces(8).toFixed() ?? null, reportedUniMMR: raw.uniMMR, accountStatus: raw.accountStatus ?? null, flags, note: 'positions of a Portfolio Margin Pro account live in its futures accounts; add those as usdm accounts' },
+      },
+      raw,
+    }
+  })
+}
+
+async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: FetchContext): Promise<VenueSnapshot> {
+  if (config.market === 'portfolio') return fetchPortfolioAccount(client, ctx)
   const { exchange } = client
   const asOf = ctx.now()
   await call(client, 'loading markets', () => exchange.loadMarkets())

@@ -5,8 +5,8 @@ import type { VenueDescriptor } from '../types.js'
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the NAME of an environment variable (e.g. BINANCE_API_KEY), not the key itself')
 
 export const BinanceConfigSchema = z.strictObject({
-  /** USDⓈ-M futures today; COIN-M and portfolio margin come with their own connectors' paths. */
-  market: z.enum(['usdm']).default('usdm'),
+  /** `usdm`: USDⓈ-M futures account; `portfolio`: a Portfolio Margin Pro account (account-level figures). */
+  market: z.enum(['usdm', 'portfolio']).default('usdm'),
   apiKeyEnv: envName,
   secretEnv: envName,
   testnet: z.boolean().default(false),

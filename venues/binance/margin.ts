@@ -156,3 +156,12 @@ export function binanceFigures(account: BinanceAccountMargin, currency = 'USDT')
     withdrawable: account.available.toFixed(),
   }
 }
+
+/**
+ * Portfolio margin: the unified maintenance margin ratio uniMMR = account equity / account maintenance margin
+ * (liquidation when it falls to 1.05 per Binance), and available balance = equity − initial margin.
+ * Source: https://developers.binance.com/docs/derivatives/portfolio-margin/account/Account-Information
+ */
+export function binancePortfolioMargin(equity: Decimal, initialMargin: Decimal, maintenanceMargin: Decimal): { uniMMR: Decimal | null; available: Decimal } {
+  return { uniMMR: maintenanceMargin.gt(0) ? equity.div(maintenanceMargin) : null, available: Decimal.max(equity.minus(initialMargin), 0) }
+}

@@ -10,6 +10,8 @@ export interface BinanceFixtureFiles {
   account: string
   positionRisk: string
   leverageBracket: string
+  /** Portfolio Margin Pro account (GET /sapi/v1/portfolio/account), when served. */
+  portfolioAccount?: string
 }
 
 /** Files named exchangeInfo.json, account.json, positionRisk.json, leverageBracket.json in `dir`, with overrides. */
@@ -21,7 +23,7 @@ export function fixtureFiles(dir: string, overrides: Partial<BinanceFixtureFiles
     leverageBracket: path.join(dir, 'leverageBracket.json'),
     ...overrides,
   }
-  for (const [name, file] of Object.entries(files)) if (!existsSync(file)) throw new Error(`Binance replay: ${name} file ${file} does not exist`)
+  for (const [name, file] of Object.entries(files)) if (file && !existsSync(file)) throw new Error(`Binance replay: ${name} file ${file} does not exist`)
   return files
 }
 
@@ -42,6 +44,7 @@ export function binanceRoutes(files: BinanceFixtureFiles): Record<string, Replay
     'GET /fapi/v2/positionRisk': signed(files.positionRisk),
     'GET /fapi/v3/positionRisk': signed(files.positionRisk),
     'GET /fapi/v1/leverageBracket': signed(files.leverageBracket),
+    ...(files.portfolioAccount ? { 'GET /sapi/v1/portfolio/account': signed(files.portfolioAccount) } : {}),
   }
 }
 
