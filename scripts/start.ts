@@ -53,7 +53,9 @@ async function main(): Promise<void> {
   const app = await startApp({ config, venues: venueConnectors, logger, env: process.env, secrets, urlOverrides, indexer: !values.once, pricesDir })
   if (values.once) await app.indexer.runOnce()
 
-  console.log(`\ncrossmargin is running.\n  GraphQL + GraphiQL: ${app.api.url}\n  Example query:\n    curl -s ${app.api.url} -H 'content-type: application/json' \\\n      -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'\n`)
+  // Browsers try both 127.0.0.1 and ::1 for localhost, so the friendlier name is safe to show for a loopback bind.
+  const shown = app.api.url.replace('//127.0.0.1:', '//localhost:')
+  console.log(`\ncrossmargin is running.\n  GraphQL + GraphiQL: ${shown}\n  Example query:\n    curl -s ${app.api.url} -H 'content-type: application/json' \\\n      -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'\n`)
 
   let stopping = false
   const shutdown = async (signal: string) => {
