@@ -6,6 +6,7 @@ import { hyperliquidConnector } from './hyperliquid/connector.js'
 import { dydxV4Connector } from './dydx-v4/connector.js'
 import { deribitConnector } from './deribit/connector.js'
 import { bybitConnector } from './bybit/connector.js'
+import { okxConnector } from './okx/connector.js'
 
 export const venueConnectors: Record<string, AnyVenueConnector> = {
   [aaveV3Connector.descriptor.id]: aaveV3Connector,
@@ -14,4 +15,5 @@ export const venueConnectors: Record<string, AnyVenueConnector> = {
   [dydxV4Connector.descriptor.id]: dydxV4Connector,
   [deribitConnector.descriptor.id]: deribitConnector,
   [bybitConnector.descriptor.id]: bybitConnector,
+  [okxConnector.descriptor.id]: okxConnector,
 }
