@@ -82,7 +82,8 @@ export function correlationBreaks(factors: string[]): ScenarioSet {
   const rows: { label: string; moves: Record<string, number> }[] = [
     { label: 'alts −25 %, BTC +10 %', moves: Object.fromEntries(factors.filter((f) => f !== 'BTC' && f !== 'USD' && !f.includes('-')).map((f) => [f, -0.25]).concat([['BTC', 0.1]])) },
     { label: 'BTC −20 %, alts +5 %', moves: Object.fromEntries(factors.filter((f) => f !== 'BTC' && f !== 'USD' && !f.includes('-')).map((f) => [f, 0.05]).concat([['BTC', -0.2]])) },
-    { label: 'basis blow-out: wrapped BTC −5 %, staked ETH −7 %, stablecoins −3 %', moves: Object.fromEntries(factors.filter((f) => f.includes('-')).map((f) => [f, f.endsWith('-USD') ? -0.03 : f.startsWith('W') || f.startsWith('CB') || f.startsWith('T') ? -0.05 : -0.07])) },
+    // Basis factors are named TOKEN-PARENT (core/assets.ts): the parent says which kind of peg breaks.
+    { label: 'basis blow-out: wrapped BTC −5 %, staked ETH −7 %, stablecoins −3 %', moves: Object.fromEntries(factors.filter((f) => f.includes('-')).map((f) => [f, f.endsWith('-USD') ? -0.03 : f.endsWith('-BTC') ? -0.05 : -0.07])) },
   ]
   const logReturns = new Float64Array(rows.length * factors.length)
   rows.forEach((r, s) => factors.forEach((f, i) => (logReturns[s * factors.length + i] = Math.log(1 + (r.moves[f] ?? 0)))))
