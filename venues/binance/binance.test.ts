@@ -213,3 +213,26 @@ describe('Binance Portfolio Margin Pro (documented example)', () => {
     }
   })
 })
+
+describe('Binance COIN-M (inverse, margined in coin)', () => {
+  test('positions are sized in coin and maintenance margin by quantity bracket matches the account, by hand', async () => {
+    const { startBinanceCoinmReplay } = await import('./local/replay.js')
+    const server = await startBinanceCoinmReplay(path.join(here, 'local', 'coinm-demo'))
+    const coinm = binanceDescriptor.configSchema.parse({ market: 'coinm', apiKeyEnv: 'TEST_BINANCE_KEY', secretEnv: 'TEST_BINANCE_SECRET' })
+    const client = binanceConnector.createClient(coinm, envFor(server.url))
+    try {
+      const snapshot = await binanceConnector.fetchAccount(client, coinm, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => new Date() })
+      const [position] = snapshot.positions
+      // 300 contracts × 100 USD at mark 62,000 = 0.48387097 BTC, an inverse perpetual settled in BTC.
+      expect(position!.instrument).toMatchObject({ venueSymbol: 'BTCUSD_PERP', inverse: true, settlement: 'BTC', underlying: 'BTC' })
+      expect(position!.size).toBe('0.48387097')
+      // Bracket 1 (0–5 BTC, 0.4 %, amount 0): MM = 0.48387097 × 0.004 = 0.00193548388 BTC; Binance shows 0.00193548.
+      expect(new Decimal(snapshot.margin.replicated.maintenanceMargin!).toDecimalPlaces(8, Decimal.ROUND_DOWN).toFixed()).toBe(snapshot.margin.reported.maintenanceMargin)
+      expect(snapshot.margin.replicated.currency).toBe('BTC')
+      expect(snapshot.balances).toEqual([expect.objectContaining({ asset: 'BTC', amount: '1' })])
+    } finally {
+      await binanceConnector.closeClient!(client)
+      await server.close()
+    }
+  })
+})

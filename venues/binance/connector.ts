@@ -8,7 +8,7 @@ import type { Balance, Position, VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { binanceDescriptor, type BinanceConfig } from './descriptor.js'
-import { binanceFigures, binancePortfolioMargin, calculateBinanceAccount, type BinancePositionInput, type LeverageBracket } from './margin.js'
+import { binanceFigures, binancePortfolioMargin, calculateBinanceAccount, coinmMaintenanceMargin, type BinancePositionInput, type LeverageBracket } from './margin.js'
 
 export interface BinanceClient {
   exchange: binanceusdm
@@ -59,13 +59,14 @@ function createClient(config: BinanceConfig, env: ClientEnvironment): BinanceCli
   const secret = env.secret(config.secretEnv)
   if (!apiKey) throw new InvalidInput('apiKeyEnv', `environment variable ${config.apiKeyEnv} is not set`)
   if (!secret) throw new InvalidInput('secretEnv', `environment variable ${config.secretEnv} is not set`)
-  const exchange = new ccxt.binanceusdm({
+  const Exchange = config.market === 'coinm' ? ccxt.binancecoinm : ccxt.binanceusdm
+  const exchange = new Exchange({
     apiKey,
     secret,
     enableRateLimit: true,
     timeout: env.timeoutMs,
     // Only futures markets: never touch spot, margin or the SAPI capital endpoints.
-    options: { fetchCurrencies: false, fetchMarkets: { types: ['linear'] }, adjustForTimeDifference: false },
+    options: { fetchCurrencies: false, fetchMarkets: { types: [config.market === 'coinm' ? 'inverse' : 'linear'] }, adjustForTimeDifference: false },
   })
   if (config.testnet) exchange.setSandboxMode(true)
   const override = env.urlOverrides?.binance
@@ -200,8 +201,103 @@ async function fetchPortfolioAccount(client: BinanceClient, ctx: FetchContext): 
   })
 }
 
+interface RawCoinmPosition {
+  symbol: string
+  positionAmt: string
+  entryPrice: string
+  markPrice: string
+  unRealizedProfit: string
+  liquidationPrice: string
+  leverage: string
+  marginType: string
+  notionalValue: string
+  positionSide: string
+}
+
+/** COIN-M: positions and margins in coin (inverse contracts); sizes are the notional in coin, signed. */
+async function fetchCoinmAccount(client: BinanceClient, config: BinanceConfig, ctx: FetchContext): Promise<VenueSnapshot> {
+  const ex = client.exchange as unknown as Record<string, (params?: object) => Promise<unknown>>
+  const account = (await call(client, 'fetching the COIN-M account', () => ex.dapiPrivateGetAccount!())) as { assets: Record<string, string>[] }
+  const risk = (await call(client, 'fetching COIN-M positions', () => ex.dapiPrivateGetPositionRisk!())) as RawCoinmPosition[]
+  const rawBrackets = (await call(client, 'fetching COIN-M brackets', () => ex.dapiPrivateV2GetLeverageBracket!())) as { symbol: string; brackets: Record<string, number | string>[] }[]
+  return call(client, 'COIN-M payload', async () => {
+    const asset = account.assets.find((a) => a.asset === config.marginAsset)
+    if (!asset) throw new InvalidInput('account.assets', `has no ${config.marginAsset}`)
+    const brackets = new Map(rawBrackets.map((b) => [b.symbol, b.brackets.map((x, i) => ({ bracket: Number(x.bracket), qtyFloor: parseDecimal(x.qtyFloor, `leverageBracket.${b.symbol}[${i}].qtyFloor`), qtyCap: parseDecimal(x.qtyCap, `leverageBracket.${b.symbol}[${i}].qtyCap`), maintMarginRatio: parseDecimal(x.maintMarginRatio, `leverageBracket.${b.symbol}[${i}].maintMarginRatio`), cum: parseDecimal(x.cum, `leverageBracket.${b.symbol}[${i}].cum`) }))]))
+    const positions: Position[] = []
+    const details: unknown[] = []
+    let maintenance = new Decimal(0)
+    let initial = new Decimal(0)
+    for (const p of risk) {
+      const at = `positionRisk.${p.symbol}`
+      if (parseDecimal(p.positionAmt, `${at}.positionAmt`).isZero()) continue
+      const base = p.symbol.replace(/USD_(PERP|\d{6})$/, '')
+      if (base !== config.marginAsset) continue
+      // notionalValue is the position in coin, signed; that is its size in units of the underlying.
+      const notionalCoin = parseDecimal(p.notionalValue, `${at}.notionalValue`)
+      const pair = p.symbol.split('_')[0]!
+      const table = brackets.get(pair)
+      const flags = table ? [] : ['no-leverage-brackets']
+      if (table) {
+        const { bracket, margin } = coinmMaintenanceMargin(table, notionalCoin)
+        const im = notionalCoin.abs().div(parseDecimal(p.leverage, `${at}.leverage`))
+        maintenance = maintenance.plus(margin)
+        initial = initial.plus(im)
+        details.push({ symbol: p.symbol, notionalCoin: notionalCoin.toFixed(), bracket: bracket.bracket, maintenanceMargin: margin.toFixed(), initialMargin: im.toFixed() })
+      }
+      const expiry = /_(\d{6})$/.exec(p.symbol)?.[1]
+      positions.push({
+        instrument: { venueSymbol: p.symbol, kind: expiry ? 'future' : 'perpetual', underlying: canonicalAsset(base).factor, quote: 'USD', settlement: base, inverse: true, contractSize: base === 'BTC' ? '100' : '10', expiry: expiry ? new Date(Date.UTC(2000 + Number(expiry.slice(0, 2)), Number(expiry.slice(2, 4)) - 1, Number(expiry.slice(4, 6)), 8)) : null, strike: null, optionType: null },
+        size: notionalCoin.toFixed(),
+        entryPrice: parseDecimal(p.entryPrice, `${at}.entryPrice`).toFixed(),
+        markPrice: parseDecimal(p.markPrice, `${at}.markPrice`).toFixed(),
+        liquidationPrice: new Decimal(p.liquidationPrice || 0).isZero() ? null : parseDecimal(p.liquidationPrice, `${at}.liquidationPrice`).toFixed(),
+        notional: notionalCoin.abs().toFixed(),
+        unrealizedPnl: parseDecimal(p.unRealizedProfit, `${at}.unRealizedProfit`).toFixed(),
+        leverage: parseDecimal(p.leverage, `${at}.leverage`).toFixed(),
+        marginMode: p.marginType === 'isolated' ? 'isolated' : 'cross',
+        venueInitialMargin: null,
+        venueMaintenanceMargin: null,
+        flags,
+        raw: p,
+      })
+    }
+    const wallet = parseDecimal(asset.walletBalance!, `account.assets.${config.marginAsset}.walletBalance`)
+    const marginBalance = parseDecimal(asset.marginBalance!, `account.assets.${config.marginAsset}.marginBalance`)
+    const reportedMm = parseDecimal(asset.maintMargin!, `account.assets.${config.marginAsset}.maintMargin`)
+    const reportedIm = parseDecimal(asset.initialMargin!, `account.assets.${config.marginAsset}.initialMargin`)
+    const figures = (im: Decimal, mm: Decimal, withdrawable: Decimal) => ({
+      currency: config.marginAsset,
+      equity: marginBalance.toFixed(),
+      totalCollateral: null,
+      totalDebt: null,
+      initialMargin: im.toFixed(),
+      maintenanceMargin: mm.toFixed(),
+      marginRatio: marginBalance.gt(0) ? mm.div(marginBalance).toDecimalPlaces(12).toFixed() : null,
+      healthFactor: null,
+      liquidationThreshold: null,
+      ltv: null,
+      availableBorrows: null,
+      withdrawable: withdrawable.toFixed(),
+    })
+    return {
+      asOf: ctx.now(),
+      blockNumber: null,
+      positions,
+      balances: [{ asset: config.marginAsset, canonicalAsset: canonicalAsset(config.marginAsset).factor, kind: wallet.isNegative() ? 'debt' : 'wallet', amount: wallet.abs().toFixed(), valueUsd: null, priceUsd: null, usableAsCollateral: true, flags: [], raw: asset }],
+      margin: {
+        reported: figures(reportedIm, reportedMm, parseDecimal(asset.maxWithdrawAmount!, `account.assets.${config.marginAsset}.maxWithdrawAmount`)),
+        replicated: figures(initial, maintenance, Decimal.max(marginBalance.minus(initial), 0)),
+        details,
+      },
+      raw: { account, positionRisk: risk, leverageBracket: rawBrackets },
+    }
+  })
+}
+
 async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: FetchContext): Promise<VenueSnapshot> {
   if (config.market === 'portfolio') return fetchPortfolioAccount(client, ctx)
+  if (config.market === 'coinm') return fetchCoinmAccount(client, config, ctx)
   const { exchange } = client
   const asOf = ctx.now()
   await call(client, 'loading markets', () => exchange.loadMarkets())

@@ -165,3 +165,22 @@ export function binanceFigures(account: BinanceAccountMargin, currency = 'USDT')
 export function binancePortfolioMargin(equity: Decimal, initialMargin: Decimal, maintenanceMargin: Decimal): { uniMMR: Decimal | null; available: Decimal } {
   return { uniMMR: maintenanceMargin.gt(0) ? equity.div(maintenanceMargin) : null, available: Decimal.max(equity.minus(initialMargin), 0) }
 }
+
+export interface CoinmBracket {
+  bracket: number
+  qtyFloor: Decimal
+  qtyCap: Decimal
+  maintMarginRatio: Decimal
+  cum: Decimal
+}
+
+/**
+ * COIN-M maintenance margin in coin: |notional in coin| × rate − maintenance amount, the bracket chosen by the
+ * notional in coin (qtyFloor, qtyCap]. Source: Binance COIN-M "Notional Bracket for Pair" and margin docs.
+ */
+export function coinmMaintenanceMargin(brackets: CoinmBracket[], notionalCoin: Decimal): { bracket: CoinmBracket; margin: Decimal } {
+  const q = notionalCoin.abs()
+  const sorted = [...brackets].sort((a, b) => a.bracket - b.bracket)
+  const bracket = sorted.find((b) => q.lte(b.qtyCap) && (q.gt(b.qtyFloor) || b.qtyFloor.isZero())) ?? sorted[sorted.length - 1]!
+  return { bracket, margin: q.mul(bracket.maintMarginRatio).minus(bracket.cum) }
+}

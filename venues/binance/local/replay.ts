@@ -48,6 +48,18 @@ export function binanceRoutes(files: BinanceFixtureFiles): Record<string, Replay
   }
 }
 
+/** COIN-M: account, positionRisk and leverageBracket files in `dir`, answered on the /dapi paths. */
+export async function startBinanceCoinmReplay(dir: string): Promise<ReplayServer> {
+  const signed = (file: string): ReplayRoute => ({ body: { file: path.join(dir, file) }, guard: requireSignedRequest })
+  return startReplayServer({
+    routes: {
+      'GET /dapi/v1/account': signed('account.json'),
+      'GET /dapi/v1/positionRisk': signed('positionRisk.json'),
+      'GET /dapi/v2/leverageBracket': signed('leverageBracket.json'),
+    },
+  })
+}
+
 export async function startBinanceReplay(options: { fixtures: string; overrides?: Partial<BinanceFixtureFiles>; port?: number }): Promise<ReplayServer> {
   return startReplayServer({ routes: binanceRoutes(fixtureFiles(options.fixtures, options.overrides)), port: options.port })
 }
