@@ -1,95 +1,394 @@
-// Venue margin rules the engine applies per account when it has only positions and balances (what-if, unified
-// book): each venue's own rule where it is replicated (Deribit portfolio margin), documented defaults elsewhere
-// (Aave v3 Ethereum-like LTV/LT, Binance tier-1 brackets). Connectors replicate with the venue's live
-// parameters (venues/*/margin.ts); these defaults are for accounts described in a request. Pure; float64.
+// Venue margin rules as a plug-in point: one `VenueMarginRule` per venue turns an account (positions, balances)
+// and a market into the venue's equity, IM, MM and its own metric (health factor, margin ratio, margin level).
+// Generic rules usable for any venue now (lending, linear perpetuals, a fixed-fraction fallback) and an adapter
+// to Deribit's replicated portfolio margin; adapters to the other venues' own margin.ts plug in the same way.
+// Pure; float64. Contract every rule keeps: `liquidated` ⇔ equity ≤ maintenanceMargin, so a liquidation search
+// can root-find equity − maintenanceMargin (continuous in prices) whatever the metric's own shape.
+import { InvalidInput } from '../core/errors.js'
 import { deribitPortfolioMargin, DERIBIT_PM_BTC_PARAMS, DERIBIT_PM_ETH_PARAMS } from '../venues/deribit/margin.js'
-import { priceOf } from './revaluation.js'
-import type { MarketState, RiskAccount } from './types.js'
+import { nearestCrossings } from './root-finding.js'
+import type { MarketState, RiskAccount, RiskBalance, RiskPosition } from './types.js'
+
+export type VenueMetricKind = 'healthFactor' | 'marginRatio' | 'marginLevel'
+
+export interface VenueMetric {
+  /** healthFactor, marginLevel: lower is worse; marginRatio (MM / equity): higher is worse. */
+  kind: VenueMetricKind
+  /** Infinity when nothing is owed (no debt, no maintenance margin). */
+  value: number
+  /** The value at which the venue liquidates (1 for all three kinds here). */
+  liquidationAt: number
+}
 
 export interface VenueRuleResult {
   venue: string
-  currency: 'USD'
+  /** Currency of equity and margins (`USD` for the generic rules; Deribit's adapter also reports USD). */
+  currency: string
+  equity: number
   initialMargin: number
   maintenanceMargin: number
-  equity: number
-  healthFactor: number | null
-  marginRatio: number | null
-  /** equity − maintenance margin (lending: collateral·LT − debt): liquidation when this reaches zero. */
-  buffer: number
-  /** Lending only: debt and threshold-weighted collateral in USD (null for margin accounts). */
-  debtUsd: number | null
-  weightedCollateralUsd: number | null
+  metric: VenueMetric
+  liquidated: boolean
+  /** Per exposed factor, the nearest price below and above today (others fixed) that liquidates; none if none. */
+  liquidationPrices: { factor: string; price: number }[]
 }
 
-export type VenueRule = (account: RiskAccount, market: MarketState) => VenueRuleResult
+/** A rule's figures before liquidation prices are searched: what it computes at any (shocked) market. */
+export type VenueRuleFigures = Omit<VenueRuleResult, 'liquidationPrices'>
 
-/** Approximate Aave v3 Ethereum parameters (LTV, liquidation threshold) by canonical factor. */
-export const AAVE_DEFAULT_PARAMS: Record<string, { ltv: number; lt: number }> = {
+export interface VenueMarginRule {
+  venue: string
+  /** `params` (optional) replace the rule's own parameters for this call; each rule validates them. */
+  evaluate(account: RiskAccount, market: MarketState, params?: unknown): VenueRuleResult
+  /**
+   * The same figures without the liquidation-price search. Liquidation searches call it many times per account
+   * when present (an adapter that omits it must make `evaluate` cheap).
+   */
+  evaluateCore?(account: RiskAccount, market: MarketState, params?: unknown): VenueRuleFigures
+}
+
+export type VenueRuleSet = Record<string, VenueMarginRule>
+
+
+// ---------------------------------------------------------------------------------------------------------------
+// Valuation helpers shared by the generic rules.
+
+/** USD price of a factor; `USD` is 1 unless the market moves it (a depeg scenario). */
+export function factorPrice(market: MarketState, factor: string, field: string): number {
+  const price = factor === 'USD' ? (market.prices.USD ?? 1) : market.prices[factor]
+  if (price === undefined) throw new InvalidInput(field, `no price for ${factor}`)
+  if (!(price > 0) || !Number.isFinite(price)) throw new InvalidInput(field, `price of ${factor} must be positive, got ${price}`)
+  return price
+}
+
+/**
+ * A basis factor's price is the token's price relative to what it tracks (WBTC-BTC 0.998, USDC-USD 0.88 in a
+ * depeg); missing means at par. The balance is worth amount · P(asset) · basis.
+ */
+export function balanceValueUsd(balance: RiskBalance, market: MarketState, field: string): number {
+  if (!Number.isFinite(balance.amount)) throw new InvalidInput(`${field}.amount`, `must be a finite number, got ${balance.amount}`)
+  let value = balance.amount * factorPrice(market, balance.asset, `${field}.asset`)
+  if (balance.basisFactor !== null) {
+    const basis = market.prices[balance.basisFactor]
+    if (basis !== undefined) {
+      if (!(basis > 0) || !Number.isFinite(basis)) throw new InvalidInput(`${field}.basisFactor`, `price of ${balance.basisFactor} must be positive, got ${basis}`)
+      value *= basis
+    }
+  }
+  return value
+}
+
+/** Unrealised USD P&L of a delta-one position; inverse contracts too (size·(P − entry) in USD, see revaluation). */
+function unrealisedUsd(position: RiskPosition, market: MarketState, field: string): number {
+  if (!Number.isFinite(position.size)) throw new InvalidInput(`${field}.size`, `must be a finite number, got ${position.size}`)
+  const price = factorPrice(market, position.instrument.underlying, `${field}.instrument`)
+  return position.entryPrice === null ? 0 : position.size * (price - position.entryPrice)
+}
+
+/**
+ * The account with every missing entry price set to today's price: a position without an entry carries no
+ * unrealised P&L today (its margin balance is taken as reported), but must lose equity when a scenario moves
+ * the price. Liquidation searches and rebalancing plans pin entries before they shock the market.
+ */
+export function pinEntryPrices(account: RiskAccount, market: MarketState): RiskAccount {
+  if (account.positions.every((p) => p.entryPrice !== null)) return account
+  return {
+    ...account,
+    positions: account.positions.map((p, j) => (p.entryPrice !== null ? p : { ...p, entryPrice: factorPrice(market, p.instrument.underlying, `positions[${j}].instrument`) })),
+  }
+}
+
+/** Factors whose price moves the account: position underlyings, balance assets and basis factors (not USD). */
+export function exposedFactors(account: RiskAccount): string[] {
+  const out = new Set<string>()
+  for (const p of account.positions) out.add(p.instrument.underlying)
+  for (const b of account.balances) {
+    out.add(b.asset)
+    if (b.basisFactor !== null) out.add(b.basisFactor)
+  }
+  out.delete('USD')
+  return [...out].sort()
+}
+
+/** Price of `factor` today, with basis factors at par when the market does not quote them. */
+export function currentFactorPrice(market: MarketState, factor: string): number {
+  if (factor.includes('-') && market.prices[factor] === undefined) return 1
+  return factorPrice(market, factor, `prices.${factor}`)
+}
+
+/** The market with one factor moved by a relative amount (others fixed). */
+export function withFactorMove(market: MarketState, factor: string, move: number): MarketState {
+  return { ...market, prices: { ...market.prices, [factor]: currentFactorPrice(market, factor) * (1 + move) } }
+}
+
+/** Nearest liquidation prices of each exposed factor alone, from a rule's core at shocked markets. */
+function searchLiquidationPrices(core: (account: RiskAccount, market: MarketState) => VenueRuleFigures, account: RiskAccount, market: MarketState, today: VenueRuleFigures): { factor: string; price: number }[] {
+  if (today.liquidated) return []
+  const pinned = pinEntryPrices(account, market)
+  const out: { factor: string; price: number }[] = []
+  for (const factor of exposedFactors(account)) {
+    const price = currentFactorPrice(market, factor)
+    const buffer = (move: number) => {
+      const r = core(pinned, withFactorMove(market, factor, move))
+      return r.equity - r.maintenanceMargin
+    }
+    const { down, up } = nearestCrossings(buffer)
+    if (down !== null) out.push({ factor, price: price * (1 + down) })
+    if (up !== null) out.push({ factor, price: price * (1 + up) })
+  }
+  return out
+}
+
+/**
+ * A rule from its parameters' check and its figures. Parameters given to `evaluate` override the rule's own
+ * (validated by the same check), so one rule object serves many accounts with their own tiers.
+ */
+function makeRule<P>(venue: string, params: P, check: (p: P) => void, figures: (p: P, account: RiskAccount, market: MarketState) => VenueRuleFigures): VenueMarginRule {
+  check(params)
+  const core = (account: RiskAccount, market: MarketState, override?: unknown): VenueRuleFigures => {
+    if (override === undefined) return figures(params, account, market)
+    check(override as P)
+    return figures(override as P, account, market)
+  }
+  return {
+    venue,
+    evaluateCore: core,
+    evaluate(account, market, override) {
+      const today = core(account, market, override)
+      return { ...today, liquidationPrices: searchLiquidationPrices((a, m) => core(a, m, override), account, market, today) }
+    },
+  }
+}
+
+/** A rule that is also its own factory: `linearPerpRule` applies the defaults, `linearPerpRule(p)` a variant. */
+type RuleFactory<P> = VenueMarginRule & ((params?: P, venue?: string) => VenueMarginRule)
+
+function ruleFactory<P>(defaultVenue: string, build: (params: P | undefined, venue: string) => VenueMarginRule): RuleFactory<P> {
+  const defaults = build(undefined, defaultVenue)
+  return Object.assign((params?: P, venue: string = defaultVenue) => build(params, venue), { venue: defaults.venue, evaluate: defaults.evaluate, evaluateCore: defaults.evaluateCore })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lending (Aave-like): HF = Σ collateral·LT / debt, liquidation when HF < 1.
+
+export interface LendingAssetParams {
+  /** Loan-to-value: borrowing stops at Σ collateral·LTV = debt. */
+  ltv: number
+  /** Liquidation threshold: liquidation at Σ collateral·LT = debt. */
+  lt: number
+}
+
+export interface LendingRuleParams {
+  /** Per canonical factor (collateral counts at its factor's LTV/LT). */
+  assets: Record<string, LendingAssetParams>
+  /** For assets not listed. */
+  other: LendingAssetParams
+  currency?: string
+}
+
+/**
+ * Approximate Aave v3 Ethereum-market parameters by canonical factor (WETH 80.5 %/83 %, WBTC 73 %/78 %, USDC
+ * 75 %/78 %, LINK 53 %/68 %), for accounts described in a request; stored accounts use the live reserve data
+ * through venues/aave-v3/margin.ts.
+ */
+export const AAVE_DEFAULT_PARAMS: Record<string, LendingAssetParams> = {
   ETH: { ltv: 0.805, lt: 0.83 },
   BTC: { ltv: 0.73, lt: 0.78 },
   USD: { ltv: 0.75, lt: 0.78 },
   LINK: { ltv: 0.53, lt: 0.68 },
 }
-const AAVE_OTHER = { ltv: 0.5, lt: 0.65 }
+export const AAVE_DEFAULT_LENDING: LendingRuleParams = { assets: AAVE_DEFAULT_PARAMS, other: { ltv: 0.5, lt: 0.65 } }
 
-/** Binance USDⓈ-M tier-1 maintenance rates (BTCUSDT 0.4 %, ETHUSDT 0.5 %, others 1 %) and default leverage 20. */
-const BINANCE_TIER1: Record<string, number> = { BTC: 0.004, ETH: 0.005 }
-const DEFAULT_LEVERAGE = 20
-
-function usd(market: MarketState, factor: string): number {
-  return factor === 'USD' ? (market.prices.USD ?? 1) : priceOf(market, factor, `prices.${factor}`)
-}
-
-function balancesUsd(account: RiskAccount, market: MarketState): number {
-  return account.balances.reduce((s, b) => s + b.amount * usd(market, b.asset), 0)
-}
-
-function unrealised(account: RiskAccount, market: MarketState): number {
-  return account.positions.reduce((s, p) => (p.instrument.kind === 'option' || p.entryPrice === null ? s : s + p.size * (usd(market, p.instrument.underlying) - p.entryPrice)), 0)
-}
-
-export const aaveRule: VenueRule = (account, market) => {
-  let weightedLt = 0
-  let weightedLtv = 0
-  let debt = 0
-  let collateral = 0
-  for (const b of account.balances) {
-    const value = b.amount * usd(market, b.asset)
-    const p = AAVE_DEFAULT_PARAMS[b.asset] ?? AAVE_OTHER
-    if (value > 0) {
-      collateral += value
-      weightedLt += value * p.lt
-      weightedLtv += value * p.ltv
-    } else debt -= value
+function checkLending(params: LendingRuleParams): void {
+  if (!params?.assets || !params.other) throw new InvalidInput('params', 'a lending rule needs assets and other')
+  for (const [asset, p] of [...Object.entries(params.assets), ['other', params.other] as const]) {
+    if (!(p.ltv >= 0 && p.lt > 0 && p.ltv <= p.lt && p.lt < 1)) throw new InvalidInput(`params.assets.${asset}`, `needs 0 ≤ ltv ≤ lt < 1, got ltv ${p.ltv}, lt ${p.lt}`)
   }
-  const avgLtv = collateral > 0 ? weightedLtv / collateral : 0
-  const avgLt = collateral > 0 ? weightedLt / collateral : 0
-  // Aave has no margin in the exchange sense: the collateral its debt needs at LTV (initial) and at LT (liquidation).
-  const im = avgLtv > 0 ? debt / avgLtv : debt > 0 ? Infinity : 0
-  const mm = avgLt > 0 ? debt / avgLt : debt > 0 ? Infinity : 0
-  return { venue: account.venue, currency: 'USD', initialMargin: im, maintenanceMargin: mm, equity: collateral - debt, healthFactor: debt > 0 ? weightedLt / debt : null, marginRatio: null, buffer: weightedLt - debt, debtUsd: debt, weightedCollateralUsd: weightedLt }
 }
 
-export const linearPerpRule: VenueRule = (account, market) => {
+/**
+ * Equity = collateral − debt. IM = Σ collateral·(1 − LTV) and MM = Σ collateral·(1 − LT): the equity the venue
+ * makes you keep, so equity − MM = Σ collateral·LT − debt (zero exactly at HF = 1) and equity − IM = the
+ * remaining borrow capacity. Debt has no threshold of its own.
+ */
+export const lendingRule: RuleFactory<LendingRuleParams> = ruleFactory<LendingRuleParams>('aave-v3', (initial = AAVE_DEFAULT_LENDING, venue) =>
+  makeRule(venue, initial, checkLending, (params, account, market) => {
+    let collateral = 0
+    let debt = 0
+    let weightedLt = 0
+    let weightedLtv = 0
+    account.balances.forEach((b, j) => {
+      const value = balanceValueUsd(b, market, `balances[${j}]`)
+      if (value > 0) {
+        const p = params.assets[b.asset] ?? params.other
+        collateral += value
+        weightedLt += value * p.lt
+        weightedLtv += value * p.ltv
+      } else debt -= value
+    })
+    account.positions.forEach((p, j) => {
+      throw new InvalidInput(`positions[${j}]`, `a lending account holds balances only, got ${p.instrument.symbol}`)
+    })
+    const mm = collateral - weightedLt
+    const equity = collateral - debt
+    return {
+      venue,
+      currency: params.currency ?? 'USD',
+      equity,
+      initialMargin: collateral - weightedLtv,
+      maintenanceMargin: mm,
+      metric: { kind: 'healthFactor', value: debt > 0 ? weightedLt / debt : Infinity, liquidationAt: 1 },
+      liquidated: debt > 0 && equity <= mm,
+    }
+  }),
+)
+
+/** Aave v3 with the default parameters above. */
+export const aaveRule: VenueMarginRule = lendingRule(AAVE_DEFAULT_LENDING, 'aave-v3')
+
+// ---------------------------------------------------------------------------------------------------------------
+// Linear perpetuals (Binance-like): MM per position = notional·rate − maintenance amount ("cum") of its bracket,
+// margin ratio = MM / margin balance, liquidation at 100 %.
+
+export interface MarginBracket {
+  /** The bracket applies to notionals in (floor, cap]; the first bracket's floor is 0. */
+  notionalCap: number
+  maintenanceRate: number
+  /** Binance's `cum`: makes MM continuous across brackets (cum_k = cum_{k−1} + cap_{k−1}·(rate_k − rate_{k−1})). */
+  maintenanceAmount: number
+  /** Initial rate in this bracket (1 / max leverage); the symbol's initialRate when absent. */
+  initialRate?: number
+}
+
+export interface LinearSymbolParams {
+  initialRate: number
+  maintenanceRate: number
+  /** Brackets by notional, ascending; when given they replace maintenanceRate. */
+  brackets?: MarginBracket[]
+}
+
+export interface LinearPerpParams {
+  /** Keyed by the venue symbol (`BTCUSDT`) or, failing that, the underlying (`BTC`). */
+  symbols: Record<string, LinearSymbolParams>
+  other: LinearSymbolParams
+  currency?: string
+}
+
+/**
+ * Binance USDⓈ-M tier-1 maintenance rates (BTC 0.4 %, ETH 0.5 %, others 1 %) at 20× leverage (IM 5 %), the
+ * defaults for accounts described in a request; stored accounts use the live brackets via venues/binance.
+ */
+export const LINEAR_PERP_DEFAULTS: LinearPerpParams = {
+  symbols: { BTC: { initialRate: 0.05, maintenanceRate: 0.004 }, ETH: { initialRate: 0.05, maintenanceRate: 0.005 } },
+  other: { initialRate: 0.05, maintenanceRate: 0.01 },
+}
+
+function checkLinear(params: LinearPerpParams): void {
+  if (!params?.symbols || !params.other) throw new InvalidInput('params', 'a linear perpetual rule needs symbols and other')
+  for (const [symbol, p] of [...Object.entries(params.symbols), ['other', params.other] as const]) {
+    const field = `params.symbols.${symbol}`
+    if (!(p.initialRate > 0 && p.initialRate <= 1)) throw new InvalidInput(`${field}.initialRate`, `must be in (0, 1], got ${p.initialRate}`)
+    if (!(p.maintenanceRate >= 0 && p.maintenanceRate < 1)) throw new InvalidInput(`${field}.maintenanceRate`, `must be in [0, 1), got ${p.maintenanceRate}`)
+    p.brackets?.forEach((b, k) => {
+      if (!(b.maintenanceRate >= 0 && b.maintenanceRate < 1)) throw new InvalidInput(`${field}.brackets[${k}].maintenanceRate`, `must be in [0, 1), got ${b.maintenanceRate}`)
+      if (k > 0 && !(b.notionalCap > p.brackets![k - 1]!.notionalCap)) throw new InvalidInput(`${field}.brackets[${k}].notionalCap`, 'brackets must ascend')
+    })
+  }
+}
+
+/** MM and IM of one notional under a symbol's parameters (last bracket extends past its cap). */
+export function linearMargins(p: LinearSymbolParams, notional: number): { initialMargin: number; maintenanceMargin: number } {
+  if (!p.brackets || p.brackets.length === 0) return { initialMargin: notional * p.initialRate, maintenanceMargin: notional * p.maintenanceRate }
+  const bracket = p.brackets.find((b) => notional <= b.notionalCap) ?? p.brackets[p.brackets.length - 1]!
+  return { initialMargin: notional * (bracket.initialRate ?? p.initialRate), maintenanceMargin: Math.max(0, notional * bracket.maintenanceRate - bracket.maintenanceAmount) }
+}
+
+export const linearPerpRule: RuleFactory<LinearPerpParams> = ruleFactory<LinearPerpParams>('binance', (initial = LINEAR_PERP_DEFAULTS, venue) =>
+  makeRule(venue, initial, checkLinear, (params, account, market) => {
+    let im = 0
+    let mm = 0
+    let equity = 0
+    account.balances.forEach((b, j) => (equity += balanceValueUsd(b, market, `balances[${j}]`)))
+    account.positions.forEach((p, j) => {
+      const field = `positions[${j}]`
+      if (p.instrument.kind === 'option') throw new InvalidInput(`${field}.instrument.kind`, `linearPerpRule does not value options (${p.instrument.symbol}); use the venue's own rule`)
+      equity += unrealisedUsd(p, market, field)
+      const s = params.symbols[p.instrument.symbol] ?? params.symbols[p.instrument.underlying] ?? params.other
+      const m = linearMargins(s, Math.abs(p.size) * factorPrice(market, p.instrument.underlying, `${field}.instrument`))
+      im += m.initialMargin
+      mm += m.maintenanceMargin
+    })
+    return {
+      venue,
+      currency: params.currency ?? 'USD',
+      equity,
+      initialMargin: im,
+      maintenanceMargin: mm,
+      // Binance: margin ratio = MM / margin balance; an account with no equity left is at or past 100 %.
+      metric: { kind: 'marginRatio', value: equity > 0 ? mm / equity : mm > 0 || equity < 0 ? Infinity : 0, liquidationAt: 1 },
+      liquidated: mm > 0 && equity <= mm,
+    }
+  }),
+)
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fallback: fixed fractions of gross notional, for venues with no rule yet.
+
+export interface FallbackParams {
+  initialFraction: number
+  maintenanceFraction: number
+  currency?: string
+}
+
+export const FALLBACK_DEFAULTS: FallbackParams = { initialFraction: 0.1, maintenanceFraction: 0.05 }
+
+/** IM, MM = fraction × Σ|size|·price over every position (options at underlying notional, conservatively). */
+function checkFallback(params: FallbackParams): void {
+  if (!(params?.maintenanceFraction > 0 && params.maintenanceFraction <= params.initialFraction && params.initialFraction <= 1)) {
+    throw new InvalidInput('params.maintenanceFraction', `needs 0 < maintenance ≤ initial ≤ 1, got ${params?.maintenanceFraction}, ${params?.initialFraction}`)
+  }
+}
+
+export const fallbackRule: RuleFactory<FallbackParams> = ruleFactory<FallbackParams>('fallback', (initial = FALLBACK_DEFAULTS, venue) =>
+  makeRule(venue, initial, checkFallback, (params, account, market) => {
+    let equity = 0
+    let gross = 0
+    account.balances.forEach((b, j) => (equity += balanceValueUsd(b, market, `balances[${j}]`)))
+    account.positions.forEach((p, j) => {
+      const field = `positions[${j}]`
+      if (p.instrument.kind !== 'option') equity += unrealisedUsd(p, market, field)
+      gross += Math.abs(p.size) * factorPrice(market, p.instrument.underlying, `${field}.instrument`)
+    })
+    const mm = params.maintenanceFraction * gross
+    return {
+      venue,
+      currency: params.currency ?? 'USD',
+      equity,
+      initialMargin: params.initialFraction * gross,
+      maintenanceMargin: mm,
+      metric: { kind: 'marginRatio', value: equity > 0 ? mm / equity : mm > 0 || equity < 0 ? Infinity : 0, liquidationAt: 1 },
+      liquidated: mm > 0 && equity <= mm,
+    }
+  }),
+)
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deribit: adapter to the replicated portfolio margin (venues/deribit/margin.ts), per currency, in USD.
+
+/** Option positions need an implied vol from the market; options' value is not part of equity here (see docs). */
+export const deribitPmRule: VenueMarginRule = makeRule('deribit', null, () => undefined, (_params, account, market) => {
   let im = 0
   let mm = 0
-  for (const p of account.positions) {
-    if (p.instrument.kind === 'option') continue
-    const notional = Math.abs(p.size) * usd(market, p.instrument.underlying)
-    im += notional / DEFAULT_LEVERAGE
-    mm += notional * (BINANCE_TIER1[p.instrument.underlying] ?? 0.01)
-  }
-  const equity = balancesUsd(account, market) + unrealised(account, market)
-  return { venue: account.venue, currency: 'USD', initialMargin: im, maintenanceMargin: mm, equity, healthFactor: null, marginRatio: equity > 0 ? mm / equity : null, buffer: equity - mm, debtUsd: null, weightedCollateralUsd: null }
-}
-
-export const deribitRule: VenueRule = (account, market) => {
-  let im = 0
-  let mm = 0
+  let equity = 0
+  account.balances.forEach((b, j) => (equity += balanceValueUsd(b, market, `balances[${j}]`)))
+  account.positions.forEach((p, j) => {
+    if (p.instrument.underlying !== 'BTC' && p.instrument.underlying !== 'ETH') throw new InvalidInput(`positions[${j}].instrument`, `Deribit portfolio margin covers BTC and ETH, got ${p.instrument.symbol}`)
+    if (p.instrument.kind !== 'option') equity += unrealisedUsd(p, market, `positions[${j}]`)
+  })
   for (const currency of ['BTC', 'ETH']) {
     const positions = account.positions.filter((p) => p.instrument.underlying === currency)
     if (positions.length === 0) continue
-    const index = usd(market, currency)
+    const index = factorPrice(market, currency, `prices.${currency}`)
     const result = deribitPortfolioMargin(
       {
         indexPrice: index,
@@ -110,71 +409,36 @@ export const deribitRule: VenueRule = (account, market) => {
     im += result.initialMargin * index
     mm += result.maintenanceMargin * index
   }
-  const equity = balancesUsd(account, market) + unrealised(account, market)
-  return { venue: account.venue, currency: 'USD', initialMargin: im, maintenanceMargin: mm, equity, healthFactor: null, marginRatio: equity > 0 ? mm / equity : null, buffer: equity - mm, debtUsd: null, weightedCollateralUsd: null }
-}
+  return {
+    venue: 'deribit',
+    currency: 'USD',
+    equity,
+    initialMargin: im,
+    maintenanceMargin: mm,
+    metric: { kind: 'marginRatio', value: equity > 0 ? mm / equity : mm > 0 || equity < 0 ? Infinity : 0, liquidationAt: 1 },
+    liquidated: mm > 0 && equity <= mm,
+  }
+})
 
-export const fallbackRule: VenueRule = (account, market) => {
-  const gross = account.positions.reduce((s, p) => s + Math.abs(p.size) * usd(market, p.instrument.underlying), 0)
-  const equity = balancesUsd(account, market) + unrealised(account, market)
-  return { venue: account.venue, currency: 'USD', initialMargin: 0.1 * gross, maintenanceMargin: 0.05 * gross, equity, healthFactor: null, marginRatio: equity > 0 ? (0.05 * gross) / equity : null, buffer: equity - 0.05 * gross, debtUsd: null, weightedCollateralUsd: null }
-}
-
-export const DEFAULT_VENUE_RULES: Record<string, VenueRule> = {
+/** Which rule each venue uses when the engine has only positions and balances. */
+export const DEFAULT_VENUE_RULES: VenueRuleSet = {
   'aave-v3': aaveRule,
   binance: linearPerpRule,
-  bybit: linearPerpRule,
-  okx: linearPerpRule,
-  hyperliquid: linearPerpRule,
-  'dydx-v4': linearPerpRule,
-  deribit: deribitRule,
+  bybit: linearPerpRule(undefined, 'bybit'),
+  okx: linearPerpRule(undefined, 'okx'),
+  hyperliquid: linearPerpRule(undefined, 'hyperliquid'),
+  'dydx-v4': linearPerpRule(undefined, 'dydx-v4'),
+  deribit: deribitPmRule,
 }
 
-export function ruleFor(venue: string, rules: Record<string, VenueRule> = DEFAULT_VENUE_RULES): VenueRule {
+export function ruleFor(venue: string, rules: VenueRuleSet = DEFAULT_VENUE_RULES): VenueMarginRule {
   return rules[venue] ?? fallbackRule
 }
 
-/**
- * Price of `factor` (others fixed) at which the account's buffer (equity − maintenance, or collateral·LT − debt)
- * reaches zero, searched by bisection over −99 % … +1000 %; null when no move of that factor alone liquidates it.
- */
-export function liquidationPrice(account: RiskAccount, market: MarketState, factor: string, rule: VenueRule): number | null {
-  const price = usd(market, factor)
-  const bufferAt = (move: number) => rule(account, { ...market, prices: { ...market.prices, [factor]: price * (1 + move) } }).buffer
-  const now = bufferAt(0)
-  if (!(now > 0)) return now <= 0 ? price : null
-  const search = (lo: number, hi: number): number | null => {
-    // lo is safe (buffer > 0); find where the sign changes towards hi.
-    if (bufferAt(hi) > 0) return null
-    for (let i = 0; i < 80; i++) {
-      const mid = 0.5 * (lo + hi)
-      if (bufferAt(mid) > 0) lo = mid
-      else hi = mid
-    }
-    return price * (1 + 0.5 * (lo + hi))
-  }
-  return search(0, -0.99) ?? search(0, 10)
+/** The signed distance to liquidation in the rule's currency: positive while the account is safe. */
+export function liquidationBuffer(result: VenueRuleFigures): number {
+  return result.equity - result.maintenanceMargin
 }
 
-/**
- * Along a direction of joint factor moves (e.g. the book's worst historical day, as relative moves per factor):
- * the smallest scale t ∈ (0, 10] such that moving every factor by t·move liquidates the account; null if none.
- * t = 1 means that day itself liquidates the account; t = 0.5, half of it.
- */
-export function liquidationScaleAlong(account: RiskAccount, market: MarketState, direction: Record<string, number>, rule: VenueRule): number | null {
-  const at = (t: number) => {
-    const prices = { ...market.prices }
-    for (const [factor, move] of Object.entries(direction)) if (prices[factor] !== undefined) prices[factor] = prices[factor]! * Math.max(1e-9, 1 + t * move)
-    return rule(account, { ...market, prices }).buffer
-  }
-  if (!(at(0) > 0)) return 0
-  let hi = 10
-  if (at(hi) > 0) return null
-  let lo = 0
-  for (let i = 0; i < 80; i++) {
-    const mid = 0.5 * (lo + hi)
-    if (at(mid) > 0) lo = mid
-    else hi = mid
-  }
-  return 0.5 * (lo + hi)
-}
+// Kept for callers of the earlier per-factor API (api/risk-views.ts); the search lives in liquidation-distance.ts.
+export { liquidationPrice, liquidationScaleAlong } from './liquidation-distance.js'
