@@ -1,0 +1,160 @@
+// Venue margin rules: each figure against hand-derived closed forms (Aave's HF definition, Binance's bracket MM).
+import { describe, expect, test } from 'vitest'
+import fc from 'fast-check'
+import { InvalidInput } from '../core/errors.js'
+import { aaveRule, fallbackRule, lendingRule, linearMargins, linearPerpRule, liquidationBuffer, pinEntryPrices, ruleFor, DEFAULT_VENUE_RULES, type LinearPerpParams } from './venue-rules.js'
+import type { MarketState, RiskAccount, RiskPosition } from './types.js'
+
+const market: MarketState = { asOfMs: Date.UTC(2025, 11, 31), prices: { BTC: 60000, ETH: 3000, USD: 1 }, volSurfaces: {}, impliedVols: {} }
+
+function perp(accountId: string, underlying: string, size: number, entryPrice: number | null): RiskPosition {
+  return { id: `${accountId}-${underlying}`, accountId, size, entryPrice, instrument: { symbol: `${underlying}USDT`, kind: 'perpetual', underlying, inverse: false, expiryMs: null, strike: null, optionType: null } }
+}
+function account(id: string, venue: string, positions: RiskPosition[], balances: [string, number, string?][] = []): RiskAccount {
+  return { id, venue, label: id, marginMode: null, positions, balances: balances.map(([asset, amount, basis]) => ({ accountId: id, asset, basisFactor: basis ?? null, amount })) }
+}
+
+describe('lending rule (Aave-like health factor)', () => {
+  test('HF is Σ collateral·LT over debt, and the lone collateral liquidates at debt/(amount·LT)', () => {
+    // Aave v3 defines HF = Σ collateral_i·LT_i / total debt (Aave v3 technical paper, §"Health factor").
+    const acct = account('a', 'aave-v3', [], [['ETH', 2], ['USD', -3000]])
+    const r = aaveRule.evaluate(acct, market)
+    expect(r.metric).toEqual({ kind: 'healthFactor', value: (2 * 3000 * 0.83) / 3000, liquidationAt: 1 })
+    expect(r.equity).toBe(6000 - 3000)
+    // IM and MM are the equity the venue makes you keep: Σ c·(1 − LTV) and Σ c·(1 − LT).
+    expect(r.initialMargin).toBeCloseTo(6000 * (1 - 0.805), 9)
+    expect(r.maintenanceMargin).toBeCloseTo(6000 * (1 - 0.83), 9)
+    expect(liquidationBuffer(r)).toBeCloseTo(6000 * 0.83 - 3000, 9)
+    expect(r.liquidated).toBe(false)
+    const [eth] = r.liquidationPrices
+    expect(eth!.factor).toBe('ETH')
+    expect(eth!.price).toBeCloseTo(3000 / (2 * 0.83), 7)
+  })
+
+  test('two collaterals: ETH alone liquidates where 2·P·0.83 + 1·60000·0.78 = debt', () => {
+    const acct = account('a', 'aave-v3', [], [['ETH', 2], ['BTC', 0.1], ['USD', -7000]])
+    const r = aaveRule.evaluate(acct, market)
+    const eth = r.liquidationPrices.find((p) => p.factor === 'ETH')!
+    expect(eth.price).toBeCloseTo((7000 - 0.1 * 60000 * 0.78) / (2 * 0.83), 7)
+    const btc = r.liquidationPrices.find((p) => p.factor === 'BTC')!
+    expect(btc.price).toBeCloseTo((7000 - 2 * 3000 * 0.83) / (0.1 * 0.78), 6)
+  })
+
+  test('a depegging stablecoin collateral counts at its basis price', () => {
+    // 10,000 USDC at LT 0.78 against 1 ETH of debt: HF = 10000·b·0.78 / 3000, liquidation at b = 3000/7800.
+    const acct = account('a', 'aave-v3', [], [['USD', 10000, 'USDC-USD'], ['ETH', -1]])
+    const r = aaveRule.evaluate(acct, { ...market, prices: { ...market.prices, 'USDC-USD': 0.88 } })
+    expect(r.metric.value).toBeCloseTo((10000 * 0.88 * 0.78) / 3000, 12)
+    const basis = aaveRule.evaluate(acct, market).liquidationPrices.find((p) => p.factor === 'USDC-USD')!
+    expect(basis.price).toBeCloseTo(3000 / 7800, 9)
+  })
+
+  test('parameters passed to evaluate replace the rule’s own', () => {
+    const acct = account('a', 'aave-v3', [], [['ETH', 1], ['USD', -1000]])
+    const r = aaveRule.evaluate(acct, market, { assets: { ETH: { ltv: 0.9, lt: 0.93 } }, other: { ltv: 0.5, lt: 0.6 } })
+    expect(r.metric.value).toBeCloseTo(0.93 * 3, 12)
+    expect(() => aaveRule.evaluate(acct, market, { assets: { ETH: { ltv: 0.95, lt: 0.9 } }, other: { ltv: 0.5, lt: 0.6 } })).toThrow(/params\.assets\.ETH/)
+  })
+
+  test('no debt: HF is infinite and nothing liquidates', () => {
+    const r = aaveRule.evaluate(account('a', 'aave-v3', [], [['ETH', 1]]), market)
+    expect(r.metric.value).toBe(Infinity)
+    expect(r.liquidated).toBe(false)
+    expect(r.liquidationPrices).toEqual([])
+  })
+})
+
+describe('linear perpetual rule (Binance-like margin ratio)', () => {
+  test('a lone long: MM = m·notional, margin ratio = MM / margin balance, liquidation at (S·P0 − E0)/(S·(1 − m))', () => {
+    // At P: E0 + S(P − P0) = m·S·P  ⇒  P* = (S·P0 − E0) / (S·(1 − m)).
+    const acct = account('b', 'binance', [perp('b', 'BTC', 0.5, 60000)], [['USD', 4000]])
+    const r = linearPerpRule.evaluate(acct, market)
+    expect(r.maintenanceMargin).toBeCloseTo(0.5 * 60000 * 0.004, 9)
+    expect(r.initialMargin).toBeCloseTo(0.5 * 60000 * 0.05, 9)
+    expect(r.metric).toEqual({ kind: 'marginRatio', value: (0.5 * 60000 * 0.004) / 4000, liquidationAt: 1 })
+    expect(r.liquidationPrices).toHaveLength(1)
+    expect(r.liquidationPrices[0]!.price).toBeCloseTo((0.5 * 60000 - 4000) / (0.5 * (1 - 0.004)), 6)
+  })
+
+  test('a lone short liquidates above: (E0 + |S|·P0)/(|S|·(1 + m))', () => {
+    const acct = account('b', 'binance', [perp('b', 'ETH', -10, 3000)], [['USD', 5000]])
+    const r = linearPerpRule.evaluate(acct, market)
+    expect(r.liquidationPrices[0]!.price).toBeCloseTo((5000 + 10 * 3000) / (10 * (1 + 0.005)), 6)
+  })
+
+  test('brackets: MM = notional·rate − cum in the bracket the notional falls in, continuous at the boundary', () => {
+    // Two brackets with Binance's continuity rule cum₂ = cap₁·(m₂ − m₁).
+    const params: LinearPerpParams = { symbols: { BTC: { initialRate: 0.02, maintenanceRate: 0.004, brackets: [{ notionalCap: 50000, maintenanceRate: 0.004, maintenanceAmount: 0 }, { notionalCap: 1e9, maintenanceRate: 0.005, maintenanceAmount: 50000 * 0.001 }] } }, other: { initialRate: 0.05, maintenanceRate: 0.01 } }
+    const s = params.symbols.BTC!
+    expect(linearMargins(s, 50000).maintenanceMargin).toBeCloseTo(200, 9)
+    expect(linearMargins(s, 50000 * (1 + 1e-12)).maintenanceMargin).toBeCloseTo(200, 6)
+    expect(linearMargins(s, 120000).maintenanceMargin).toBeCloseTo(120000 * 0.005 - 50, 9)
+    // 2 BTC long (notional 120,000 in bracket 2): E0 + S(P − P0) = S·P·m₂ − cum  ⇒  P* = (S·P0 − E0 − cum)/(S(1 − m₂)).
+    const acct = account('b', 'binance', [perp('b', 'BTC', 2, 60000)], [['USD', 30000]])
+    const r = linearPerpRule(params).evaluate(acct, market)
+    const expected = (2 * 60000 - 30000 - 50) / (2 * (1 - 0.005))
+    expect(2 * expected).toBeGreaterThan(50000) // still in bracket 2 there
+    expect(r.liquidationPrices[0]!.price).toBeCloseTo(expected, 6)
+  })
+
+  test('a position without entry price carries no unrealised P&L until pinned at today’s price', () => {
+    const acct = account('b', 'binance', [perp('b', 'BTC', 1, null)], [['USD', 5000]])
+    expect(linearPerpRule.evaluate(acct, { ...market, prices: { ...market.prices, BTC: 50000 } }).equity).toBe(5000)
+    const pinned = pinEntryPrices(acct, market)
+    expect(pinned.positions[0]!.entryPrice).toBe(60000)
+    expect(acct.positions[0]!.entryPrice).toBeNull() // input not mutated
+    expect(linearPerpRule.evaluate(pinned, { ...market, prices: { ...market.prices, BTC: 50000 } }).equity).toBe(5000 - 10000)
+  })
+
+  test('options are refused, naming the position', () => {
+    const option: RiskPosition = { ...perp('b', 'BTC', 1, 100), instrument: { symbol: 'BTC-C', kind: 'option', underlying: 'BTC', inverse: false, expiryMs: 1, strike: 1, optionType: 'call' } }
+    expect(() => linearPerpRule.evaluate(account('b', 'binance', [option]), market)).toThrow(/positions\[0\]\.instrument\.kind/)
+  })
+})
+
+describe('fallback rule and rule lookup', () => {
+  test('fixed fractions of gross notional', () => {
+    const acct = account('x', 'unknown', [perp('x', 'BTC', 1, 60000), perp('x', 'ETH', -10, 3000)], [['USD', 20000]])
+    const r = ruleFor('unknown').evaluate(acct, market)
+    expect(r.initialMargin).toBeCloseTo(0.1 * 90000, 9)
+    expect(r.maintenanceMargin).toBeCloseTo(0.05 * 90000, 9)
+    expect(r.metric.value).toBeCloseTo(4500 / 20000, 12)
+    expect(fallbackRule({ initialFraction: 0.2, maintenanceFraction: 0.1 }).evaluate(acct, market).initialMargin).toBeCloseTo(18000, 9)
+    expect(() => fallbackRule({ initialFraction: 0.1, maintenanceFraction: 0.2 })).toThrow(InvalidInput)
+  })
+
+  test('each known venue maps to a rule carrying its own name', () => {
+    for (const [venue, rule] of Object.entries(DEFAULT_VENUE_RULES)) expect(rule.venue).toBe(venue)
+    expect(ruleFor('nowhere')).toBe(fallbackRule)
+  })
+
+  test('bad input names the field', () => {
+    expect(() => linearPerpRule.evaluate(account('b', 'binance', [perp('b', 'BTC', NaN, 1)]), market)).toThrow(/positions\[0\]\.size/)
+    expect(() => aaveRule.evaluate(account('a', 'aave-v3', [], [['DOGE', 1]]), market)).toThrow(/balances\[0\]\.asset/)
+    expect(() => lendingRule({ assets: {}, other: { ltv: 0.5, lt: 1.2 } })).toThrow(/params\.assets\.other/)
+  })
+})
+
+describe('invariants', () => {
+  test('the contract every rule keeps: liquidated ⇔ equity ≤ maintenance margin (when something is owed)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -5, max: 5, noNaN: true }), fc.double({ min: 100, max: 100000, noNaN: true }), fc.double({ min: 20000, max: 100000, noNaN: true }), (size, cash, price) => {
+        fc.pre(Math.abs(size) > 1e-6)
+        const acct = account('b', 'binance', [perp('b', 'BTC', size, 60000)], [['USD', cash]])
+        const r = linearPerpRule.evaluateCore!(acct, { ...market, prices: { ...market.prices, BTC: price } })
+        expect(r.liquidated).toBe(r.equity <= r.maintenanceMargin)
+      }),
+    )
+  })
+
+  test('a higher collateral price never lowers the health factor', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.1, max: 100, noNaN: true }), fc.double({ min: 1, max: 1e6, noNaN: true }), fc.double({ min: 100, max: 5000, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (eth, debt, p, up) => {
+        const acct = account('a', 'aave-v3', [], [['ETH', eth], ['USD', -debt]])
+        const a = aaveRule.evaluateCore!(acct, { ...market, prices: { ...market.prices, ETH: p } }).metric.value
+        const b = aaveRule.evaluateCore!(acct, { ...market, prices: { ...market.prices, ETH: p * (1 + up) } }).metric.value
+        expect(b).toBeGreaterThanOrEqual(a)
+      }),
+    )
+  })
+})
