@@ -150,7 +150,9 @@ export function capitalEfficiency(accounts: RiskAccount[], market: MarketState, 
       const r = figures(moved(a, -x))
       return Math.min(r.equity - r.initialMargin, targetGap(r, targets))
     }
-    const positive = a.balances.reduce((s, b) => s + Math.max(0, b.amount * (b.asset === 'USD' ? (market.prices.USD ?? 1) : (market.prices[b.asset] ?? 0))), 0)
+    // Only stable balances move: handing over ETH collateral would be a trade, and borrowing to pay out a transfer
+    // would raise the donor's debt; both are left to the user.
+    const positive = a.balances.reduce((s, b) => s + (b.asset === 'USD' ? Math.max(0, b.amount) * (market.prices.USD ?? 1) : 0), 0)
     const cap = Math.min(positive, options.withdrawable?.[a.id] ?? Infinity)
     if (!(cap > 0) || ok(0) <= 0) return 0
     if (ok(cap) >= 0) return cap
@@ -231,7 +233,7 @@ export function capitalEfficiency(accounts: RiskAccount[], market: MarketState, 
         metrics,
         reason:
           `${need.venue} ${describe(beforeNeed.metric)} misses its target ${target(beforeNeed.metric)}` +
-          (near ? ` (${near.factor} ${near.move >= 0 ? '+' : ''}${(near.move * 100).toFixed(1)} % liquidates it)` : '') +
+          (near ? ` (${near.factor} ${near.move >= 0 ? '+' : '−'}${Math.abs(near.move * 100).toFixed(1)} % liquidates it)` : '') +
           `; ${venueOf.get(donorId)} can spare ${left.toFixed(2)} USD above its initial margin and its own target → move ${amount.toFixed(2)} ${asset}`,
       })
       donorLeft.set(donorId, left - amount)
