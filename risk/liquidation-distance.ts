@@ -127,7 +127,8 @@ export function liquidationDistances(accounts: RiskAccount[], market: MarketStat
     const rule = ruleFor(account.venue, options.rules)
     const params = options.params?.[account.id]
     const today = rule.evaluate(account, market, params)
-    const factors = (options.factors ?? exposedFactors(account)).filter((f) => exposedFactors(account).includes(f)).map((f) => factorLiquidationDistance(account, market, f, rule, params, search))
+    const exposed = exposedFactors(account)
+    const factors = (options.factors ? options.factors.filter((f) => exposed.includes(f)) : exposed).map((f) => factorLiquidationDistance(account, market, f, rule, params, search))
     let nearest: FactorLiquidationDistance | null = null
     for (const f of factors) if (f.nearest && (!nearest || Math.abs(f.nearest.move) < Math.abs(nearest.nearest!.move))) nearest = f
     const alongDirection = options.direction ? liquidationScaleAlongDirection(account, market, options.direction, rule, params, search.maxScale) : null

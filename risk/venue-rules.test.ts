@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest'
 import fc from 'fast-check'
 import { InvalidInput } from '../core/errors.js'
-import { aaveRule, fallbackRule, lendingRule, linearMargins, linearPerpRule, liquidationBuffer, pinEntryPrices, ruleFor, DEFAULT_VENUE_RULES, type LinearPerpParams } from './venue-rules.js'
+import { aaveRule, deribitPmRule, fallbackRule, lendingRule, linearMargins, linearPerpRule, liquidationBuffer, pinEntryPrices, ruleFor, DEFAULT_VENUE_RULES, type LinearPerpParams } from './venue-rules.js'
 import type { MarketState, RiskAccount, RiskPosition } from './types.js'
 
 const market: MarketState = { asOfMs: Date.UTC(2025, 11, 31), prices: { BTC: 60000, ETH: 3000, USD: 1 }, volSurfaces: {}, impliedVols: {} }
@@ -132,6 +132,21 @@ describe('fallback rule and rule lookup', () => {
     expect(() => linearPerpRule.evaluate(account('b', 'binance', [perp('b', 'BTC', NaN, 1)]), market)).toThrow(/positions\[0\]\.size/)
     expect(() => aaveRule.evaluate(account('a', 'aave-v3', [], [['DOGE', 1]]), market)).toThrow(/balances\[0\]\.asset/)
     expect(() => lendingRule({ assets: {}, other: { ltv: 0.5, lt: 1.2 } })).toThrow(/params\.assets\.other/)
+  })
+})
+
+describe('Deribit portfolio-margin adapter', () => {
+  test('reproduces Deribit’s published example: MM 0.050274504784 BTC (within 1e-9 BTC), reported in USD at the index', () => {
+    // Source: Deribit private/simulate_portfolio example (venues/deribit/margin.test.ts): BTC-PERPETUAL 0.314538364 and
+    // BTC-28JUN24 −0.001187534 at index 65,666.19, timestamp 1718619740501. The adapter prices the future at the
+    // index (Deribit used its mark 67,371.75), which moves MM by 3e-10 BTC.
+    const inverse = (id: string, symbol: string, kind: 'perpetual' | 'future', size: number, expiryMs: number | null): RiskPosition => ({ id, accountId: 'd', size, entryPrice: null, instrument: { symbol, kind, underlying: 'BTC', inverse: true, expiryMs, strike: null, optionType: null } })
+    const acct = account('d', 'deribit', [inverse('p', 'BTC-PERPETUAL', 'perpetual', 0.314538364, null), inverse('f', 'BTC-28JUN24', 'future', -0.001187534, Date.UTC(2024, 5, 28, 8))], [['BTC', 1]])
+    const r = deribitPmRule.evaluate(acct, { asOfMs: 1718619740501, prices: { BTC: 65666.19 }, volSurfaces: {}, impliedVols: {} })
+    expect(Math.abs(r.maintenanceMargin / 65666.19 - 0.050274504784)).toBeLessThan(1e-9)
+    expect(r.currency).toBe('USD')
+    expect(r.equity).toBeCloseTo(65666.19, 9)
+    expect(() => deribitPmRule.evaluate(account('d', 'deribit', [perp('d', 'SOL', 1, 100)]), { ...market, prices: { SOL: 100 } })).toThrow(/positions\[0\]\.instrument/)
   })
 })
 
