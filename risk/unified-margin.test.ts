@@ -199,13 +199,3 @@ describe('liquidation distance and capital efficiency', () => {
   })
 })
 
-describe('correlation breaks', () => {
-  test('basis blow-outs move each kind of peg by its own shock', async () => {
-    const { correlationBreaks } = await import('./stress.js')
-    const set = correlationBreaks(['BTC', 'ETH', 'WBTC-BTC', 'WSTETH-ETH', 'USDC-USD'])
-    const row = set.labels.findIndex((l) => l.startsWith('basis'))
-    const move = (f: number) => Math.expm1(set.logReturns[row * 5 + f]!)
-    expect([move(2), move(3), move(4)]).toEqual([expect.closeTo(-0.05, 12), expect.closeTo(-0.07, 12), expect.closeTo(-0.03, 12)])
-    expect(move(0)).toBe(0)
-  })
-})

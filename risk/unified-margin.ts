@@ -7,7 +7,7 @@ import { prepareBook, revaluePrepared } from './revaluation.js'
 import { DEFAULT_FHS_PARAMS, filterBookPnl, historicalScenarios, type FhsParams } from './scenarios/fhs.js'
 import { historyReturns } from './scenarios/returns.js'
 import { ewmaVolatility } from './scenarios/ewma.js'
-import { concatScenarioSets, correlationBreaks, crashReplays, priceVolGrid } from './stress.js'
+import { correlationBreaks, crashReplays, DEFAULT_CRASH_EVENTS, evaluateStress, priceVolGrid } from './stress/index.js'
 import type { MarketState, PriceHistory, RiskAccount, ScenarioSet } from './types.js'
 
 export interface UnifiedMarginParams {
@@ -112,13 +112,12 @@ export function computeUnifiedMargin(input: { accounts: RiskAccount[]; market: M
 
   // Stress: the Deribit-shaped grid sets the stress component of IM; crash replays and correlation breaks are
   // reported beside it (a clearing house sizes its default fund, not each member's IM, on those).
-  const grid = priceVolGrid(factors, factors.filter((f) => !f.includes('-')))
-  const crashes = crashReplays(input.history, factors)
+  const grid = priceVolGrid(factors.filter((f) => !f.includes('-')), { factors, jointDowns: [] })
+  const crashes = crashReplays(input.history, DEFAULT_CRASH_EVENTS, { factors })
   const breaks = correlationBreaks(factors)
-  const stressSet = concatScenarioSets([grid, crashes, breaks], ['grid', 'crash', 'correlation-break'])
-  const stressPnl = revaluePrepared(book, stressSet)
+  const evaluated = evaluateStress(input.accounts, input.market, { grid, crash: crashes, 'correlation-break': breaks })
   let stress = 0
-  for (let s = 0; s < grid.count; s++) stress = Math.max(stress, -stressPnl.book[s]!)
+  for (const scenario of evaluated.scenarios) if (scenario.kind === 'grid' && Number.isFinite(scenario.bookPnl)) stress = Math.max(stress, -scenario.bookPnl)
 
   // Liquidity: unwinding each net exposure X costs Y·σ_daily·|X|·√(|X|/ADV) (square-root impact law).
   const returns = historyReturns(input.history)
@@ -166,17 +165,12 @@ export function computeUnifiedMargin(input: { accounts: RiskAccount[]; market: M
     components: [
       { name: 'es975', value: es975, detail: `ES 97.5 % of ${filtered.pnl.length} filtered historical days (λ ${params.fhs.lambda})` },
       { name: 'var99', value: var99, detail: 'VaR 99 %, reported beside ES' },
-      { name: 'stress', value: stress, detail: `worst of ${grid.count} price × vol grid scenarios` },
+      { name: 'stress', value: stress, detail: `worst of ${grid.count} price × vol grid scenarios (Deribit's shape)` },
       { name: 'floor', value: floor, detail: params.floor === 'lookback' ? 'ES 97.5 % over the unfiltered full look-back (anti-procyclicality)' : 'disabled' },
       { name: 'liquidityAddOn', value: liquidityAddOn, detail: liquidityDetail.length ? liquidityDetail.join(', ') : 'no daily volume given: no liquidity add-on' },
       { name: 'concentrationAddOn', value: concentrationAddOn, detail: `net exposure above ${params.concentrationThreshold * 100} % of daily volume or ${params.openInterestThreshold * 100} % of open interest` },
     ],
-    stressScenarios: stressSet.labels.map((name, s) => ({
-      name,
-      kind: stressSet.kinds[s] as StressScenarioResult['kind'],
-      bookPnl: stressPnl.book[s]!,
-      perAccount: book.accountIds.map((accountId) => ({ accountId, pnl: stressPnl.perAccount.get(accountId)![s]! })),
-    })),
+    stressScenarios: evaluated.scenarios.map((scenario) => ({ name: scenario.label, kind: scenario.kind as StressScenarioResult['kind'], bookPnl: scenario.bookPnl, perAccount: scenario.perAccount })),
     worstScenarios: order.slice(0, 5).map((s) => ({ label: filtered.labels[s]!, pnl: filtered.pnl[s]! })),
     proxiedFactors: proxied,
   }
