@@ -113,3 +113,22 @@ export interface AccountRef {
   label: string
   config: Record<string, unknown>
 }
+
+/** Margin figures with every field the venue does not report left null (never a made-up zero). */
+export function marginFigures(currency: string, values: Partial<Omit<VenueMarginFigures, 'currency'>>): VenueMarginFigures {
+  return {
+    currency,
+    equity: null,
+    totalCollateral: null,
+    totalDebt: null,
+    initialMargin: null,
+    maintenanceMargin: null,
+    marginRatio: null,
+    healthFactor: null,
+    liquidationThreshold: null,
+    ltv: null,
+    availableBorrows: null,
+    withdrawable: null,
+    ...values,
+  }
+}

@@ -7,6 +7,7 @@ import { Decimal, parseDecimal } from '../../core/decimal.js'
 import type { Balance, Position, VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import { requireSecret, scrubSecrets } from '../cex-credentials.js'
 import { binanceDescriptor, type BinanceConfig } from './descriptor.js'
 import { binanceFigures, binancePortfolioMargin, calculateBinanceAccount, coinmMaintenanceMargin, type BinancePositionInput, type LeverageBracket } from './margin.js'
 
@@ -55,10 +56,8 @@ interface RawPositionRisk {
 }
 
 function createClient(config: BinanceConfig, env: ClientEnvironment): BinanceClient {
-  const apiKey = env.secret(config.apiKeyEnv)
-  const secret = env.secret(config.secretEnv)
-  if (!apiKey) throw new InvalidInput('apiKeyEnv', `environment variable ${config.apiKeyEnv} is not set`)
-  if (!secret) throw new InvalidInput('secretEnv', `environment variable ${config.secretEnv} is not set`)
+  const apiKey = requireSecret(env, config.apiKeyEnv, 'apiKeyEnv')
+  const secret = requireSecret(env, config.secretEnv, 'secretEnv')
   const Exchange = config.market === 'coinm' ? ccxt.binancecoinm : ccxt.binanceusdm
   const exchange = new Exchange({
     apiKey,
@@ -84,13 +83,6 @@ function createClient(config: BinanceConfig, env: ClientEnvironment): BinanceCli
   return { exchange, secrets: [apiKey, secret], lastStatus }
 }
 
-function scrub(message: string, secrets: string[]): string {
-  let out = message
-  for (const s of secrets) if (s) out = out.split(s).join('[redacted]')
-  // ccxt puts the signed URL in some messages: drop query strings wholesale.
-  return out.replace(/\?[^\s"]*/g, '?…').slice(0, 300)
-}
-
 function retryAfterMs(headers: Record<string, string> | undefined): number | null {
   const value = headers?.['retry-after'] ?? headers?.['Retry-After']
   const seconds = value ? Number(value) : NaN
@@ -99,7 +91,7 @@ function retryAfterMs(headers: Record<string, string> | undefined): number | nul
 
 /** ccxt's error classes to the error vocabulary; the key and secret never reach a message. */
 function mapError(error: unknown, secrets: string[], what: string, headers?: Record<string, string>, status?: number | null): Error {
-  const message = scrub(error instanceof Error ? error.message : String(error), secrets)
+  const message = scrubSecrets(error instanceof Error ? error.message : String(error), secrets)
   if (status === 429 || status === 418) return new VenueUnavailable(`binance rate-limited ${what} (HTTP ${status}): ${message}`, retryAfterMs(headers))
   // A 5xx is the venue's trouble whatever error class ccxt picked from the body: retry later.
   if (status !== null && status !== undefined && status >= 500) return new VenueUnavailable(`binance answered HTTP ${status} during ${what}: ${message}`, retryAfterMs(headers))

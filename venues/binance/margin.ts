@@ -4,7 +4,7 @@
 // Sources: https://www.binance.com/en/support/faq/how-to-calculate-liquidation-price-of-usd%E2%93%A2-m-futures-contracts-b3c689c1f50a44cabb3a84e663b81d93
 // and https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Notional-and-Leverage-Brackets
 import { Decimal } from '../../core/decimal.js'
-import type { VenueMarginFigures } from '../../core/domain.js'
+import { marginFigures, type VenueMarginFigures } from '../../core/domain.js'
 
 export interface LeverageBracket {
   bracket: number
@@ -141,20 +141,13 @@ export function calculateBinanceAccount(input: BinanceAccountInput): BinanceAcco
 }
 
 export function binanceFigures(account: BinanceAccountMargin, currency = 'USDT'): VenueMarginFigures {
-  return {
-    currency,
+  return marginFigures(currency, {
     equity: account.marginBalance.toFixed(),
-    totalCollateral: null,
-    totalDebt: null,
     initialMargin: account.initialMargin.toFixed(),
     maintenanceMargin: account.maintenanceMargin.toFixed(),
     marginRatio: account.marginRatio === null ? null : account.marginRatio.toDecimalPlaces(12).toFixed(),
-    healthFactor: null,
-    liquidationThreshold: null,
-    ltv: null,
-    availableBorrows: null,
     withdrawable: account.available.toFixed(),
-  }
+  })
 }
 
 /**

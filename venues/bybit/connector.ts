@@ -6,6 +6,7 @@ import { Decimal, parseDecimal, parseOptionalDecimal } from '../../core/decimal.
 import type { Balance, Position, VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import { requireSecret, scrubSecrets } from '../cex-credentials.js'
 import { bybitDescriptor, type BybitConfig } from './descriptor.js'
 import { bybitAccountRate, bybitPositionMargin } from './margin.js'
 
@@ -51,10 +52,8 @@ interface RawPosition {
 }
 
 function createClient(config: BybitConfig, env: ClientEnvironment): BybitClient {
-  const apiKey = env.secret(config.apiKeyEnv)
-  const secret = env.secret(config.secretEnv)
-  if (!apiKey) throw new InvalidInput('apiKeyEnv', `environment variable ${config.apiKeyEnv} is not set`)
-  if (!secret) throw new InvalidInput('secretEnv', `environment variable ${config.secretEnv} is not set`)
+  const apiKey = requireSecret(env, config.apiKeyEnv, 'apiKeyEnv')
+  const secret = requireSecret(env, config.secretEnv, 'secretEnv')
   const exchange = new ccxt.bybit({ apiKey, secret, enableRateLimit: true, timeout: env.timeoutMs })
   if (config.testnet) exchange.setSandboxMode(true)
   const override = env.urlOverrides?.bybit
@@ -66,7 +65,7 @@ function createClient(config: BybitConfig, env: ClientEnvironment): BybitClient 
 }
 
 async function call<T>(client: BybitClient, what: string, work: () => Promise<V5<T>>): Promise<V5<T>> {
-  const scrub = (m: string) => client.secrets.reduce((out, s) => out.split(s).join('[redacted]'), m).replace(/\?[^\s"]*/g, '?…').slice(0, 300)
+  const scrub = (m: string) => scrubSecrets(m, client.secrets)
   let response: V5<T>
   try {
     response = await work()

@@ -9,6 +9,7 @@ import type { Balance, Position, VenueMarginFigures, VenueSnapshot } from '../..
 import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import { parseInstrumentSymbol } from '../../core/instrument-symbols.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import { requireSecret, scrubSecrets } from '../cex-credentials.js'
 import { deribitDescriptor, type DeribitConfig } from './descriptor.js'
 import { DERIBIT_PM_BTC_PARAMS, DERIBIT_PM_ETH_PARAMS, deribitPortfolioMargin, deribitStandardFutureMargin, deribitStandardOptionMargin, type DeribitPmPosition } from './margin.js'
 
@@ -47,10 +48,8 @@ interface RawPosition {
 }
 
 function createClient(config: DeribitConfig, env: ClientEnvironment): DeribitClient {
-  const apiKey = env.secret(config.clientIdEnv)
-  const secret = env.secret(config.clientSecretEnv)
-  if (!apiKey) throw new InvalidInput('clientIdEnv', `environment variable ${config.clientIdEnv} is not set`)
-  if (!secret) throw new InvalidInput('clientSecretEnv', `environment variable ${config.clientSecretEnv} is not set`)
+  const apiKey = requireSecret(env, config.clientIdEnv, 'clientIdEnv')
+  const secret = requireSecret(env, config.clientSecretEnv, 'clientSecretEnv')
   const exchange = new ccxt.deribit({ apiKey, secret, enableRateLimit: true, timeout: env.timeoutMs })
   if (config.testnet) exchange.setSandboxMode(true)
   const override = env.urlOverrides?.deribit
@@ -58,17 +57,11 @@ function createClient(config: DeribitConfig, env: ClientEnvironment): DeribitCli
   return { exchange, secrets: [apiKey, secret] }
 }
 
-function scrub(message: string, secrets: string[]): string {
-  let out = message
-  for (const s of secrets) if (s) out = out.split(s).join('[redacted]')
-  return out.replace(/\?[^\s"]*/g, '?…').slice(0, 300)
-}
-
 async function call<T>(client: DeribitClient, what: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work()
   } catch (error) {
-    const message = scrub(error instanceof Error ? error.message : String(error), client.secrets)
+    const message = scrubSecrets(error instanceof Error ? error.message : String(error), client.secrets)
     if (error instanceof ccxt.AuthenticationError || error instanceof ccxt.PermissionDenied) throw new Unauthorized(`deribit rejected the key during ${what}: ${message}`)
     if (error instanceof ccxt.NetworkError || error instanceof ccxt.BadResponse || error instanceof SyntaxError) throw new VenueUnavailable(`deribit unavailable during ${what}: ${message}`)
     if (error instanceof ccxt.ExchangeError) {

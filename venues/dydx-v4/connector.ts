@@ -3,7 +3,7 @@
 // dYdX's figures beside our replication.
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal } from '../../core/decimal.js'
-import type { Balance, Position, VenueSnapshot } from '../../core/domain.js'
+import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, VenueRejected } from '../../core/errors.js'
 import { getJson } from '../../core/http/json-client.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
@@ -111,7 +111,7 @@ async function fetchAccount(client: DydxV4Client, config: DydxV4Config, ctx: Fet
       positions,
       balances,
       margin: {
-        reported: { currency: 'USDC', equity: equity.toFixed(), totalCollateral: null, totalDebt: null, initialMargin: equity.minus(free).toFixed(), maintenanceMargin: null, marginRatio: null, healthFactor: null, liquidationThreshold: null, ltv: null, availableBorrows: null, withdrawable: Decimal.max(free, 0).toFixed() },
+        reported: marginFigures('USDC', { equity: equity.toFixed(), initialMargin: equity.minus(free).toFixed(), withdrawable: Decimal.max(free, 0).toFixed() }),
         replicated: dydxFigures(replicated),
         details: replicated.positions.map((p) => ({ market: p.market, notional: p.notional.toFixed(), imf: p.imf.toFixed(), initialMargin: p.initialMargin.toFixed(), maintenanceMargin: p.maintenanceMargin.toFixed(), liquidationPrice: p.liquidationPrice?.toDecimalPlaces(6).toFixed() ?? null })),
       },

@@ -3,7 +3,7 @@
 // maintenance = Σ |notional| × MMF; free collateral = equity − initial margin; liquidation below maintenance.
 // Sources: https://docs.dydx.exchange/concepts-trading/margining, /open-interest-based-imf.
 import { Decimal } from '../../core/decimal.js'
-import type { VenueMarginFigures } from '../../core/domain.js'
+import { marginFigures, type VenueMarginFigures } from '../../core/domain.js'
 
 export interface DydxMarket {
   ticker: string
@@ -71,18 +71,11 @@ export function calculateDydxAccount(usdc: Decimal, positions: DydxPositionInput
 }
 
 export function dydxFigures(account: DydxAccountMargin): VenueMarginFigures {
-  return {
-    currency: 'USDC',
+  return marginFigures('USDC', {
     equity: account.equity.toFixed(),
-    totalCollateral: null,
-    totalDebt: null,
     initialMargin: account.initialMargin.toFixed(),
     maintenanceMargin: account.maintenanceMargin.toFixed(),
     marginRatio: account.equity.gt(0) ? account.maintenanceMargin.div(account.equity).toDecimalPlaces(12).toFixed() : null,
-    healthFactor: null,
-    liquidationThreshold: null,
-    ltv: null,
-    availableBorrows: null,
     withdrawable: Decimal.max(account.freeCollateral, 0).toFixed(),
-  }
+  })
 }

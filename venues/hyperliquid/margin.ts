@@ -4,7 +4,7 @@
 // falls below maintenance margin. Source: https://hyperliquid.gitbook.io/hyperliquid-docs/trading/margining and
 // /trading/liquidations (liquidation price formula).
 import { Decimal } from '../../core/decimal.js'
-import type { VenueMarginFigures } from '../../core/domain.js'
+import { marginFigures, type VenueMarginFigures } from '../../core/domain.js'
 
 export interface HyperliquidPositionInput {
   coin: string
@@ -75,18 +75,11 @@ export function calculateHyperliquidAccount(input: HyperliquidAccountInput): Hyp
 }
 
 export function hyperliquidFigures(account: HyperliquidAccountMargin): VenueMarginFigures {
-  return {
-    currency: 'USDC',
+  return marginFigures('USDC', {
     equity: account.accountValue.toFixed(),
-    totalCollateral: null,
-    totalDebt: null,
     initialMargin: account.marginUsed.toFixed(),
     maintenanceMargin: account.maintenanceMargin.toFixed(),
     marginRatio: account.accountValue.gt(0) ? account.maintenanceMargin.div(account.accountValue).toDecimalPlaces(12).toFixed() : null,
-    healthFactor: null,
-    liquidationThreshold: null,
-    ltv: null,
-    availableBorrows: null,
     withdrawable: account.withdrawable.toFixed(),
-  }
+  })
 }

@@ -6,6 +6,7 @@ import { Decimal, parseDecimal, parseOptionalDecimal } from '../../core/decimal.
 import type { Balance, Position, VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import { requireSecret, scrubSecrets } from '../cex-credentials.js'
 import { okxDescriptor, type OkxConfig } from './descriptor.js'
 import { okxMarginRatio, okxPositionMargin, type OkxTier } from './margin.js'
 
@@ -17,12 +18,9 @@ export interface OkxClient {
 type V5<T> = { code: string; msg: string; data: T[] }
 
 function createClient(config: OkxConfig, env: ClientEnvironment): OkxClient {
-  const apiKey = env.secret(config.apiKeyEnv)
-  const secret = env.secret(config.secretEnv)
-  const password = env.secret(config.passphraseEnv)
-  if (!apiKey) throw new InvalidInput('apiKeyEnv', `environment variable ${config.apiKeyEnv} is not set`)
-  if (!secret) throw new InvalidInput('secretEnv', `environment variable ${config.secretEnv} is not set`)
-  if (!password) throw new InvalidInput('passphraseEnv', `environment variable ${config.passphraseEnv} is not set`)
+  const apiKey = requireSecret(env, config.apiKeyEnv, 'apiKeyEnv')
+  const secret = requireSecret(env, config.secretEnv, 'secretEnv')
+  const password = requireSecret(env, config.passphraseEnv, 'passphraseEnv')
   const exchange = new ccxt.okx({ apiKey, secret, password, enableRateLimit: true, timeout: env.timeoutMs })
   const override = env.urlOverrides?.okx
   if (override) (exchange.urls as { api: Record<string, string> }).api = { rest: override.replace(/\/$/, '') }
@@ -30,7 +28,7 @@ function createClient(config: OkxConfig, env: ClientEnvironment): OkxClient {
 }
 
 async function call<T>(client: OkxClient, what: string, work: () => Promise<V5<T>>): Promise<T[]> {
-  const scrub = (m: string) => client.secrets.reduce((out, s) => out.split(s).join('[redacted]'), m).replace(/\?[^\s"]*/g, '?…').slice(0, 300)
+  const scrub = (m: string) => scrubSecrets(m, client.secrets)
   try {
     const response = await work()
     if (!response || !Array.isArray(response.data)) throw new VenueUnavailable(`okx sent a malformed answer during ${what}`)
