@@ -4,7 +4,7 @@
 import ccxt, { type binanceusdm } from 'ccxt'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal } from '../../core/decimal.js'
-import type { Balance, Position, VenueSnapshot } from '../../core/domain.js'
+import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { requireSecret, scrubSecrets } from '../cex-credentials.js'
@@ -164,20 +164,14 @@ async function fetchPortfolioAccount(client: BinanceClient, ctx: FetchContext): 
     const im = raw.accountInitialMargin !== undefined ? parseDecimal(raw.accountInitialMargin, 'portfolioAccount.accountInitialMargin') : null
     const reportedAvailable = raw.totalAvailableBalance !== undefined ? lenientDecimal(raw.totalAvailableBalance, 'portfolioAccount.totalAvailableBalance', flags) : null
     const ours = binancePortfolioMargin(equity, im ?? new Decimal(0), mm)
-    const figures = (available: Decimal | null, ratio: Decimal | null) => ({
-      currency: 'USD',
-      equity: equity.toFixed(),
-      totalCollateral: null,
-      totalDebt: null,
-      initialMargin: im?.toFixed() ?? null,
-      maintenanceMargin: mm.toFixed(),
-      marginRatio: ratio?.toDecimalPlaces(12).toFixed() ?? null,
-      healthFactor: null,
-      liquidationThreshold: null,
-      ltv: null,
-      availableBorrows: null,
-      withdrawable: available?.toFixed() ?? null,
-    })
+    const figures = (available: Decimal | null, ratio: Decimal | null) =>
+      marginFigures('USD', {
+        equity: equity.toFixed(),
+        initialMargin: im?.toFixed() ?? null,
+        maintenanceMargin: mm.toFixed(),
+        marginRatio: ratio?.toDecimalPlaces(12).toFixed() ?? null,
+        withdrawable: available?.toFixed() ?? null,
+      })
     return {
       asOf: ctx.now(),
       blockNumber: null,
@@ -258,20 +252,14 @@ async function fetchCoinmAccount(client: BinanceClient, config: BinanceConfig, c
     const marginBalance = parseDecimal(asset.marginBalance!, `account.assets.${config.marginAsset}.marginBalance`)
     const reportedMm = parseDecimal(asset.maintMargin!, `account.assets.${config.marginAsset}.maintMargin`)
     const reportedIm = parseDecimal(asset.initialMargin!, `account.assets.${config.marginAsset}.initialMargin`)
-    const figures = (im: Decimal, mm: Decimal, withdrawable: Decimal) => ({
-      currency: config.marginAsset,
-      equity: marginBalance.toFixed(),
-      totalCollateral: null,
-      totalDebt: null,
-      initialMargin: im.toFixed(),
-      maintenanceMargin: mm.toFixed(),
-      marginRatio: marginBalance.gt(0) ? mm.div(marginBalance).toDecimalPlaces(12).toFixed() : null,
-      healthFactor: null,
-      liquidationThreshold: null,
-      ltv: null,
-      availableBorrows: null,
-      withdrawable: withdrawable.toFixed(),
-    })
+    const figures = (im: Decimal, mm: Decimal, withdrawable: Decimal) =>
+      marginFigures(config.marginAsset, {
+        equity: marginBalance.toFixed(),
+        initialMargin: im.toFixed(),
+        maintenanceMargin: mm.toFixed(),
+        marginRatio: marginBalance.gt(0) ? mm.div(marginBalance).toDecimalPlaces(12).toFixed() : null,
+        withdrawable: withdrawable.toFixed(),
+      })
     return {
       asOf: ctx.now(),
       blockNumber: null,

@@ -3,7 +3,7 @@
 import ccxt, { type bybit as BybitExchange } from 'ccxt'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal, parseOptionalDecimal } from '../../core/decimal.js'
-import type { Balance, Position, VenueSnapshot } from '../../core/domain.js'
+import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { requireSecret, scrubSecrets } from '../cex-credentials.js'
@@ -134,21 +134,15 @@ async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: Fetch
       .map((c) => ({ asset: c.coin, canonicalAsset: canonicalAsset(c.coin).factor, kind: 'wallet' as const, amount: parseDecimal(c.walletBalance, `wallet.coin.${c.coin}.walletBalance`).abs().toFixed(), valueUsd: parseDecimal(c.usdValue, `wallet.coin.${c.coin}.usdValue`).toFixed(), priceUsd: null, usableAsCollateral: true, flags: [], raw: c }))
     const reportedIm = parseDecimal(account.totalInitialMargin, 'wallet.totalInitialMargin')
     const reportedMm = parseDecimal(account.totalMaintenanceMargin, 'wallet.totalMaintenanceMargin')
-    const figures = (initial: Decimal, maintenance: Decimal, rate: Decimal | null, withdrawable: Decimal) => ({
-      currency: 'USD',
-      equity: parseDecimal(account.totalEquity, 'wallet.totalEquity').toFixed(),
-      totalCollateral: null,
-      totalDebt: null,
-      initialMargin: initial.toFixed(),
-      maintenanceMargin: maintenance.toFixed(),
-      // Bybit's account MM rate: liquidation at 100 %.
-      marginRatio: rate?.toFixed() ?? null,
-      healthFactor: null,
-      liquidationThreshold: null,
-      ltv: null,
-      availableBorrows: null,
-      withdrawable: withdrawable.toFixed(),
-    })
+    const figures = (initial: Decimal, maintenance: Decimal, rate: Decimal | null, withdrawable: Decimal) =>
+      marginFigures('USD', {
+        equity: parseDecimal(account.totalEquity, 'wallet.totalEquity').toFixed(),
+        initialMargin: initial.toFixed(),
+        maintenanceMargin: maintenance.toFixed(),
+        // Bybit's account MM rate: liquidation at 100 %.
+        marginRatio: rate?.toFixed() ?? null,
+        withdrawable: withdrawable.toFixed(),
+      })
     return {
       asOf: wallet.time ? new Date(wallet.time) : ctx.now(),
       blockNumber: null,

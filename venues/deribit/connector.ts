@@ -5,7 +5,7 @@
 import ccxt, { type deribit as DeribitExchange } from 'ccxt'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal } from '../../core/decimal.js'
-import type { Balance, Position, VenueMarginFigures, VenueSnapshot } from '../../core/domain.js'
+import { marginFigures, type Balance, type Position, type VenueMarginFigures, type VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import { parseInstrumentSymbol } from '../../core/instrument-symbols.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
@@ -161,20 +161,14 @@ async function fetchAccount(client: DeribitClient, config: DeribitConfig, ctx: F
     const pmResult = portfolio && pm.length > 0 && index
       ? deribitPortfolioMargin({ positions: pm, indexPrice: index, asOfMs: ctx.now().getTime() }, config.currency === 'ETH' ? DERIBIT_PM_ETH_PARAMS : DERIBIT_PM_BTC_PARAMS)
       : null
-    const figures = (im: number, mm: number, equity: number, marginBalance: number): VenueMarginFigures => ({
-      currency: config.currency,
-      equity: new Decimal(equity).toFixed(),
-      totalCollateral: null,
-      totalDebt: null,
-      initialMargin: new Decimal(im).toDecimalPlaces(10).toFixed(),
-      maintenanceMargin: new Decimal(mm).toDecimalPlaces(10).toFixed(),
-      marginRatio: marginBalance > 0 ? new Decimal(mm).div(marginBalance).toDecimalPlaces(12).toFixed() : null,
-      healthFactor: null,
-      liquidationThreshold: null,
-      ltv: null,
-      availableBorrows: null,
-      withdrawable: new Decimal(Math.max(marginBalance - im, 0)).toDecimalPlaces(10).toFixed(),
-    })
+    const figures = (im: number, mm: number, equity: number, marginBalance: number): VenueMarginFigures =>
+      marginFigures(config.currency, {
+        equity: new Decimal(equity).toFixed(),
+        initialMargin: new Decimal(im).toDecimalPlaces(10).toFixed(),
+        maintenanceMargin: new Decimal(mm).toDecimalPlaces(10).toFixed(),
+        marginRatio: marginBalance > 0 ? new Decimal(mm).div(marginBalance).toDecimalPlaces(12).toFixed() : null,
+        withdrawable: new Decimal(Math.max(marginBalance - im, 0)).toDecimalPlaces(10).toFixed(),
+      })
     const equity = num(summary.equity, 'summary.equity')
     const marginBalance = num(summary.margin_balance, 'summary.margin_balance')
     const reported = figures(num(summary.initial_margin, 'summary.initial_margin'), num(summary.maintenance_margin, 'summary.maintenance_margin'), equity, marginBalance)

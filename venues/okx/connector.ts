@@ -3,7 +3,7 @@
 import ccxt, { type okx as OkxExchange } from 'ccxt'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal, parseOptionalDecimal } from '../../core/decimal.js'
-import type { Balance, Position, VenueSnapshot } from '../../core/domain.js'
+import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { requireSecret, scrubSecrets } from '../cex-credentials.js'
@@ -110,22 +110,16 @@ async function fetchAccount(client: OkxClient, config: OkxConfig, ctx: FetchCont
     // In simple (spot-only) mode OKX leaves imr, mmr and mgnRatio empty: those stay null, never zero.
     const reportedRatio = parseOptionalDecimal(account.mgnRatio, 'balance.mgnRatio')
     const ours = okxMarginRatio(equity, mm, fees)
-    const figures = (initial: Decimal | null, maintenance: Decimal | null, ratio: Decimal | null) => ({
-      currency: 'USDT',
-      equity: equity.toFixed(),
-      totalCollateral: null,
-      totalDebt: null,
-      initialMargin: initial?.toFixed() ?? null,
-      maintenanceMargin: maintenance?.toFixed() ?? null,
-      // OKX's margin ratio is equity over requirement (liquidation at 1); stored inverted to our convention
-      // (requirement / equity, liquidation at 1) so every venue's ratio reads the same way.
-      marginRatio: ratio && ratio.gt(0) ? new Decimal(1).div(ratio).toDecimalPlaces(12).toFixed() : null,
-      healthFactor: null,
-      liquidationThreshold: null,
-      ltv: null,
-      availableBorrows: null,
-      withdrawable: usdt ? parseDecimal(usdt.availBal, 'balance.details.USDT.availBal').toFixed() : null,
-    })
+    const figures = (initial: Decimal | null, maintenance: Decimal | null, ratio: Decimal | null) =>
+      marginFigures('USDT', {
+        equity: equity.toFixed(),
+        initialMargin: initial?.toFixed() ?? null,
+        maintenanceMargin: maintenance?.toFixed() ?? null,
+        // OKX's margin ratio is equity over requirement (liquidation at 1); stored inverted to our convention
+        // (requirement / equity, liquidation at 1) so every venue's ratio reads the same way.
+        marginRatio: ratio && ratio.gt(0) ? new Decimal(1).div(ratio).toDecimalPlaces(12).toFixed() : null,
+        withdrawable: usdt ? parseDecimal(usdt.availBal, 'balance.details.USDT.availBal').toFixed() : null,
+      })
     return {
       asOf: ctx.now(),
       blockNumber: null,
