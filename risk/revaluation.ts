@@ -62,9 +62,13 @@ export function prepareBook(accounts: RiskAccount[], market: MarketState, factor
     account.balances.forEach((b, j) => {
       const field = `accounts[${a}].balances[${j}]`
       if (!Number.isFinite(b.amount)) throw new InvalidInput(`${field}.amount`, `must be a finite number, got ${b.amount}`)
-      if (b.asset === 'USD' && !index.has('USD')) return // cash in USD does not move unless a depeg factor is modelled
+      // A wrapped or pegged token also moves with its basis factor (WBTC-BTC, USDC-USD) when the set carries it.
+      const value = b.amount * priceOf(market, b.asset, `${field}.asset`)
+      const basis = b.basisFactor ? index.get(b.basisFactor) : undefined
+      if (basis !== undefined) deltaUsd[a * F + basis] = deltaUsd[a * F + basis]! + value
+      if (b.asset === 'USD' && !index.has('USD')) return // cash in USD does not move unless a USD factor is modelled
       const f = factorIndex(b.asset, `${field}.asset`)
-      deltaUsd[a * F + f] = deltaUsd[a * F + f]! + b.amount * priceOf(market, b.asset, `${field}.asset`)
+      deltaUsd[a * F + f] = deltaUsd[a * F + f]! + value
     })
     account.positions.forEach((p, j) => {
       const field = `accounts[${a}].positions[${j}]`

@@ -151,6 +151,15 @@ describe('unified margin on real history', () => {
     expect(big.concentrationAddOn / ((x / 1e8 - 0.05) * x)).toBeLessThan(0.06)
   })
 
+  test('a USDC balance loses its depeg in the March 2023 replay, through its basis factor', () => {
+    const usdc: RiskAccount = { id: 'u', venue: 'aave-v3', label: 'u', marginMode: null, positions: [perp('u', 'BTC', 0.001)], balances: [{ accountId: 'u', asset: 'USD', basisFactor: 'USDC-USD', amount: 1_000_000 }] }
+    const result = computeUnifiedMargin({ accounts: [usdc], market: btcMarket, history, asOfDate })
+    const depeg = result.stressScenarios.find((s) => s.kind === 'crash' && s.name.includes('USDC'))!
+    // USDC at 0.88 (the documented trough): −12 % of 1,000,000, plus the tiny BTC leg's move those two days.
+    const btcLeg = depeg.bookPnl + 120_000
+    expect(Math.abs(btcLeg)).toBeLessThan(0.001 * 87000 * 0.2)
+  })
+
   test('bad input is refused naming the field', () => {
     expect(() => computeUnifiedMargin({ accounts: [account('a', 'binance', [perp('a', 'BTC', NaN)])], market: btcMarket, history, asOfDate })).toThrow(/accounts\[0\]\.positions\[0\]\.size/)
     expect(() => computeUnifiedMargin({ accounts: [account('a', 'binance', [perp('a', 'BTC', 1)])], market: { ...btcMarket, prices: {} }, history, asOfDate })).toThrow(/no price for BTC/)

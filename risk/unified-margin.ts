@@ -71,7 +71,10 @@ export interface UnifiedMarginResult {
 function bookFactors(accounts: RiskAccount[]): string[] {
   const set = new Set<string>()
   for (const a of accounts) {
-    for (const b of a.balances) if (b.asset !== 'USD') set.add(b.asset)
+    for (const b of a.balances) {
+      if (b.asset !== 'USD') set.add(b.asset)
+      if (b.basisFactor) set.add(b.basisFactor)
+    }
     for (const p of a.positions) set.add(p.instrument.underlying)
   }
   return [...set].sort()
