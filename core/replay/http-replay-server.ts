@@ -56,45 +56,53 @@ export async function startReplayServer(options: { routes: Record<string, Replay
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', async () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-      const key = `${req.method} ${url.pathname}`
-      const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }
-      requests.push(request)
-      const fault = faults.get(key) ?? faults.get('*')
-      if (fault?.kind === 'hang') {
-        hanging.add(res)
-        res.on('close', () => hanging.delete(res))
-        return
-      }
-      if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms))
-      if (fault?.kind === 'status') {
-        res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers })
-        res.end(JSON.stringify(fault.body ?? { code: fault.status, msg: 'replayed fault' }))
-        return
-      }
-      const route = routes.get(key)
-      if (!route) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: -1, msg: `no replayed response for ${key}` }))
-        return
-      }
-      const refusal = route.guard?.(request)
-      if (refusal) {
-        res.writeHead(refusal.status, { 'content-type': 'application/json' }).end(JSON.stringify(refusal.body))
-        return
-      }
-      if (fault?.kind === 'malformed-json') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"this is": not json')
-        return
-      }
-      const payload = JSON.stringify(typeof route.body === 'function' ? (route.body as (r: RecordedRequest) => unknown)(request) : route.body)
-      if (fault?.kind === 'truncated-json') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(payload.slice(0, Math.max(1, Math.floor(payload.length / 2))))
-        return
-      }
-      res.writeHead(route.status ?? 200, { 'content-type': 'application/json', ...route.headers }).end(payload)
+    req.on('end', () => {
+      // A bug in a route (a body function that throws) answers 500 instead of leaving the client hanging.
+      answer(req, Buffer.concat(chunks).toString('utf8'), res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ code: -1, msg: `replay server error: ${error instanceof Error ? error.message : String(error)}` }))
+      })
     })
   })
+
+  async function answer(req: http.IncomingMessage, body: string, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const key = `${req.method} ${url.pathname}`
+    const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body }
+    requests.push(request)
+    const fault = faults.get(key) ?? faults.get('*')
+    if (fault?.kind === 'hang') {
+      hanging.add(res)
+      res.on('close', () => hanging.delete(res))
+      return
+    }
+    if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms))
+    if (fault?.kind === 'status') {
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers })
+      res.end(JSON.stringify(fault.body ?? { code: fault.status, msg: 'replayed fault' }))
+      return
+    }
+    const route = routes.get(key)
+    if (!route) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: -1, msg: `no replayed response for ${key}` }))
+      return
+    }
+    const refusal = route.guard?.(request)
+    if (refusal) {
+      res.writeHead(refusal.status, { 'content-type': 'application/json' }).end(JSON.stringify(refusal.body))
+      return
+    }
+    if (fault?.kind === 'malformed-json') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"this is": not json')
+      return
+    }
+    const payload = JSON.stringify(typeof route.body === 'function' ? (route.body as (r: RecordedRequest) => unknown)(request) : route.body)
+    if (fault?.kind === 'truncated-json') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(payload.slice(0, Math.max(1, Math.floor(payload.length / 2))))
+      return
+    }
+    res.writeHead(route.status ?? 200, { 'content-type': 'application/json', ...route.headers }).end(payload)
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', resolve)
