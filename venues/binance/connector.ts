@@ -342,6 +342,7 @@ async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: F
           markPrice: parseDecimal(info.markPrice, `${at}.markPrice`),
           leverage: parseDecimal(leverage, `${at}.leverage`),
           isolated,
+          isolatedWallet: isolated && info.isolatedWallet ? parseDecimal(info.isolatedWallet, `${at}.isolatedWallet`) : null,
         })
       }
     }

@@ -24,6 +24,8 @@ export interface BinancePositionInput {
   markPrice: Decimal
   leverage: Decimal
   isolated: boolean
+  /** Isolated positions only: the margin set aside for the position (Binance's `isolatedWallet`). */
+  isolatedWallet?: Decimal | null
 }
 
 export interface BinanceAccountInput {
@@ -117,7 +119,13 @@ export function calculateBinanceAccount(input: BinanceAccountInput): BinanceAcco
   const unrealizedPnl = sum(rows.map((r) => r.unrealizedPnl))
   const maintenance = sum(rows.map((r) => r.maintenanceMargin))
   const initial = sum(rows.map((r) => r.initialMargin))
-  const marginBalance = input.crossWalletBalance.plus(unrealizedPnl)
+  // Binance's totalMarginBalance = cross wallet + every isolated wallet + all unrealised P&L.
+  const isolatedWallets = sum(rows.map((r) => (r.input.isolated && r.input.isolatedWallet ? r.input.isolatedWallet : new Decimal(0))))
+  const marginBalance = input.crossWalletBalance.plus(isolatedWallets).plus(unrealizedPnl)
+  // A cross position's liquidation price depends on the other cross positions only (TMM₁, UPNL₁).
+  const cross = rows.filter((r) => !r.input.isolated)
+  const crossMaintenance = sum(cross.map((r) => r.maintenanceMargin))
+  const crossUnrealizedPnl = sum(cross.map((r) => r.unrealizedPnl))
   const positions: BinancePositionMargin[] = rows.map((r) => ({
     symbol: r.input.symbol,
     notional: r.notional,
@@ -125,9 +133,12 @@ export function calculateBinanceAccount(input: BinanceAccountInput): BinanceAcco
     bracket: r.bracket,
     maintenanceMargin: r.maintenanceMargin,
     initialMargin: r.initialMargin,
+    // Isolated: the same formula with WB = the position's isolated wallet and TMM₁ = UPNL₁ = 0 (Binance's note).
     liquidationPrice: r.input.isolated
-      ? null
-      : crossLiquidationPrice(r.input, r.brackets, input.crossWalletBalance, maintenance.minus(r.maintenanceMargin), unrealizedPnl.minus(r.unrealizedPnl)),
+      ? r.input.isolatedWallet
+        ? crossLiquidationPrice(r.input, r.brackets, r.input.isolatedWallet, new Decimal(0), new Decimal(0))
+        : null
+      : crossLiquidationPrice(r.input, r.brackets, input.crossWalletBalance, crossMaintenance.minus(r.maintenanceMargin), crossUnrealizedPnl.minus(r.unrealizedPnl)),
   }))
   return {
     positions,
