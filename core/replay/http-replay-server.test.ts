@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { startReplayServer, type ReplayServer } from './http-replay-server.js'
+import { startReplayServer, type RecordedRequest, type ReplayServer } from './http-replay-server.js'
 
 describe('startReplayServer', () => {
   let server: ReplayServer
@@ -18,7 +18,7 @@ describe('startReplayServer', () => {
         'GET /v1/info': { body: { file } },
         'GET /v1/object': { body: { a: 1 }, headers: { 'x-venue': 'replay' } },
         'POST /v1/order': { body: { accepted: true }, status: 201 },
-        'GET /v1/echo': { body: (r) => ({ symbol: r.query.get('symbol') }) },
+        'GET /v1/echo': { body: (r: RecordedRequest) => ({ symbol: r.query.get('symbol') }) },
         'GET /v1/private': { body: { secret: 'data' }, guard: (r) => (r.headers['x-key'] ? null : { status: 401, body: { code: -2015 } }) },
         'GET /v1/broken': {
           body: () => {
