@@ -4,6 +4,7 @@
 // Sources: https://www.binance.com/en/support/faq/how-to-calculate-liquidation-price-of-usd%E2%93%A2-m-futures-contracts-b3c689c1f50a44cabb3a84e663b81d93
 // and https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Notional-and-Leverage-Brackets
 import { Decimal } from '../../core/decimal.js'
+import { InvalidInput } from '../../core/errors.js'
 import { marginFigures, type VenueMarginFigures } from '../../core/domain.js'
 
 export interface LeverageBracket {
@@ -102,7 +103,7 @@ export function crossLiquidationPrice(
 export function calculateBinanceAccount(input: BinanceAccountInput): BinanceAccountMargin {
   const rows = input.positions.map((p) => {
     const brackets = input.brackets[p.symbol]
-    if (!brackets || brackets.length === 0) throw new Error(`no leverage brackets for ${p.symbol}`)
+    if (!brackets || brackets.length === 0) throw new InvalidInput(`brackets.${p.symbol}`, 'no leverage brackets for this symbol')
     const notional = p.positionAmt.mul(p.markPrice)
     const { bracket, margin } = maintenanceMargin(brackets, notional)
     return {

@@ -3,6 +3,7 @@
 // with Binance's own error body.
 import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { InvalidInput } from '../../../core/errors.js'
 import { startReplayServer, type RecordedRequest, type ReplayRoute, type ReplayServer } from '../../../core/replay/http-replay-server.js'
 
 export interface BinanceFixtureFiles {
@@ -23,7 +24,7 @@ export function fixtureFiles(dir: string, overrides: Partial<BinanceFixtureFiles
     leverageBracket: path.join(dir, 'leverageBracket.json'),
     ...overrides,
   }
-  for (const [name, file] of Object.entries(files)) if (file && !existsSync(file)) throw new Error(`Binance replay: ${name} file ${file} does not exist`)
+  for (const [name, file] of Object.entries(files)) if (file && !existsSync(file)) throw new InvalidInput('fixtures', `Binance replay: ${name} file ${file} does not exist`)
   return files
 }
 

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { Decimal } from '../../core/decimal.js'
 import { silentLogger } from '../../core/logger.js'
 import type { VenueSnapshot } from '../../core/domain.js'
-import { startReplayServer, type ReplayServer } from '../../core/replay/http-replay-server.js'
+import { startReplayServer, type ReplayFault, type ReplayServer } from '../../core/replay/http-replay-server.js'
 import { sharedDataPath } from '../../test/support/shared-data.js'
 import { describeConnectorConformance } from '../../test/support/connector-conformance.js'
 import { binanceConnector } from './connector.js'
@@ -83,6 +83,47 @@ describe('Binance documented examples (Position Information V3)', () => {
   test('the wallet balance of the recorded account is a wallet balance record', async () => {
     const snapshot = await fetchFrom(server.url)
     expect(snapshot.balances).toEqual([expect.objectContaining({ asset: 'USDT', canonicalAsset: 'USD', kind: 'wallet', amount: '23.72469206' })])
+  })
+})
+
+describe('Binance documented example (Position Information V3, one-way mode)', () => {
+  // https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Position-Information-V3
+  // One-way response example: ADAUSDT BOTH 30 at mark 0.41047590, notional 12.31427700, initialMargin 0.61571385,
+  // maintMargin 0.08004280, liquidationPrice "0".
+  let server: ReplayServer
+  beforeAll(async () => {
+    const files = fixtureFiles(demoDir, {
+      exchangeInfo: path.join(testdata, 'exchangeInfo.docs-symbols.json'),
+      leverageBracket: path.join(testdata, 'leverageBracket.docs-symbols.json'),
+      positionRisk: sharedDataPath('venue-responses', 'binance', 'fapi-v3-positionRisk.one-way.docs-example.json'),
+      account: sharedDataPath('venue-responses', 'binance', 'fapi-v2-account.nautilus.json'),
+    })
+    const routes = binanceRoutes(files)
+    // IM = notional / 20 in the example says 20x; the recorded account does not list ADAUSDT's leverage.
+    const account = JSON.parse(readFileSync(files.account, 'utf8')) as { positions: unknown[] }
+    account.positions.push({ symbol: 'ADAUSDT', leverage: '20', isolated: false, positionSide: 'BOTH', positionAmt: '30' })
+    routes['GET /fapi/v2/account'] = { ...routes['GET /fapi/v2/account']!, body: account }
+    server = await startReplayServer({ routes })
+  })
+  afterAll(async () => server?.close())
+
+  test('a one-way position is read with its leverage, cross mode and no liquidation price for "0"', async () => {
+    const snapshot = await fetchFrom(server.url)
+    expect(snapshot.positions).toHaveLength(1)
+    expect(snapshot.positions[0]).toMatchObject({ size: '30', entryPrice: '0.385', leverage: '20', marginMode: 'cross', liquidationPrice: null, unrealizedPnl: '0.764277', venueInitialMargin: '0.61571385' })
+  })
+
+  test('replicated MM and IM round down to the payload figures 0.08004280 and 0.61571385', async () => {
+    const snapshot = await fetchFrom(server.url)
+    const [ada] = snapshot.margin.details as { maintenanceMargin: string; initialMargin: string }[]
+    expect(new Decimal(ada!.maintenanceMargin).toDecimalPlaces(8, Decimal.ROUND_DOWN).toFixed(8)).toBe('0.08004280')
+    expect(new Decimal(ada!.initialMargin).toDecimalPlaces(8, Decimal.ROUND_DOWN).toFixed(8)).toBe('0.61571385')
+  })
+
+  test('reported figures are those of the recorded account, margin ratio 0 over its 23.72469206 margin balance', async () => {
+    const snapshot = await fetchFrom(server.url)
+    // fapi-v2-account.nautilus.json: totalMarginBalance 23.72469206, totalMaintMargin 0, maxWithdrawAmount 23.72469206.
+    expect(snapshot.margin.reported).toMatchObject({ currency: 'USDT', equity: '23.72469206', maintenanceMargin: '0', initialMargin: '0', marginRatio: '0', withdrawable: '23.72469206' })
   })
 })
 
@@ -163,6 +204,48 @@ describe('the demo account', () => {
     expect(error.code).toBe('VENUE_UNAVAILABLE')
     expect(error.retryAfterMs).toBe(7000)
   })
+
+  test('only USDⓈ-M endpoints are called: no spot, margin (sapi) or COIN-M (dapi) request', async () => {
+    server.requests.length = 0
+    await fetchFrom(server.url)
+    const paths = [...new Set(server.requests.map((r) => r.path))].sort()
+    expect(paths).toEqual(['/fapi/v1/exchangeInfo', '/fapi/v1/leverageBracket', '/fapi/v2/account', '/fapi/v3/positionRisk'])
+  })
+
+  test('every ccxt api base URL points at the override, keeping its path', () => {
+    const client = binanceConnector.createClient(config, envFor(server.url))
+    const api = client.exchange.urls.api as Record<string, string>
+    expect(api.fapiPublic).toBe(`${server.url}/fapi/v1`)
+    expect(api.fapiPrivateV2).toBe(`${server.url}/fapi/v2`)
+    expect(api.fapiPrivateV3).toBe(`${server.url}/fapi/v3`)
+    for (const url of Object.values(api)) expect(url.startsWith(server.url)).toBe(true)
+  })
+
+  const faults: { name: string; fault: ReplayFault; code: string }[] = [
+    { name: 'HTTP 500', fault: { kind: 'status', status: 500, body: { code: -1000, msg: 'An unknown error occurred while processing the request.' } }, code: 'VENUE_UNAVAILABLE' },
+    { name: 'HTTP 503 with an HTML body', fault: { kind: 'status', status: 503, headers: { 'content-type': 'text/html' }, body: '<html>Service Unavailable</html>' }, code: 'VENUE_UNAVAILABLE' },
+    { name: 'malformed JSON', fault: { kind: 'malformed-json' }, code: 'VENUE_UNAVAILABLE' },
+    { name: 'truncated JSON', fault: { kind: 'truncated-json' }, code: 'VENUE_UNAVAILABLE' },
+    { name: 'a hang past the timeout', fault: { kind: 'hang' }, code: 'VENUE_UNAVAILABLE' },
+    // https://developers.binance.com/docs/derivatives/usds-margined-futures/error-code: -2015 REJECTED_MBX_KEY, -1022 INVALID_SIGNATURE.
+    { name: 'HTTP 401 (-2015)', fault: { kind: 'status', status: 401, body: { code: -2015, msg: 'Invalid API-key, IP, or permissions for action.' } }, code: 'UNAUTHORIZED' },
+    { name: 'HTTP 400 (-1022 bad signature)', fault: { kind: 'status', status: 400, body: { code: -1022, msg: 'Signature for this request is not valid.' } }, code: 'UNAUTHORIZED' },
+    { name: 'HTTP 400 (-1102 bad parameter)', fault: { kind: 'status', status: 400, body: { code: -1102, msg: 'Mandatory parameter was not sent.' } }, code: 'VENUE_REJECTED' },
+  ]
+  for (const { name, fault, code } of faults) {
+    test(`${name} on a signed endpoint is ${code}, quickly, and names neither key, secret nor signature`, async () => {
+      server.requests.length = 0
+      server.setFault('GET /fapi/v2/account', fault)
+      const started = Date.now()
+      const error = (await fetchFrom(server.url, 500).then(() => null, (e: unknown) => e)) as Error & { code: string }
+      expect(error).toBeInstanceOf(Error)
+      expect(error.code).toBe(code)
+      expect(Date.now() - started).toBeLessThan(3_000)
+      const signature = server.requests.find((r) => r.path === '/fapi/v2/account')!.query.get('signature')!
+      expect(signature).toMatch(/^[0-9a-f]{64}$/)
+      for (const secret of [KEY, SECRET, signature]) expect(error.message).not.toContain(secret)
+    })
+  }
 
   test('requests are signed with the key from the environment variable the config names', async () => {
     server.requests.length = 0
