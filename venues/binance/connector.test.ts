@@ -208,8 +208,23 @@ describe('the demo account', () => {
   test('only USDⓈ-M endpoints are called: no spot, margin (sapi) or COIN-M (dapi) request', async () => {
     server.requests.length = 0
     await fetchFrom(server.url)
-    const paths = [...new Set(server.requests.map((r) => r.path))].sort()
-    expect(paths).toEqual(['/fapi/v1/exchangeInfo', '/fapi/v1/leverageBracket', '/fapi/v2/account', '/fapi/v3/positionRisk'])
+    // Each once: about 12 of the 2,400 request weight Binance allows a minute.
+    expect(server.requests.map((r) => r.path).sort()).toEqual(['/fapi/v1/exchangeInfo', '/fapi/v1/leverageBracket', '/fapi/v2/account', '/fapi/v3/positionRisk'])
+  })
+
+  test('an answer of the wrong shape is VenueRejected naming the field, not a TypeError', async () => {
+    const account = JSON.parse(readFileSync(path.join(demoDir, 'account.json'), 'utf8')) as Record<string, unknown>
+    delete account.totalMaintMargin
+    const routes = binanceRoutes(fixtureFiles(demoDir))
+    routes['GET /fapi/v2/account'] = { ...routes['GET /fapi/v2/account']!, body: account }
+    const local = await startReplayServer({ routes })
+    try {
+      const error = (await fetchFrom(local.url).then(() => null, (e: unknown) => e)) as Error & { code: string }
+      expect(error.code).toBe('VENUE_REJECTED')
+      expect(error.message).toMatch(/totalMaintMargin/)
+    } finally {
+      await local.close()
+    }
   })
 
   test('every ccxt api base URL points at the override, keeping its path', () => {

@@ -1,14 +1,15 @@
-// Binance USDⓈ-M futures through ccxt: positions (unified fetchPositions, exact figures read from its `info`),
-// the account's margin totals and leverage brackets (implicit endpoints: the unified API drops them), mapped to
+// Binance futures through ccxt: USDⓈ-M positions, margin totals and leverage brackets from ccxt's implicit endpoints
+// (exact strings, shapes checked in payloads.ts; the unified API drops figures we need), mapped to
 // the normalised snapshot with Binance's figures beside our replication of its rule.
 import ccxt, { type binanceusdm } from 'ccxt'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal } from '../../core/decimal.js'
 import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
-import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
+import { InvalidInput, isCrossmarginError, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { requireSecret, scrubSecrets } from '../cex-credentials.js'
 import { binanceDescriptor, type BinanceConfig } from './descriptor.js'
+import { readPayload, RawAccountSchema, RawLeverageBracketSchema, RawPositionRiskSchema, type RawBracketSymbol } from './payloads.js'
 import { binanceFigures, binancePortfolioMargin, calculateBinanceAccount, coinmMaintenanceMargin, type BinancePositionInput, type LeverageBracket } from './margin.js'
 
 export interface BinanceClient {
@@ -17,42 +18,6 @@ export interface BinanceClient {
   secrets: string[]
   /** HTTP status of the last response: ccxt's error classes do not say whether a refusal was a 5xx. */
   lastStatus: { value: number | null }
-}
-
-interface RawBracketSymbol {
-  symbol: string
-  brackets: { bracket: number; initialLeverage: number; notionalCap: number | string; notionalFloor: number | string; maintMarginRatio: number | string; cum: number | string }[]
-}
-
-interface RawAccount {
-  totalWalletBalance: string
-  totalCrossWalletBalance?: string
-  totalMarginBalance: string
-  totalMaintMargin: string
-  totalInitialMargin: string
-  totalUnrealizedProfit: string
-  availableBalance: string
-  maxWithdrawAmount: string
-  assets: { asset: string; walletBalance: string; marginBalance?: string; crossWalletBalance?: string }[]
-  positions: { symbol: string; leverage?: string; isolated?: boolean; positionSide?: string; positionAmt?: string }[]
-}
-
-interface RawPositionRisk {
-  symbol: string
-  positionSide: string
-  positionAmt: string
-  entryPrice: string
-  markPrice: string
-  unRealizedProfit: string
-  liquidationPrice: string
-  notional: string
-  marginAsset?: string
-  isolatedMargin?: string
-  isolatedWallet?: string
-  initialMargin?: string
-  maintMargin?: string
-  leverage?: string
-  marginType?: string
 }
 
 function createClient(config: BinanceConfig, env: ClientEnvironment): BinanceClient {
@@ -91,6 +56,8 @@ function retryAfterMs(headers: Record<string, string> | undefined): number | nul
 
 /** ccxt's error classes to the error vocabulary; the key and secret never reach a message. */
 function mapError(error: unknown, secrets: string[], what: string, headers?: Record<string, string>, status?: number | null): Error {
+  // Already in the vocabulary (a payload check): its message was built here, from no secret.
+  if (isCrossmarginError(error) && !(error instanceof InvalidInput)) return error
   const message = scrubSecrets(error instanceof Error ? error.message : String(error), secrets)
   if (status === 429 || status === 418) return new VenueUnavailable(`binance rate-limited ${what} (HTTP ${status}): ${message}`, retryAfterMs(headers))
   // A 5xx is the venue's trouble whatever error class ccxt picked from the body: retry later.
@@ -283,10 +250,12 @@ async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: F
   await call(client, 'loading markets', () => exchange.loadMarkets())
   ctx.signal.throwIfAborted()
   // One after another: ccxt's rate limiter queues them anyway, and a failure's headers (Retry-After) then belong
-  // to the failing call. fetchPositions loads the brackets itself; we read the same endpoint for exact decimals.
-  const unified = await call(client, 'fetching positions', () => exchange.fetchPositions())
-  const rawBrackets = await call(client, 'fetching leverage brackets', () => (exchange as unknown as { fapiPrivateGetLeverageBracket(): Promise<RawBracketSymbol[]> }).fapiPrivateGetLeverageBracket())
-  const account = await call(client, 'fetching the account', () => (exchange as unknown as { fapiPrivateV2GetAccount(): Promise<RawAccount> }).fapiPrivateV2GetAccount())
+  // to the failing call. The implicit endpoints, not fetchPositions: it drops figures we need and fetches the
+  // brackets a second time.
+  const ex = exchange as unknown as Record<'fapiPrivateV3GetPositionRisk' | 'fapiPrivateGetLeverageBracket' | 'fapiPrivateV2GetAccount', () => Promise<unknown>>
+  const risk = await call(client, 'fetching positions', async () => readPayload(RawPositionRiskSchema, await ex.fapiPrivateV3GetPositionRisk(), 'position risk'))
+  const rawBrackets = await call(client, 'fetching leverage brackets', async () => readPayload(RawLeverageBracketSchema, await ex.fapiPrivateGetLeverageBracket(), 'leverage brackets'))
+  const account = await call(client, 'fetching the account', async () => readPayload(RawAccountSchema, await ex.fapiPrivateV2GetAccount(), 'account'))
   ctx.signal.throwIfAborted()
 
   return call(client, 'account payload', async () => {
@@ -294,12 +263,12 @@ async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: F
     const leverageBySymbol = new Map(account.positions.map((p) => [`${p.symbol}:${p.positionSide ?? 'BOTH'}`, p]))
     const positions: Position[] = []
     const replicationInputs: BinancePositionInput[] = []
-    for (const [i, p] of unified.entries()) {
-      const info = p.info as RawPositionRisk
+    for (const [i, info] of risk.entries()) {
       const at = `positionRisk[${i}]`
       const size = parseDecimal(info.positionAmt, `${at}.positionAmt`)
       if (size.isZero()) continue
-      const market = p.symbol ? exchange.markets?.[p.symbol] : undefined
+      // Only linear markets are loaded, so a venue id names at most one of them.
+      const market = (exchange.markets_by_id?.[info.symbol] as { base: string; quote: string; settle: string }[] | undefined)?.[0]
       const flags: string[] = []
       if (!market) flags.push('unknown-symbol')
       const accountPosition = leverageBySymbol.get(`${info.symbol}:${info.positionSide}`)
@@ -397,7 +366,7 @@ async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: F
           liquidationPrice: p.liquidationPrice?.toDecimalPlaces(8).toFixed() ?? null,
         })),
       },
-      raw: { account, positionRisk: unified.map((p) => p.info), leverageBracket: rawBrackets },
+      raw: { account, positionRisk: risk, leverageBracket: rawBrackets },
     }
   })
 }

@@ -134,6 +134,17 @@ describe('one-way cross liquidation price', () => {
     expect(lp.toFixed(6)).toBe(new Decimal(-55_450).div('-0.995').toFixed(6))
   })
 
+  test('hedge mode: the LONG and SHORT legs of one symbol share one liquidation price', () => {
+    // Binance's hedge-mode terms: LONG 2 BTC at 60,000 and SHORT 1 BTC at 62,000, wallet 5,000, both legs in level 2
+    // at the price found: (5,000 + 50 + 50 − 2·60,000 + 1·62,000) / (2·0.005 + 1·0.005 − 2 + 1) = 52,900 / 0.985.
+    // By definition there: margin balance P − 53,000 equals MM 0.015·P − 100.
+    const long = position({ positionAmt: new Decimal(2) })
+    const short = position({ positionAmt: new Decimal(-1), entryPrice: new Decimal(62_000) })
+    const account = calculateBinanceAccount({ crossWalletBalance: new Decimal(5_000), brackets: { BTCUSDT: faqBtc }, positions: [long, short] })
+    const expected = new Decimal(52_900).div('0.985').toFixed(6)
+    expect(account.positions.map((p) => p.liquidationPrice!.toFixed(6))).toEqual([expected, expected])
+  })
+
   test('a long the wallet fully covers has no liquidation price (Binance shows "--" when it is below 0)', () => {
     expect(crossLiquidationPrice(position({}), faqBtc, new Decimal(100_000), new Decimal(0), new Decimal(0))).toBeNull()
   })

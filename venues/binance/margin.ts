@@ -1,6 +1,6 @@
 // Binance USDⓈ-M futures' own margin rule, replicated in exact decimals: maintenance margin by leverage bracket
 // (|notional| × maintenance rate − maintenance amount), initial margin (|notional| / leverage), the account's
-// margin ratio (maintenance margin / margin balance; liquidation at 100 %), and the one-way cross liquidation price.
+// margin ratio (maintenance margin / margin balance; liquidation at 100 %), and the cross liquidation price.
 // Sources: https://www.binance.com/en/support/faq/how-to-calculate-liquidation-price-of-usd%E2%93%A2-m-futures-contracts-b3c689c1f50a44cabb3a84e663b81d93
 // and https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Notional-and-Leverage-Brackets
 import { Decimal } from '../../core/decimal.js'
@@ -71,31 +71,39 @@ export function maintenanceMargin(brackets: LeverageBracket[], notional: Decimal
 }
 
 /**
- * One-way cross liquidation price (Binance's formula):
- *   LP = (WB − TMM₁ + UPNL₁ + cum − side·Q·EP) / (Q·MMR − side·Q)
- * WB cross wallet balance, TMM₁/UPNL₁ maintenance margin and unrealised P&L of the other positions, Q the size,
- * EP the entry price, MMR and cum from the bracket in force at the liquidation price (iterated until it holds).
+ * Cross liquidation price (Binance's formula):
+ *   LP = (WB − TMM₁ + UPNL₁ + cumB − side·Q·EP) / (Q·MMR − side·Q)           one-way
+ * and in hedge mode the LONG and SHORT legs of the symbol enter together (Σ cum, Σ side·Q·EP, Σ Q·MMR, Σ side·Q),
+ * since they share one liquidation price. WB cross wallet balance, TMM₁/UPNL₁ maintenance margin and unrealised
+ * P&L of the other contracts, Q the size, EP the entry price; each leg's MMR and cum come from the bracket in force
+ * at the liquidation price (iterated until it holds, as the FAQ's note asks).
  */
 export function crossLiquidationPrice(
-  position: BinancePositionInput,
+  legs: BinancePositionInput | BinancePositionInput[],
   brackets: LeverageBracket[],
   walletBalance: Decimal,
   othersMaintenance: Decimal,
   othersUnrealizedPnl: Decimal,
 ): Decimal | null {
-  const q = position.positionAmt.abs()
-  if (q.isZero()) return null
-  const side = position.positionAmt.isNegative() ? -1 : 1
-  let bracket = bracketFor(brackets, q.mul(position.markPrice))
+  const open = (Array.isArray(legs) ? legs : [legs]).filter((l) => !l.positionAmt.isZero())
+  if (open.length === 0) return null
+  let inForce = open.map((l) => bracketFor(brackets, l.positionAmt.mul(l.markPrice)))
   for (let i = 0; i < brackets.length + 1; i++) {
-    const numerator = walletBalance.minus(othersMaintenance).plus(othersUnrealizedPnl).plus(bracket.cum).minus(q.mul(position.entryPrice).mul(side))
-    const denominator = q.mul(bracket.maintMarginRatio).minus(q.mul(side))
+    let numerator = walletBalance.minus(othersMaintenance).plus(othersUnrealizedPnl)
+    let denominator = new Decimal(0)
+    open.forEach((l, k) => {
+      // side·Q is the signed size itself.
+      numerator = numerator.plus(inForce[k]!.cum).minus(l.positionAmt.mul(l.entryPrice))
+      denominator = denominator.plus(l.positionAmt.abs().mul(inForce[k]!.maintMarginRatio)).minus(l.positionAmt)
+    })
+    // A hedged symbol whose legs cancel cannot be liquidated by its own price.
+    if (denominator.isZero()) return null
     const price = numerator.div(denominator)
-    // A non-positive price means no move of this contract alone can liquidate the account.
+    // A non-positive price means no move of this contract alone can liquidate the account (Binance shows "--").
     if (price.lte(0)) return null
-    const at = bracketFor(brackets, q.mul(price))
-    if (at.bracket === bracket.bracket) return price
-    bracket = at
+    const at = open.map((l) => bracketFor(brackets, l.positionAmt.mul(price)))
+    if (at.every((b, k) => b.bracket === inForce[k]!.bracket)) return price
+    inForce = at
   }
   return null
 }
@@ -127,6 +135,8 @@ export function calculateBinanceAccount(input: BinanceAccountInput): BinanceAcco
   const cross = rows.filter((r) => !r.input.isolated)
   const crossMaintenance = sum(cross.map((r) => r.maintenanceMargin))
   const crossUnrealizedPnl = sum(cross.map((r) => r.unrealizedPnl))
+  // Hedge mode: a symbol's LONG and SHORT legs share one liquidation price.
+  const crossLegs = (symbol: string) => cross.filter((r) => r.input.symbol === symbol)
   const positions: BinancePositionMargin[] = rows.map((r) => ({
     symbol: r.input.symbol,
     notional: r.notional,
@@ -139,7 +149,13 @@ export function calculateBinanceAccount(input: BinanceAccountInput): BinanceAcco
       ? r.input.isolatedWallet
         ? crossLiquidationPrice(r.input, r.brackets, r.input.isolatedWallet, new Decimal(0), new Decimal(0))
         : null
-      : crossLiquidationPrice(r.input, r.brackets, input.crossWalletBalance, crossMaintenance.minus(r.maintenanceMargin), crossUnrealizedPnl.minus(r.unrealizedPnl)),
+      : crossLiquidationPrice(
+          crossLegs(r.input.symbol).map((l) => l.input),
+          r.brackets,
+          input.crossWalletBalance,
+          crossMaintenance.minus(sum(crossLegs(r.input.symbol).map((l) => l.maintenanceMargin))),
+          crossUnrealizedPnl.minus(sum(crossLegs(r.input.symbol).map((l) => l.unrealizedPnl))),
+        ),
   }))
   return {
     positions,
