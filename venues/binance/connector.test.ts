@@ -236,6 +236,13 @@ describe('the demo account', () => {
     for (const url of Object.values(api)) expect(url.startsWith(server.url)).toBe(true)
   })
 
+  test('testnet uses Binance Demo Trading, which replaced the futures testnet', () => {
+    const demo = binanceDescriptor.configSchema.parse({ apiKeyEnv: 'TEST_BINANCE_KEY', secretEnv: 'TEST_BINANCE_SECRET', testnet: true })
+    const client = binanceConnector.createClient(demo, { ...envFor(server.url), urlOverrides: undefined })
+    // Demo Trading: https://www.binance.com/en/support/faq/detail/9be58f73e5e14338809e3b705b9687dd (host as ccxt's urls.demo)
+    expect((client.exchange.urls.api as Record<string, string>).fapiPrivateV2).toBe('https://demo-fapi.binance.com/fapi/v2')
+  })
+
   const faults: { name: string; fault: ReplayFault; code: string }[] = [
     { name: 'HTTP 500', fault: { kind: 'status', status: 500, body: { code: -1000, msg: 'An unknown error occurred while processing the request.' } }, code: 'VENUE_UNAVAILABLE' },
     { name: 'HTTP 503 with an HTML body', fault: { kind: 'status', status: 503, headers: { 'content-type': 'text/html' }, body: '<html>Service Unavailable</html>' }, code: 'VENUE_UNAVAILABLE' },

@@ -32,7 +32,9 @@ function createClient(config: BinanceConfig, env: ClientEnvironment): BinanceCli
     // Only futures markets: never touch spot, margin or the SAPI capital endpoints.
     options: { fetchCurrencies: false, fetchMarkets: { types: [config.market === 'coinm' ? 'inverse' : 'linear'] }, adjustForTimeDifference: false },
   })
-  if (config.testnet) exchange.setSandboxMode(true)
+  // Binance retired the futures testnet for Demo Trading (ccxt refuses signed testnet futures calls), so
+  // `testnet` means Binance's demo-trading endpoints: https://www.binance.com/en/support/faq/detail/9be58f73e5e14338809e3b705b9687dd
+  if (config.testnet) exchange.enableDemoTrading(true)
   const override = env.urlOverrides?.binance
   if (override) {
     // Keep each endpoint's path (/fapi/v1, /fapi/v2, …) and swap the host: the replay server answers real paths.

@@ -11,6 +11,7 @@ export const BinanceConfigSchema = z.strictObject({
   marginAsset: z.string().regex(/^[A-Z0-9]{2,10}$/, 'must be an asset symbol such as BTC').default('BTC'),
   apiKeyEnv: envName,
   secretEnv: envName,
+  /** Binance's Demo Trading endpoints (which replaced the futures testnet) instead of the live ones. */
   testnet: z.boolean().default(false),
 })
 
