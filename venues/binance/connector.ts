@@ -275,7 +275,13 @@ async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: F
       if (!market) flags.push('unknown-symbol')
       const accountPosition = leverageBySymbol.get(`${info.symbol}:${info.positionSide}`)
       const leverage = info.leverage ?? accountPosition?.leverage
-      const isolated = info.marginType ? info.marginType === 'isolated' : Boolean(accountPosition?.isolated)
+      if (!leverage) flags.push('no-leverage')
+      // v3 leaves the margin mode to the account endpoint; failing that, only an isolated position has its own wallet.
+      const isolated = info.marginType
+        ? info.marginType === 'isolated'
+        : accountPosition?.isolated !== undefined
+          ? accountPosition.isolated
+          : new Decimal(info.isolatedWallet || 0).gt(0)
       if (!brackets[info.symbol]) flags.push('no-leverage-brackets')
       const base = market?.base ?? info.symbol.replace(/(USDT|USDC|BUSD|USD)$/, '')
       positions.push({
@@ -305,17 +311,16 @@ async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: F
         flags,
         raw: info,
       })
-      if (brackets[info.symbol] && leverage) {
-        replicationInputs.push({
-          symbol: info.symbol,
-          positionAmt: size,
-          entryPrice: parseDecimal(info.entryPrice, `${at}.entryPrice`),
-          markPrice: parseDecimal(info.markPrice, `${at}.markPrice`),
-          leverage: parseDecimal(leverage, `${at}.leverage`),
-          isolated,
-          isolatedWallet: isolated && info.isolatedWallet ? parseDecimal(info.isolatedWallet, `${at}.isolatedWallet`) : null,
-        })
-      }
+      // Every open position enters the replication: one we cannot margin leaves the totals null, never understated.
+      replicationInputs.push({
+        symbol: info.symbol,
+        positionAmt: size,
+        entryPrice: parseDecimal(info.entryPrice, `${at}.entryPrice`),
+        markPrice: parseDecimal(info.markPrice, `${at}.markPrice`),
+        leverage: leverage ? parseDecimal(leverage, `${at}.leverage`) : null,
+        isolated,
+        isolatedWallet: isolated && info.isolatedWallet ? parseDecimal(info.isolatedWallet, `${at}.isolatedWallet`) : null,
+      })
     }
 
     const balances: Balance[] = account.assets
@@ -342,29 +347,22 @@ async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: F
       positions,
       balances,
       margin: {
-        reported: {
-          currency: 'USDT',
+        reported: marginFigures('USDT', {
           equity: marginBalance.toFixed(),
-          totalCollateral: null,
-          totalDebt: null,
           initialMargin: parseDecimal(account.totalInitialMargin, 'account.totalInitialMargin').toFixed(),
           maintenanceMargin: maintenance.toFixed(),
           marginRatio: marginBalance.gt(0) ? maintenance.div(marginBalance).toDecimalPlaces(12).toFixed() : null,
-          healthFactor: null,
-          liquidationThreshold: null,
-          ltv: null,
-          availableBorrows: null,
           withdrawable: parseDecimal(account.maxWithdrawAmount, 'account.maxWithdrawAmount').toFixed(),
-        },
+        }),
         replicated: binanceFigures(replicated),
         details: replicated.positions.map((p) => ({
           symbol: p.symbol,
           notional: p.notional.toFixed(),
-          bracket: p.bracket.bracket,
-          maintMarginRatio: p.bracket.maintMarginRatio.toFixed(),
-          maintenanceAmount: p.bracket.cum.toFixed(),
-          maintenanceMargin: p.maintenanceMargin.toFixed(),
-          initialMargin: p.initialMargin.toFixed(),
+          bracket: p.bracket?.bracket ?? null,
+          maintMarginRatio: p.bracket?.maintMarginRatio.toFixed() ?? null,
+          maintenanceAmount: p.bracket?.cum.toFixed() ?? null,
+          maintenanceMargin: p.maintenanceMargin?.toFixed() ?? null,
+          initialMargin: p.initialMargin?.toFixed() ?? null,
           liquidationPrice: p.liquidationPrice?.toDecimalPlaces(8).toFixed() ?? null,
         })),
       },

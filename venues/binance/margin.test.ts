@@ -75,7 +75,7 @@ describe('maintenance margin = |notional| × rate − maintenance amount', () =>
       brackets: { ADAUSDT: ada },
       positions: [position({ symbol: 'ADAUSDT', positionAmt: new Decimal(30), entryPrice: new Decimal('0.385'), markPrice: new Decimal('0.4104759'), leverage: new Decimal(20) })],
     })
-    expect(account.positions[0]!.initialMargin.toDecimalPlaces(8, Decimal.ROUND_DOWN).toFixed(8)).toBe('0.61571385')
+    expect(account.positions[0]!.initialMargin!.toDecimalPlaces(8, Decimal.ROUND_DOWN).toFixed(8)).toBe('0.61571385')
     // Unrealised P&L as the same payload reports it: unRealizedProfit 0.76427700 = 30 × (0.4104759 − 0.385).
     expect(account.unrealizedPnl.toFixed()).toBe('0.764277')
   })
@@ -90,11 +90,11 @@ describe('account totals', () => {
     })
     // By hand: notional 260,000 → level 3: MM = 2,600 − 1,300 = 1,300; uPnL = 4 × 5,000 = 20,000;
     // margin balance = 10,000 + 20,000 = 30,000; ratio = 1,300 / 30,000; IM = 260,000 / 10 = 26,000.
-    expect(account.maintenanceMargin.toFixed()).toBe('1300')
+    expect(account.maintenanceMargin!.toFixed()).toBe('1300')
     expect(account.marginBalance.toFixed()).toBe('30000')
     expect(account.marginRatio!.toFixed(12)).toBe(new Decimal(1_300).div(30_000).toFixed(12))
-    expect(account.initialMargin.toFixed()).toBe('26000')
-    expect(account.available.toFixed()).toBe('4000')
+    expect(account.initialMargin!.toFixed()).toBe('26000')
+    expect(account.available!.toFixed()).toBe('4000')
   })
 
   test('an account with no margin balance left has no ratio rather than a division by zero', () => {
@@ -105,6 +105,29 @@ describe('account totals', () => {
     })
     expect(account.marginBalance.toFixed()).toBe('0')
     expect(account.marginRatio).toBeNull()
+  })
+})
+
+describe('what cannot be computed stays null', () => {
+  const btc = position({ positionAmt: new Decimal(4), markPrice: new Decimal(65_000) })
+  const unknown = position({ symbol: 'NEWUSDT', positionAmt: new Decimal(10), entryPrice: new Decimal(9), markPrice: new Decimal(10) })
+
+  test('a position without a bracket table leaves the account maintenance margin and ratio null, not understated', () => {
+    const account = calculateBinanceAccount({ crossWalletBalance: new Decimal(10_000), brackets: { BTCUSDT: faqBtc }, positions: [btc, unknown] })
+    expect(account.positions.map((p) => p.maintenanceMargin?.toFixed() ?? null)).toEqual(['1300', null])
+    expect(account.maintenanceMargin).toBeNull()
+    expect(account.marginRatio).toBeNull()
+    // Its P&L still counts: 10,000 + 4 × 5,000 + 10 × 1.
+    expect(account.marginBalance.toFixed()).toBe('30010')
+    // TMM₁ of the BTC position is unknown, so is its liquidation price.
+    expect(account.positions[0]!.liquidationPrice).toBeNull()
+  })
+
+  test('a position without a known leverage keeps its maintenance margin; initial margin and available are null', () => {
+    const account = calculateBinanceAccount({ crossWalletBalance: new Decimal(10_000), brackets: { BTCUSDT: faqBtc }, positions: [{ ...btc, leverage: null }] })
+    expect(account.maintenanceMargin!.toFixed()).toBe('1300')
+    expect(account.initialMargin).toBeNull()
+    expect(account.available).toBeNull()
   })
 })
 
@@ -166,6 +189,6 @@ describe('one-way cross liquidation price', () => {
     const wallet = new Decimal(20_000)
     const lp = calculateBinanceAccount({ crossWalletBalance: wallet, brackets, positions: [btc, eth] }).positions[0]!.liquidationPrice!
     const at = calculateBinanceAccount({ crossWalletBalance: wallet, brackets, positions: [{ ...btc, markPrice: lp }, eth] })
-    expect(at.marginBalance.minus(at.maintenanceMargin).abs().toNumber()).toBeLessThan(1e-9)
+    expect(at.marginBalance.minus(at.maintenanceMargin!).abs().toNumber()).toBeLessThan(1e-9)
   })
 })

@@ -4,7 +4,6 @@
 // Sources: https://www.binance.com/en/support/faq/how-to-calculate-liquidation-price-of-usd%E2%93%A2-m-futures-contracts-b3c689c1f50a44cabb3a84e663b81d93
 // and https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Notional-and-Leverage-Brackets
 import { Decimal } from '../../core/decimal.js'
-import { InvalidInput } from '../../core/errors.js'
 import { marginFigures, type VenueMarginFigures } from '../../core/domain.js'
 
 export interface LeverageBracket {
@@ -23,7 +22,8 @@ export interface BinancePositionInput {
   positionAmt: Decimal
   entryPrice: Decimal
   markPrice: Decimal
-  leverage: Decimal
+  /** Null when the venue did not say: initial margin is then unknown, maintenance margin is not. */
+  leverage: Decimal | null
   isolated: boolean
   /** Isolated positions only: the margin set aside for the position (Binance's `isolatedWallet`). */
   isolatedWallet?: Decimal | null
@@ -33,6 +33,7 @@ export interface BinanceAccountInput {
   /** Cross wallet balance in the margin asset (USDT). */
   crossWalletBalance: Decimal
   positions: BinancePositionInput[]
+  /** A symbol without a table leaves its position's maintenance margin, and the account's, unknown (null). */
   brackets: Record<string, LeverageBracket[]>
 }
 
@@ -40,9 +41,9 @@ export interface BinancePositionMargin {
   symbol: string
   notional: Decimal
   unrealizedPnl: Decimal
-  bracket: LeverageBracket
-  maintenanceMargin: Decimal
-  initialMargin: Decimal
+  bracket: LeverageBracket | null
+  maintenanceMargin: Decimal | null
+  initialMargin: Decimal | null
   liquidationPrice: Decimal | null
 }
 
@@ -50,11 +51,12 @@ export interface BinanceAccountMargin {
   positions: BinancePositionMargin[]
   unrealizedPnl: Decimal
   marginBalance: Decimal
-  maintenanceMargin: Decimal
-  initialMargin: Decimal
+  /** Null when any position's could not be computed: a partial sum would understate it. */
+  maintenanceMargin: Decimal | null
+  initialMargin: Decimal | null
   /** Maintenance margin / margin balance; the account is liquidated at 1. */
   marginRatio: Decimal | null
-  available: Decimal
+  available: Decimal | null
 }
 
 /** The bracket whose (floor, cap] holds |notional|; a zero notional sits in the first bracket. */
@@ -110,33 +112,38 @@ export function crossLiquidationPrice(
 
 export function calculateBinanceAccount(input: BinanceAccountInput): BinanceAccountMargin {
   const rows = input.positions.map((p) => {
-    const brackets = input.brackets[p.symbol]
-    if (!brackets || brackets.length === 0) throw new InvalidInput(`brackets.${p.symbol}`, 'no leverage brackets for this symbol')
+    const brackets = input.brackets[p.symbol]?.length ? input.brackets[p.symbol]! : null
     const notional = p.positionAmt.mul(p.markPrice)
-    const { bracket, margin } = maintenanceMargin(brackets, notional)
+    const mm = brackets ? maintenanceMargin(brackets, notional) : null
     return {
       input: p,
       brackets,
       notional,
       unrealizedPnl: p.markPrice.minus(p.entryPrice).mul(p.positionAmt),
-      bracket,
-      maintenanceMargin: margin,
-      initialMargin: notional.abs().div(p.leverage),
+      bracket: mm?.bracket ?? null,
+      maintenanceMargin: mm?.margin ?? null,
+      initialMargin: p.leverage && !p.leverage.isZero() ? notional.abs().div(p.leverage) : null,
     }
   })
   const sum = (values: Decimal[]) => values.reduce((a, b) => a.plus(b), new Decimal(0))
+  const sumKnown = (values: (Decimal | null)[]) => (values.every((v) => v !== null) ? sum(values as Decimal[]) : null)
   const unrealizedPnl = sum(rows.map((r) => r.unrealizedPnl))
-  const maintenance = sum(rows.map((r) => r.maintenanceMargin))
-  const initial = sum(rows.map((r) => r.initialMargin))
+  const maintenance = sumKnown(rows.map((r) => r.maintenanceMargin))
+  const initial = sumKnown(rows.map((r) => r.initialMargin))
   // Binance's totalMarginBalance = cross wallet + every isolated wallet + all unrealised P&L.
   const isolatedWallets = sum(rows.map((r) => (r.input.isolated && r.input.isolatedWallet ? r.input.isolatedWallet : new Decimal(0))))
   const marginBalance = input.crossWalletBalance.plus(isolatedWallets).plus(unrealizedPnl)
-  // A cross position's liquidation price depends on the other cross positions only (TMM₁, UPNL₁).
+  // A cross position's liquidation price depends on the other cross positions only (TMM₁, UPNL₁); hedge mode's
+  // LONG and SHORT legs of one symbol share one price.
   const cross = rows.filter((r) => !r.input.isolated)
-  const crossMaintenance = sum(cross.map((r) => r.maintenanceMargin))
-  const crossUnrealizedPnl = sum(cross.map((r) => r.unrealizedPnl))
-  // Hedge mode: a symbol's LONG and SHORT legs share one liquidation price.
-  const crossLegs = (symbol: string) => cross.filter((r) => r.input.symbol === symbol)
+  const crossLiquidation = (symbol: string, brackets: LeverageBracket[]): Decimal | null => {
+    const legs = cross.filter((r) => r.input.symbol === symbol)
+    const others = cross.filter((r) => r.input.symbol !== symbol)
+    const othersMaintenance = sumKnown(others.map((r) => r.maintenanceMargin))
+    if (othersMaintenance === null) return null
+    const othersPnl = sum(others.map((r) => r.unrealizedPnl))
+    return crossLiquidationPrice(legs.map((l) => l.input), brackets, input.crossWalletBalance, othersMaintenance, othersPnl)
+  }
   const positions: BinancePositionMargin[] = rows.map((r) => ({
     symbol: r.input.symbol,
     notional: r.notional,
@@ -145,17 +152,13 @@ export function calculateBinanceAccount(input: BinanceAccountInput): BinanceAcco
     maintenanceMargin: r.maintenanceMargin,
     initialMargin: r.initialMargin,
     // Isolated: the same formula with WB = the position's isolated wallet and TMM₁ = UPNL₁ = 0 (Binance's note).
-    liquidationPrice: r.input.isolated
-      ? r.input.isolatedWallet
-        ? crossLiquidationPrice(r.input, r.brackets, r.input.isolatedWallet, new Decimal(0), new Decimal(0))
-        : null
-      : crossLiquidationPrice(
-          crossLegs(r.input.symbol).map((l) => l.input),
-          r.brackets,
-          input.crossWalletBalance,
-          crossMaintenance.minus(sum(crossLegs(r.input.symbol).map((l) => l.maintenanceMargin))),
-          crossUnrealizedPnl.minus(sum(crossLegs(r.input.symbol).map((l) => l.unrealizedPnl))),
-        ),
+    liquidationPrice: !r.brackets
+      ? null
+      : r.input.isolated
+        ? r.input.isolatedWallet
+          ? crossLiquidationPrice(r.input, r.brackets, r.input.isolatedWallet, new Decimal(0), new Decimal(0))
+          : null
+        : crossLiquidation(r.input.symbol, r.brackets),
   }))
   return {
     positions,
@@ -163,18 +166,18 @@ export function calculateBinanceAccount(input: BinanceAccountInput): BinanceAcco
     marginBalance,
     maintenanceMargin: maintenance,
     initialMargin: initial,
-    marginRatio: marginBalance.gt(0) ? maintenance.div(marginBalance) : null,
-    available: Decimal.max(marginBalance.minus(initial), 0),
+    marginRatio: maintenance !== null && marginBalance.gt(0) ? maintenance.div(marginBalance) : null,
+    available: initial !== null ? Decimal.max(marginBalance.minus(initial), 0) : null,
   }
 }
 
 export function binanceFigures(account: BinanceAccountMargin, currency = 'USDT'): VenueMarginFigures {
   return marginFigures(currency, {
     equity: account.marginBalance.toFixed(),
-    initialMargin: account.initialMargin.toFixed(),
-    maintenanceMargin: account.maintenanceMargin.toFixed(),
-    marginRatio: account.marginRatio === null ? null : account.marginRatio.toDecimalPlaces(12).toFixed(),
-    withdrawable: account.available.toFixed(),
+    initialMargin: account.initialMargin?.toFixed() ?? null,
+    maintenanceMargin: account.maintenanceMargin?.toFixed() ?? null,
+    marginRatio: account.marginRatio?.toDecimalPlaces(12).toFixed() ?? null,
+    withdrawable: account.available?.toFixed() ?? null,
   })
 }
 
