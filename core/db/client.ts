@@ -54,9 +54,13 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     }
   }
   const pool = new pg.Pool({ connectionString: target.url, max: 10 })
+  // An idle client dropped by the server (a restart, a failover, an administrator's terminate) must not crash the
+  // process: node-postgres reports it on the pool, and the next query opens a fresh connection.
+  pool.on('error', () => {})
   const prisma = createPrismaClient(new PrismaPg(pool), options)
   const withRunner = async <T>(fn: (runner: SqlRunner) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: target.url })
+    client.on('error', () => {})
     await client.connect()
     try {
       return await fn(pgRunner(client))

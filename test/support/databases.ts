@@ -16,6 +16,7 @@ export interface TestDatabase extends Database {
 
 async function adminQuery(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl })
+  client.on('error', () => {})
   await client.connect()
   try {
     await client.query(sql)
