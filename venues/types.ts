@@ -45,10 +45,24 @@ export interface FetchContext {
   now: () => Date
 }
 
+/** What a live check of a new account found that does not stop it being added. */
+export interface AccountVerification {
+  /** Plain sentences for the user, e.g. that an API key can trade or withdraw (read-only keys are what we ask for). */
+  warnings: string[]
+}
+
 export interface VenueConnector<Config, Client> {
   descriptor: VenueDescriptor<Config>
   createClient(config: Config, env: ClientEnvironment): Client
   fetchAccount(client: Client, config: Config, ctx: FetchContext): Promise<VenueSnapshot>
+  /**
+   * Optional live check run before an account is stored (addAccount, and config accounts at start).
+   * Throws `InvalidInput` whose field is the config key at fault (`subaccountNumber`, `address`, `market`) when the
+   * venue says definitively that the account or market does not exist; nothing is then stored. Venue faults
+   * (`VenueUnavailable`) do not block the add: the account is stored with a warning that it could not be checked.
+   * Returns warnings such as a key's trading or withdrawal permission.
+   */
+  verifyAccount?(client: Client, config: Config, ctx: FetchContext): Promise<AccountVerification>
   closeClient?(client: Client): Promise<void> | void
 }
 
