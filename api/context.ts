@@ -4,6 +4,7 @@ import type { PrismaClient } from '../generated/prisma/client.js'
 import { createLoaders, type Loaders } from './loaders.js'
 import type { AnyVenueConnector } from '../venues/types.js'
 import type { PriceHistory } from '../risk/types.js'
+import type { AccountToVerify, VerificationResult } from '../indexer/verify-account.js'
 
 export interface ApiServices {
   prisma: PrismaClient
@@ -14,6 +15,8 @@ export interface ApiServices {
   now: () => Date
   /** Encrypts credentials for storage; absent when CROSSMARGIN_SECRET_KEY is not set (then none are accepted). */
   sealCredentials?: (plain: Record<string, string>) => string
+  /** Asks the venue about a new account before it is stored (see indexer/verify-account.ts); absent: no live check. */
+  verifyAccount?: (account: AccountToVerify) => Promise<VerificationResult>
   /** Daily price history for the risk engine (stored candles), null when none is stored. */
   priceHistory?: () => Promise<PriceHistory | null>
 }

@@ -8,6 +8,8 @@ import { marginDifferences } from './margin-comparison.js'
 import { portfolioExposures } from './exposures.js'
 import type { VenueMarginComparisonModel } from './models.js'
 import { riskResolvers } from './risk-resolvers.js'
+import type { ApiContext } from './context.js'
+import type { AccountToVerify } from '../indexer/verify-account.js'
 
 const ACCOUNT_STATUS: Record<string, AccountStatus> = { pending: 'PENDING', ok: 'OK', failed: 'FAILED', unauthorized: 'UNAUTHORIZED' }
 const BALANCE_KIND: Record<string, BalanceKind> = { collateral: 'COLLATERAL', debt: 'DEBT', wallet: 'WALLET' }
@@ -54,15 +56,18 @@ export const resolvers: Resolvers = {
       const clash = await ctx.prisma.account.findUnique({ where: { portfolioId_label: { portfolioId: portfolio.id, label } }, select: { id: true } })
       if (clash) throw new InvalidInput('input.label', `"${label}" is already used in this portfolio`)
       let credentials: string | null = null
+      let secrets: Record<string, string> | undefined
       if (input.credentials !== undefined && input.credentials !== null) {
         const plain = input.credentials as Record<string, unknown>
         if (typeof plain !== 'object' || Array.isArray(plain) || Object.values(plain).some((v) => typeof v !== 'string' || v === '')) {
           throw new InvalidInput('input.credentials', 'must map environment-variable names to non-empty strings')
         }
         if (!ctx.sealCredentials) throw new InvalidInput('input.credentials', 'the server has no CROSSMARGIN_SECRET_KEY, so it cannot store credentials')
-        credentials = ctx.sealCredentials(plain as Record<string, string>)
+        secrets = plain as Record<string, string>
+        credentials = ctx.sealCredentials(secrets)
       }
-      return ctx.prisma.account.create({ data: { portfolioId: portfolio.id, venue: input.venue, label, config: toJson(parsed.data), credentials } })
+      const warnings = await verifyBeforeStoring(ctx, { venue: input.venue, label, config: parsed.data, secrets })
+      return ctx.prisma.account.create({ data: { portfolioId: portfolio.id, venue: input.venue, label, config: toJson(parsed.data), credentials, warnings } })
     },
     removeAccount: async (_root, { id }, ctx) => {
       const deleted = await ctx.prisma.account.deleteMany({ where: { id } })
@@ -134,4 +139,17 @@ export const resolvers: Resolvers = {
     differences: (comparison) => marginDifferences(comparison.reported, comparison.replicated),
     details: (comparison) => comparison.replicated.details ?? null,
   },
+}
+
+/** The venue's live check; its InvalidInput fields are relative to the account, so they gain the `input.` prefix. */
+async function verifyBeforeStoring(ctx: ApiContext, account: AccountToVerify): Promise<string[]> {
+  if (!ctx.verifyAccount) return []
+  try {
+    return (await ctx.verifyAccount(account)).warnings
+  } catch (caught) {
+    if (!(caught instanceof InvalidInput)) throw caught
+    // A key read from the environment (no credentials in the input) is named by the config key that points at it.
+    const field = caught.field === 'credentials' && !account.secrets ? 'config' : caught.field
+    throw new InvalidInput(`input.${field}`, caught.detail, { cause: caught })
+  }
 }

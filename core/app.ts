@@ -7,6 +7,7 @@ import { syncConfig } from '../indexer/config-sync.js'
 import { importPriceDirectory } from '../indexer/market/candle-store.js'
 import { decryptCredentials, encryptCredentials, loadSecretKey } from './credentials.js'
 import { Indexer } from '../indexer/indexer.js'
+import { verifyAccount, verifyConfigAccounts, type AccountVerifierDeps } from '../indexer/verify-account.js'
 import { startApiServer, type ApiServer } from '../api/server.js'
 import type { AnyVenueConnector, ClientEnvironment } from '../venues/types.js'
 
@@ -20,6 +21,8 @@ export interface AppOptions {
   urlOverrides?: Record<string, string>
   /** Run the indexer loop (false: API only). */
   indexer?: boolean
+  /** How errors name the config (its file name); 'config' when absent. */
+  configSource?: string
   /** A directory of daily candle CSVs to store at start (the risk engine's history), when it exists. */
   pricesDir?: string | null
 }
@@ -39,18 +42,21 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   try {
     const migrated = await db.migrate()
     logger.info({ database: target.kind, applied: migrated.applied }, 'database ready')
-    const { portfolioIds } = await syncConfig(db.prisma, config)
-    if (options.pricesDir) {
-      const stored = await importPriceDirectory(db.prisma, options.pricesDir)
-      logger.info({ pricesDir: options.pricesDir, newCandles: stored }, 'daily price history stored')
-    }
-
     const clientEnv: ClientEnvironment = {
       secret: (name) => options.secrets?.[name] ?? options.env[name],
       timeoutMs: config.indexer.timeoutMs,
       urlOverrides: options.urlOverrides,
       logger,
     }
+    const verifier: AccountVerifierDeps = { venues: options.venues, clientEnv, timeoutMs: config.indexer.timeoutMs, logger: logger.child({ component: 'verify' }) }
+    // Before anything from the config is stored: a subaccount the venue says does not exist stops the start.
+    const warnings = await verifyConfigAccounts(verifier, config, options.configSource ?? 'config')
+    const { portfolioIds } = await syncConfig(db.prisma, config, warnings)
+    if (options.pricesDir) {
+      const stored = await importPriceDirectory(db.prisma, options.pricesDir)
+      logger.info({ pricesDir: options.pricesDir, newCandles: stored }, 'daily price history stored')
+    }
+
     // Stored credentials need CROSSMARGIN_SECRET_KEY; without it accounts use environment variables only.
     const secretKey = options.env.CROSSMARGIN_SECRET_KEY ? loadSecretKey(options.env) : null
     const indexer = new Indexer({
@@ -70,6 +76,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         venues: options.venues,
         now: () => new Date(),
         sealCredentials: secretKey ? (plain) => encryptCredentials(plain, secretKey) : undefined,
+        verifyAccount: (account) => verifyAccount(verifier, account),
         refreshAccount: async (id) => {
           await indexer.runOnce([id])
         },

@@ -38,10 +38,11 @@ export class InvalidInput extends CrossmarginError {
   readonly code = 'INVALID_INPUT' as const
   constructor(
     readonly field: string,
-    message: string,
+    /** What is wrong with the field, without its name (so a caller can re-home the field under its own path). */
+    readonly detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`${field}: ${message}`, options)
+    super(`${field}: ${detail}`, options)
   }
 }
 

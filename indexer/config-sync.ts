@@ -3,18 +3,21 @@
 import type { PrismaClient } from '../generated/prisma/client.js'
 import type { CrossmarginConfig } from '../core/config.js'
 import { toJson } from './snapshot-writer.js'
+import { configAccountKey } from './verify-account.js'
 
-export async function syncConfig(prisma: PrismaClient, config: CrossmarginConfig): Promise<{ portfolioIds: string[] }> {
+/** `warnings`: what the live check at start found per account (see verifyConfigAccounts); absent keeps stored ones. */
+export async function syncConfig(prisma: PrismaClient, config: CrossmarginConfig, warnings?: Map<string, string[]>): Promise<{ portfolioIds: string[] }> {
   const portfolioIds: string[] = []
   for (const portfolio of config.portfolios) {
     const existing = await prisma.portfolio.findFirst({ where: { name: portfolio.name }, select: { id: true } })
     const portfolioId = existing?.id ?? (await prisma.portfolio.create({ data: { name: portfolio.name }, select: { id: true } })).id
     portfolioIds.push(portfolioId)
     for (const account of portfolio.accounts) {
+      const found = warnings?.get(configAccountKey(portfolio.name, account.label))
       await prisma.account.upsert({
         where: { portfolioId_label: { portfolioId, label: account.label } },
-        create: { portfolioId, label: account.label, venue: account.venue, config: toJson(account.config) },
-        update: { venue: account.venue, config: toJson(account.config) },
+        create: { portfolioId, label: account.label, venue: account.venue, config: toJson(account.config), warnings: found ?? [] },
+        update: { venue: account.venue, config: toJson(account.config), ...(found ? { warnings: found } : {}) },
       })
     }
   }

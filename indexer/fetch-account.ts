@@ -55,7 +55,8 @@ export class ClientCache {
   }
 }
 
-function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number, what: string): Promise<T> {
+/** Runs `work` with an abort signal; rejects with VenueUnavailable when `timeoutMs` passes first. */
+export function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number, what: string): Promise<T> {
   const controller = new AbortController()
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {

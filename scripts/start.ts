@@ -50,7 +50,8 @@ async function main(): Promise<void> {
 
   // The risk engine's daily history: CROSSMARGIN_PRICES_DIR, or the shared data beside a development checkout.
   const pricesDir = process.env.CROSSMARGIN_PRICES_DIR ?? path.resolve(process.cwd(), '..', 'shared', 'data', 'prices')
-  const app = await startApp({ config, venues: venueConnectors, logger, env: process.env, secrets, urlOverrides, indexer: !values.once, pricesDir })
+  const configSource = configFile ? path.basename(configFile) : 'demo'
+  const app = await startApp({ config, configSource, venues: venueConnectors, logger, env: process.env, secrets, urlOverrides, indexer: !values.once, pricesDir })
   if (values.once) await app.indexer.runOnce()
 
   // Browsers try both 127.0.0.1 and ::1 for localhost, so the friendlier name is safe to show for a loopback bind.

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Account" ADD COLUMN     "warnings" TEXT[] DEFAULT ARRAY[]::TEXT[];
