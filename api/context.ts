@@ -5,6 +5,7 @@ import { createLoaders, type Loaders } from './loaders.js'
 import type { AnyVenueConnector } from '../venues/types.js'
 import type { PriceHistory } from '../risk/types.js'
 import type { AccountToVerify, VerificationResult } from '../indexer/verify-account.js'
+import type { VenuePause } from '../indexer/venue-backoff.js'
 
 export interface ApiServices {
   prisma: PrismaClient
@@ -17,6 +18,8 @@ export interface ApiServices {
   sealCredentials?: (plain: Record<string, string>) => string
   /** Asks the venue about a new account before it is stored (see indexer/verify-account.ts); absent: no live check. */
   verifyAccount?: (account: AccountToVerify) => Promise<VerificationResult>
+  /** The indexer's pause for a venue that asked us to wait (Retry-After); absent without an indexer. */
+  venuePause?: (venue: string) => VenuePause | null
   /** Daily price history for the risk engine (stored candles), null when none is stored. */
   priceHistory?: () => Promise<PriceHistory | null>
 }

@@ -31,6 +31,8 @@ export const resolvers: Resolvers = {
         kind: d.kind,
         supportsOptions: d.supports.options,
         reportsMargin: d.supports.venueReportsMargin,
+        pausedUntil: ctx.venuePause?.(d.id)?.until ?? null,
+        pauseReason: ctx.venuePause?.(d.id)?.reason ?? null,
       })),
   },
 

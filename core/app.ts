@@ -77,6 +77,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         now: () => new Date(),
         sealCredentials: secretKey ? (plain) => encryptCredentials(plain, secretKey) : undefined,
         verifyAccount: (account) => verifyAccount(verifier, account),
+        venuePause: (venue) => indexer.backoff.pausedUntil(venue),
         refreshAccount: async (id) => {
           await indexer.runOnce([id])
         },

@@ -16,13 +16,10 @@ export interface IndexedAccount {
   credentials?: string | null
 }
 
-export interface FetchOutcome {
-  accountId: string
-  status: 'ok' | 'failed'
-  snapshotId: string
-  durationMs: number
-  error: CrossmarginError | null
-}
+export type FetchOutcome =
+  | { accountId: string; status: 'ok' | 'failed'; snapshotId: string; durationMs: number; error: CrossmarginError | null }
+  /** Not fetched: the venue asked every client to wait (Retry-After); nothing was written, the last snapshot stands. */
+  | { accountId: string; status: 'deferred'; snapshotId: null; durationMs: 0; error: null; resumesAt: Date }
 
 export interface AccountFetcherDeps {
   prisma: PrismaClient

@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import type { PrismaClient } from '../generated/prisma/client.js'
 import type { AnyVenueConnector, ClientEnvironment } from '../venues/types.js'
 import { ClientCache, fetchAndStoreAccount, type FetchOutcome, type IndexedAccount } from './fetch-account.js'
+import { VenueBackoff } from './venue-backoff.js'
 
 export interface IndexerOptions {
   prisma: PrismaClient
@@ -14,8 +15,11 @@ export interface IndexerOptions {
   intervalMs: number
   concurrencyPerVenue: number
   openCredentials?: (sealed: string) => Record<string, string>
+  now?: () => Date
   /** Called after each account is stored (the API publishes margin updates from here). */
   onFetched?: (outcome: FetchOutcome) => void
+  /** Shared with the API so it can say which venues are paused; one is made when absent. */
+  backoff?: VenueBackoff
 }
 
 async function runLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -36,8 +40,11 @@ export class Indexer {
   private timer: NodeJS.Timeout | null = null
   private running: Promise<FetchOutcome[]> | null = null
   private stopped = false
+  readonly backoff: VenueBackoff
 
-  constructor(private readonly options: IndexerOptions) {}
+  constructor(private readonly options: IndexerOptions) {
+    this.backoff = options.backoff ?? new VenueBackoff(options.now)
+  }
 
   /** Fetches the given accounts (default: all stored accounts) once. */
   async runOnce(accountIds?: string[]): Promise<FetchOutcome[]> {
@@ -53,7 +60,16 @@ export class Indexer {
     const perVenue = await Promise.all(
       [...byVenue.values()].map((venueAccounts) =>
         runLimited(venueAccounts, this.options.concurrencyPerVenue, async (account) => {
+          const pause = this.backoff.pausedUntil(account.venue)
+          if (pause) {
+            this.options.logger.info({ accountId: account.id, venue: account.venue, resumesAt: pause.until.toISOString() }, 'venue asked us to wait; account deferred, last snapshot kept')
+            return { accountId: account.id, status: 'deferred', snapshotId: null, durationMs: 0, error: null, resumesAt: pause.until } satisfies FetchOutcome
+          }
           const outcome = await fetchAndStoreAccount(this.options, account, this.clients)
+          if (outcome.error) {
+            const paused = this.backoff.note(account.venue, outcome.error)
+            if (paused) this.options.logger.warn({ venue: account.venue, resumesAt: paused.until.toISOString() }, 'venue paused for every account until its Retry-After passes')
+          }
           this.options.onFetched?.(outcome)
           return outcome
         }),
