@@ -17,6 +17,8 @@ const config: CodegenConfig = {
           Position: '../../api/models.js#PositionModel',
           Balance: '../../api/models.js#BalanceModel',
           VenueMarginComparison: '../../api/models.js#VenueMarginComparisonModel',
+          MarginCall: '../../api/models.js#MarginCallModel',
+          MarginCallEvent: '../../api/models.js#MarginCallEventModel',
         },
         scalars: { Decimal: 'string', DateTime: 'Date | string', JSON: 'unknown' },
         enumsAsTypes: true,

@@ -6,6 +6,7 @@ import type { AnyVenueConnector } from '../venues/types.js'
 import type { PriceHistory } from '../risk/types.js'
 import type { AccountToVerify, VerificationResult } from '../indexer/verify-account.js'
 import type { VenuePause } from '../indexer/venue-backoff.js'
+import type { PortfolioEvents } from '../core/events.js'
 
 export interface ApiServices {
   prisma: PrismaClient
@@ -20,6 +21,8 @@ export interface ApiServices {
   verifyAccount?: (account: AccountToVerify) => Promise<VerificationResult>
   /** The indexer's pause for a venue that asked us to wait (Retry-After); absent without an indexer. */
   venuePause?: (venue: string) => VenuePause | null
+  /** Portfolio events for subscriptions; absent: subscriptions are refused. */
+  events?: PortfolioEvents
   /** Daily price history for the risk engine (stored candles), null when none is stored. */
   priceHistory?: () => Promise<PriceHistory | null>
 }

@@ -1,5 +1,5 @@
 // What resolvers pass between each other: database rows as Prisma returns them, plus a few assembled views.
-import type { Account, Balance, Instrument, Portfolio, Position, Snapshot, VenueMargin } from '../generated/prisma/client.js'
+import type { Account, Balance, Instrument, MarginCall, Portfolio, Position, Snapshot, VenueMargin } from '../generated/prisma/client.js'
 
 export type PortfolioModel = Portfolio
 export type AccountModel = Account
@@ -7,6 +7,11 @@ export type SnapshotModel = Snapshot
 export type SnapshotSummaryModel = Pick<Snapshot, 'id' | 'status' | 'asOf' | 'fetchedAt' | 'durationMs' | 'error'>
 export type PositionModel = Position & { instrument: Instrument }
 export type BalanceModel = Balance
+export type MarginCallModel = MarginCall
+export interface MarginCallEventModel {
+  change: 'OPENED' | 'RESOLVED'
+  call: MarginCall
+}
 
 export interface VenueMarginComparisonModel {
   accountId: string

@@ -8,6 +8,7 @@ import { marginDifferences } from './margin-comparison.js'
 import { portfolioExposures } from './exposures.js'
 import type { VenueMarginComparisonModel } from './models.js'
 import { riskResolvers } from './risk-resolvers.js'
+import { marginCallResolvers } from './margin-call-resolvers.js'
 import type { ApiContext } from './context.js'
 import type { AccountToVerify } from '../indexer/verify-account.js'
 
@@ -15,6 +16,8 @@ const ACCOUNT_STATUS: Record<string, AccountStatus> = { pending: 'PENDING', ok: 
 const BALANCE_KIND: Record<string, BalanceKind> = { collateral: 'COLLATERAL', debt: 'DEBT', wallet: 'WALLET' }
 
 export const resolvers: Resolvers = {
+  MarginCall: marginCallResolvers.MarginCall,
+  Subscription: marginCallResolvers.Subscription,
   Decimal: DecimalScalar,
   DateTime: DateTimeScalar,
   JSON: JsonScalar,
@@ -37,6 +40,7 @@ export const resolvers: Resolvers = {
   },
 
   Mutation: {
+    ...marginCallResolvers.Mutation,
     createPortfolio: async (_root, { name }, ctx) => {
       const trimmed = name.trim()
       if (!trimmed || trimmed.length > 200) throw new InvalidInput('name', 'must be 1 to 200 characters')
@@ -86,6 +90,7 @@ export const resolvers: Resolvers = {
 
   Portfolio: {
     ...riskResolvers.Portfolio,
+    ...marginCallResolvers.Portfolio,
     accounts: (portfolio, _args, ctx) => ctx.loaders.accountsByPortfolio.load(portfolio.id),
     exposures: async (portfolio, _args, ctx) => portfolioExposures(await loadPortfolioState(ctx, portfolio.id)),
     venueMargins: async (portfolio, _args, ctx) => {

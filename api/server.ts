@@ -1,11 +1,13 @@
 // The HTTP server: Apollo Server 5 on express at /graphql (POST for queries, GET for the offline GraphiQL page),
-// a health endpoint, and room for subscriptions on the same port.
+// a health endpoint, and subscriptions over WebSocket (graphql-ws) on the same port and path.
 import http from 'node:http'
 import express from 'express'
 import cors from 'cors'
 import { ApolloServer } from '@apollo/server'
 import { expressMiddleware } from '@as-integrations/express5'
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer'
+import { WebSocketServer } from 'ws'
+import { useServer } from 'graphql-ws/use/ws'
 import { buildApiSchema } from './schema.js'
 import { formatError } from './errors.js'
 import { buildGraphiql } from './graphiql.js'
@@ -40,12 +42,27 @@ export async function startApiServer(services: ApiServices, options: { host: str
   const httpServer = http.createServer(app)
   const schema = buildApiSchema()
   services = { ...services, priceHistory: services.priceHistory ?? cachedPriceHistory(services) }
+  // Subscriptions: graphql-ws on the same path; each subscription gets its own context (see margin-call-resolvers).
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' })
+  const wsCleanup = useServer(
+    {
+      schema,
+      context: () => createContext(services),
+      onError: (_ctx, _id, _payload, errors) => {
+        services.logger.warn({ errors: errors.map((e) => e.message) }, 'subscription failed')
+      },
+    },
+    wsServer,
+  )
   const apollo = new ApolloServer<ApiContext>({
     schema,
     formatError,
     introspection: true,
     // Apollo's landing page loads from a CDN; GET /graphql serves the local GraphiQL instead.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+    ],
   })
   await apollo.start()
 

@@ -7,6 +7,8 @@ import { syncConfig } from '../indexer/config-sync.js'
 import { importPriceDirectory } from '../indexer/market/candle-store.js'
 import { decryptCredentials, encryptCredentials, loadSecretKey } from './credentials.js'
 import { Indexer } from '../indexer/indexer.js'
+import { MarginCallMonitor } from '../indexer/margin-call-monitor.js'
+import { PortfolioEvents } from './events.js'
 import { verifyAccount, verifyConfigAccounts, type AccountVerifierDeps } from '../indexer/verify-account.js'
 import { startApiServer, type ApiServer } from '../api/server.js'
 import type { AnyVenueConnector, ClientEnvironment } from '../venues/types.js'
@@ -31,6 +33,8 @@ export interface RunningApp {
   db: Database
   api: ApiServer
   indexer: Indexer
+  /** Portfolio events (account fetched, margin call opened/resolved) behind the API's subscriptions. */
+  events: PortfolioEvents
   portfolioIds: string[]
   stop(): Promise<void>
 }
@@ -59,7 +63,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
     // Stored credentials need CROSSMARGIN_SECRET_KEY; without it accounts use environment variables only.
     const secretKey = options.env.CROSSMARGIN_SECRET_KEY ? loadSecretKey(options.env) : null
+    const events = new PortfolioEvents()
+    const marginCalls = new MarginCallMonitor({ prisma: db.prisma, events, logger: logger.child({ component: 'margin-calls' }) })
     const indexer = new Indexer({
+      onFetched: async (outcome) => {
+        if (outcome.status === 'deferred') return
+        const { portfolioId } = await marginCalls.afterFetch(outcome.accountId)
+        if (portfolioId) events.publish({ kind: 'account', portfolioId, accountId: outcome.accountId })
+      },
       openCredentials: secretKey ? (sealed) => decryptCredentials(sealed, secretKey) : undefined,
       prisma: db.prisma,
       venues: options.venues,
@@ -78,6 +89,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         sealCredentials: secretKey ? (plain) => encryptCredentials(plain, secretKey) : undefined,
         verifyAccount: (account) => verifyAccount(verifier, account),
         venuePause: (venue) => indexer.backoff.pausedUntil(venue),
+        events,
         refreshAccount: async (id) => {
           await indexer.runOnce([id])
         },
@@ -89,6 +101,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       db,
       api,
       indexer,
+      events,
       portfolioIds,
       async stop() {
         // Indexer first: no fetch should start writing while the database closes.

@@ -16,8 +16,8 @@ export interface IndexerOptions {
   concurrencyPerVenue: number
   openCredentials?: (sealed: string) => Record<string, string>
   now?: () => Date
-  /** Called after each account is stored (the API publishes margin updates from here). */
-  onFetched?: (outcome: FetchOutcome) => void
+  /** Awaited after each account is stored (margin calls are re-decided and published from here); its errors are logged. */
+  onFetched?: (outcome: FetchOutcome) => void | Promise<void>
   /** Shared with the API so it can say which venues are paused; one is made when absent. */
   backoff?: VenueBackoff
 }
@@ -70,7 +70,11 @@ export class Indexer {
             const paused = this.backoff.note(account.venue, outcome.error)
             if (paused) this.options.logger.warn({ venue: account.venue, resumesAt: paused.until.toISOString() }, 'venue paused for every account until its Retry-After passes')
           }
-          this.options.onFetched?.(outcome)
+          try {
+            await this.options.onFetched?.(outcome)
+          } catch (error) {
+            this.options.logger.error({ accountId: account.id, error: (error as Error).message }, 'after-fetch step failed; the snapshot is stored')
+          }
           return outcome
         }),
       ),

@@ -1,0 +1,134 @@
+// After each fetch, the portfolio's margin calls are brought up to date: every account's latest good margin
+// figures are read as the venue's own liquidation metric, the risk engine's pure state machine
+// (risk/margin-calls.ts, with hysteresis) decides what opens, holds and resolves, and the result is stored and
+// published. Stored calls are the state the next decision starts from, so a restart neither loses nor repeats calls.
+import type { Logger } from 'pino'
+import type { PrismaClient } from '../generated/prisma/client.js'
+import type { PortfolioEvents } from '../core/events.js'
+import { evaluateMarginCalls, type CallMetric, type MarginCallPolicy, type OpenCall } from '../risk/margin-calls.js'
+import type { VenueMetric } from '../risk/venue-rules.js'
+
+/** Stored decimal columns (Prisma's Decimal), read as numbers only here. */
+interface StoredDecimal {
+  toNumber(): number
+}
+
+interface MarginFigures {
+  healthFactor: StoredDecimal | null
+  marginRatio: StoredDecimal | null
+  equity: StoredDecimal | null
+  maintenanceMargin: StoredDecimal | null
+}
+
+/**
+ * The venue's own liquidation metric from stored figures (float64 from here on: a ratio compared with policy lines).
+ * A health factor where the venue has one (Aave: liquidation below 1); else maintenance over equity, which every
+ * margin venue liquidates at 1 (Binance's and Bybit's margin ratio as they define it; OKX's mgnRatio is its inverse).
+ */
+export function venueMetric(figures: MarginFigures): Pick<VenueMetric, 'kind' | 'value'> | null {
+  if (figures.healthFactor !== null) return { kind: 'healthFactor', value: figures.healthFactor.toNumber() }
+  if (figures.marginRatio !== null) return { kind: 'marginRatio', value: figures.marginRatio.toNumber() }
+  if (figures.equity !== null && figures.maintenanceMargin !== null) {
+    const equity = figures.equity.toNumber()
+    const mm = figures.maintenanceMargin.toNumber()
+    if (mm === 0) return null
+    return { kind: 'marginRatio', value: equity > 0 ? mm / equity : Infinity }
+  }
+  return null
+}
+
+export interface MarginCallMonitorDeps {
+  prisma: PrismaClient
+  events: PortfolioEvents
+  logger: Logger
+  policy?: Partial<MarginCallPolicy>
+  now?: () => Date
+}
+
+/** Decimal columns hold finite numbers; a metric at ±∞ (no debt, no equity) is stored at a bound that says so. */
+function storable(value: number): string {
+  if (Number.isFinite(value)) return String(value)
+  return value > 0 ? '1e30' : '-1e30'
+}
+
+export class MarginCallMonitor {
+  constructor(private readonly deps: MarginCallMonitorDeps) {}
+
+  /** Re-decides the calls of the portfolio holding `accountId`; returns the portfolio and what changed. */
+  async afterFetch(accountId: string): Promise<{ portfolioId: string | null; opened: string[]; resolved: string[] }> {
+    const { prisma } = this.deps
+    const account = await prisma.account.findUnique({ where: { id: accountId }, select: { portfolioId: true } })
+    if (!account) return { portfolioId: null, opened: [], resolved: [] }
+    const portfolioId = account.portfolioId
+    const accounts = await prisma.account.findMany({
+      where: { portfolioId },
+      select: {
+        id: true,
+        venue: true,
+        snapshots: {
+          where: { status: 'ok' },
+          orderBy: { fetchedAt: 'desc' },
+          take: 1,
+          select: { margins: { select: { source: true, healthFactor: true, marginRatio: true, equity: true, maintenanceMargin: true } } },
+        },
+      },
+    })
+    const readings = accounts.flatMap((a) => {
+      const margins = a.snapshots[0]?.margins ?? []
+      // The venue's own figure decides: it is what the venue liquidates on. Our replication only fills its gaps.
+      const venue = margins.find((m) => m.source === 'venue')
+      const replicated = margins.find((m) => m.source === 'replicated')
+      const metric = (venue && venueMetric(venue)) ?? (replicated && venueMetric(replicated)) ?? null
+      return metric ? [{ accountId: a.id, venue: a.venue, result: { metric: { ...metric, liquidationAt: 1 } } }] : []
+    })
+
+    const openRows = await prisma.marginCall.findMany({ where: { portfolioId, resolvedAt: null, accountId: { not: null } } })
+    const previous: OpenCall[] = openRows.map((row) => ({
+      key: `account:${row.accountId}`,
+      subject: { kind: 'account', accountId: row.accountId!, venue: accounts.find((a) => a.id === row.accountId)?.venue ?? 'unknown' },
+      level: row.level,
+      metric: row.metric as CallMetric,
+      threshold: row.threshold.toNumber(),
+      value: row.value.toNumber(),
+      openedAtMs: row.openedAt.getTime(),
+    }))
+    // Accounts whose latest snapshot carries no margin figure keep their open call as it is: no reading, no decision.
+    // (A removed account's calls go with it: the foreign key cascades.)
+    const read = new Set(readings.map((r) => `account:${r.accountId}`))
+    const decisions = evaluateMarginCalls({
+      asOfMs: (this.deps.now?.() ?? new Date()).getTime(),
+      accounts: readings,
+      previous: previous.filter((c) => read.has(c.key)),
+      policy: this.deps.policy,
+    })
+
+    const rowByKey = new Map(openRows.map((row) => [`account:${row.accountId}`, row]))
+    const now = this.deps.now?.() ?? new Date()
+    const opened: string[] = []
+    const resolved: string[] = []
+    await prisma.$transaction(async (tx) => {
+      for (const { call, reason } of decisions.resolve) {
+        const row = rowByKey.get(call.key)
+        if (!row) continue
+        await tx.marginCall.update({ where: { id: row.id }, data: { resolvedAt: now, resolution: reason, value: storable(call.value) } })
+        resolved.push(row.id)
+      }
+      for (const { call } of decisions.keep) {
+        const row = rowByKey.get(call.key)
+        if (row) await tx.marginCall.update({ where: { id: row.id }, data: { value: storable(call.value) } })
+      }
+      for (const { call, reason } of decisions.open) {
+        if (call.subject.kind !== 'account') continue
+        const created = await tx.marginCall.create({
+          data: { portfolioId, accountId: call.subject.accountId, level: call.level, metric: call.metric, threshold: storable(call.threshold), value: storable(call.value), reason, openedAt: now },
+          select: { id: true },
+        })
+        opened.push(created.id)
+      }
+    })
+    for (const callId of resolved) this.deps.events.publish({ kind: 'marginCall', portfolioId, callId, change: 'resolved' })
+    for (const callId of opened) this.deps.events.publish({ kind: 'marginCall', portfolioId, callId, change: 'opened' })
+    if (opened.length || resolved.length) this.deps.logger.info({ portfolioId, opened: opened.length, resolved: resolved.length }, 'margin calls updated')
+    return { portfolioId, opened, resolved }
+  }
+}

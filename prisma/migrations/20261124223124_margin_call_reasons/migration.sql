@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "MarginCall" ADD COLUMN     "reason" TEXT,
+ADD COLUMN     "resolution" TEXT;
