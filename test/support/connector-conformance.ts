@@ -6,8 +6,32 @@ import { silentLogger } from '../../core/logger.js'
 import { isCrossmarginError } from '../../core/errors.js'
 import { validateSnapshot } from '../../indexer/validate-snapshot.js'
 import type { AnyVenueConnector, ClientEnvironment, FetchContext } from '../../venues/types.js'
+import type { ReplayFault } from '../../core/replay/http-replay-server.js'
 
-export type ConformanceFault = 'http-500' | 'malformed-json' | 'hang'
+/** Every way the suite makes a venue misbehave; a harness must be able to produce each one. */
+export const CONFORMANCE_FAULTS = ['http-500', 'malformed-json', 'truncated-json', 'hang', 'rate-limited'] as const
+export type ConformanceFault = (typeof CONFORMANCE_FAULTS)[number]
+
+/** What `rate-limited` sends: 429 with `Retry-After: 7`; the connector must hand the 7 s on to the indexer. */
+export const RATE_LIMIT_RETRY_AFTER_SECONDS = 7
+
+/** The replay server's form of a conformance fault, for harnesses built on `startReplayServer`. */
+export function replayFault(fault: ConformanceFault | null, rateLimitBody?: unknown): ReplayFault | null {
+  switch (fault) {
+    case null:
+      return null
+    case 'http-500':
+      return { kind: 'status', status: 500 }
+    case 'malformed-json':
+      return { kind: 'malformed-json' }
+    case 'truncated-json':
+      return { kind: 'truncated-json' }
+    case 'hang':
+      return { kind: 'hang' }
+    case 'rate-limited':
+      return { kind: 'status', status: 429, headers: { 'Retry-After': String(RATE_LIMIT_RETRY_AFTER_SECONDS) }, body: rateLimitBody }
+  }
+}
 
 export interface ConformanceHarness {
   connector: AnyVenueConnector
@@ -64,7 +88,7 @@ export function describeConnectorConformance(name: string, harness: ConformanceH
       for (const b of snapshot.balances) expect(b.raw).toBeDefined()
     })
 
-    for (const fault of ['http-500', 'malformed-json', 'hang'] as const) {
+    for (const fault of CONFORMANCE_FAULTS) {
       test(`a venue fault (${fault}) becomes a typed error quickly, with no secret in it`, async () => {
         harness.setFault(fault)
         const started = Date.now()
@@ -78,6 +102,11 @@ export function describeConnectorConformance(name: string, harness: ConformanceH
           expect(['VENUE_UNAVAILABLE', 'VENUE_REJECTED']).toContain((error as { code: string }).code)
           for (const secret of harness.secrets ?? []) expect((error as Error).message).not.toContain(secret)
           expect(Date.now() - started).toBeLessThan(env.timeoutMs + 5_000)
+          if (fault === 'rate-limited') {
+            // The venue said when to come back: the indexer's backoff needs that figure, not a guess.
+            expect((error as { code: string }).code).toBe('VENUE_UNAVAILABLE')
+            expect((error as { retryAfterMs: number | null }).retryAfterMs).toBe(RATE_LIMIT_RETRY_AFTER_SECONDS * 1000)
+          }
         } finally {
           harness.setFault(null)
         }

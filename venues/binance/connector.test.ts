@@ -9,7 +9,7 @@ import { silentLogger } from '../../core/logger.js'
 import type { VenueSnapshot } from '../../core/domain.js'
 import { startReplayServer, type ReplayFault, type ReplayServer } from '../../core/replay/http-replay-server.js'
 import { sharedDataPath } from '../../test/support/shared-data.js'
-import { describeConnectorConformance } from '../../test/support/connector-conformance.js'
+import { describeConnectorConformance, replayFault } from '../../test/support/connector-conformance.js'
 import { binanceConnector } from './connector.js'
 import { binanceDescriptor } from './descriptor.js'
 import { binanceRoutes, fixtureFiles, startBinanceReplay } from './local/replay.js'
@@ -293,8 +293,7 @@ describeConnectorConformance('binance', {
     return { config: { market: 'usdm', apiKeyEnv: 'TEST_BINANCE_KEY', secretEnv: 'TEST_BINANCE_SECRET' }, env: envFor(conformanceServer.url, 2_000) }
   },
   setFault(fault) {
-    const mapped = fault === null ? null : fault === 'http-500' ? { kind: 'status' as const, status: 500 } : fault === 'malformed-json' ? { kind: 'malformed-json' as const } : { kind: 'hang' as const }
-    conformanceServer.setFault('*', mapped)
+    conformanceServer.setFault('*', replayFault(fault))
   },
   stop: async () => conformanceServer?.close(),
   secrets: [KEY, SECRET],

@@ -5,20 +5,15 @@ import ccxt, { type binanceusdm } from 'ccxt'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal } from '../../core/decimal.js'
 import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
-import { InvalidInput, isCrossmarginError, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
+import { InvalidInput } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
-import { requireSecret, scrubSecrets } from '../cex-credentials.js'
+import { requireSecret } from '../cex-credentials.js'
+import { callCcxt, watchResponses, type CcxtClient } from '../ccxt-errors.js'
 import { binanceDescriptor, type BinanceConfig } from './descriptor.js'
 import { readPayload, RawAccountSchema, RawLeverageBracketSchema, RawPositionRiskSchema, type RawBracketSymbol } from './payloads.js'
 import { binanceFigures, binancePortfolioMargin, calculateBinanceAccount, coinmMaintenanceMargin, type BinancePositionInput, type LeverageBracket } from './margin.js'
 
-export interface BinanceClient {
-  exchange: binanceusdm
-  /** Strings that must never appear in an error message. */
-  secrets: string[]
-  /** HTTP status of the last response: ccxt's error classes do not say whether a refusal was a 5xx. */
-  lastStatus: { value: number | null }
-}
+export type BinanceClient = CcxtClient<binanceusdm>
 
 function createClient(config: BinanceConfig, env: ClientEnvironment): BinanceClient {
   const apiKey = requireSecret(env, config.apiKeyEnv, 'apiKeyEnv')
@@ -41,53 +36,10 @@ function createClient(config: BinanceConfig, env: ClientEnvironment): BinanceCli
     const api = exchange.urls.api as Record<string, string>
     for (const [key, url] of Object.entries(api)) api[key] = override.replace(/\/$/, '') + new URL(url).pathname
   }
-  const lastStatus = { value: null as number | null }
-  const handleErrors = exchange.handleErrors.bind(exchange)
-  exchange.handleErrors = ((code: number, ...rest: unknown[]) => {
-    lastStatus.value = code
-    return (handleErrors as (...args: unknown[]) => unknown)(code, ...rest)
-  }) as typeof exchange.handleErrors
-  return { exchange, secrets: [apiKey, secret], lastStatus }
+  return { exchange, secrets: [apiKey, secret], lastResponse: watchResponses(exchange) }
 }
 
-function retryAfterMs(headers: Record<string, string> | undefined): number | null {
-  const value = headers?.['retry-after'] ?? headers?.['Retry-After']
-  const seconds = value ? Number(value) : NaN
-  return Number.isFinite(seconds) ? seconds * 1000 : null
-}
-
-/** ccxt's error classes to the error vocabulary; the key and secret never reach a message. */
-function mapError(error: unknown, secrets: string[], what: string, headers?: Record<string, string>, status?: number | null): Error {
-  // Already in the vocabulary (a payload check): its message was built here, from no secret.
-  if (isCrossmarginError(error) && !(error instanceof InvalidInput)) return error
-  const message = scrubSecrets(error instanceof Error ? error.message : String(error), secrets)
-  if (status === 429 || status === 418) return new VenueUnavailable(`binance rate-limited ${what} (HTTP ${status}): ${message}`, retryAfterMs(headers))
-  // A 5xx is the venue's trouble whatever error class ccxt picked from the body: retry later.
-  if (status !== null && status !== undefined && status >= 500) return new VenueUnavailable(`binance answered HTTP ${status} during ${what}: ${message}`, retryAfterMs(headers))
-  if (error instanceof ccxt.AuthenticationError || error instanceof ccxt.PermissionDenied || error instanceof ccxt.AccountSuspended) {
-    return new Unauthorized(`binance rejected the API key during ${what}: ${message}`)
-  }
-  if (error instanceof ccxt.RateLimitExceeded || error instanceof ccxt.DDoSProtection) {
-    return new VenueUnavailable(`binance rate-limited ${what}: ${message}`, retryAfterMs(headers))
-  }
-  if (error instanceof ccxt.BadResponse || error instanceof ccxt.NullResponse || error instanceof SyntaxError) {
-    return new VenueUnavailable(`binance sent a malformed answer during ${what}: ${message}`)
-  }
-  if (error instanceof ccxt.NetworkError) return new VenueUnavailable(`binance unreachable during ${what}: ${message}`)
-  if (error instanceof ccxt.ExchangeError) return new VenueRejected(`binance refused ${what}: ${message}`)
-  if (error instanceof InvalidInput) return new VenueRejected(`binance sent an unusable ${what}: ${error.message}`)
-  return new VenueUnavailable(`binance failed during ${what}: ${message}`)
-}
-
-async function call<T>(client: BinanceClient, what: string, work: () => Promise<T>): Promise<T> {
-  client.lastStatus.value = null
-  try {
-    return await work()
-  } catch (error) {
-    // ccxt keeps the last response's headers on the exchange (Retry-After lives there, not on the error).
-    throw mapError(error, client.secrets, what, client.exchange.last_response_headers as Record<string, string> | undefined, client.lastStatus.value)
-  }
-}
+const call = <T>(client: BinanceClient, what: string, work: () => Promise<T>): Promise<T> => callCcxt('binance', client, what, work)
 
 function parseBrackets(raw: RawBracketSymbol[]): Record<string, LeverageBracket[]> {
   return Object.fromEntries(

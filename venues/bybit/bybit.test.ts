@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { silentLogger } from '../../core/logger.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
 import { sharedDataPath } from '../../test/support/shared-data.js'
-import { describeConnectorConformance } from '../../test/support/connector-conformance.js'
+import { describeConnectorConformance, replayFault } from '../../test/support/connector-conformance.js'
 import { bybitConnector } from './connector.js'
 import { bybitDescriptor } from './descriptor.js'
 import { startBybitReplay } from './local/replay.js'
@@ -77,7 +77,7 @@ describeConnectorConformance('bybit', {
     return { config: { apiKeyEnv: 'BYBIT_KEY', secretEnv: 'BYBIT_SECRET' }, env: env(conformance.url, 2_000) }
   },
   setFault(fault) {
-    conformance.setFault('*', fault === null ? null : fault === 'http-500' ? { kind: 'status', status: 500 } : fault === 'malformed-json' ? { kind: 'malformed-json' } : { kind: 'hang' })
+    conformance.setFault('*', replayFault(fault))
   },
   stop: async () => conformance?.close(),
   secrets: [KEY, SECRET],

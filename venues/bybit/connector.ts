@@ -4,16 +4,14 @@ import ccxt, { type bybit as BybitExchange } from 'ccxt'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal, parseOptionalDecimal } from '../../core/decimal.js'
 import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
-import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
+import { InvalidInput, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
-import { requireSecret, scrubSecrets } from '../cex-credentials.js'
+import { requireSecret } from '../cex-credentials.js'
+import { callCcxt, watchResponses, type CcxtClient } from '../ccxt-errors.js'
 import { bybitDescriptor, type BybitConfig } from './descriptor.js'
 import { bybitAccountRate, bybitPositionMargin } from './margin.js'
 
-export interface BybitClient {
-  exchange: BybitExchange
-  secrets: string[]
-}
+export type BybitClient = CcxtClient<BybitExchange>
 
 interface V5<T> {
   retCode: number
@@ -61,22 +59,11 @@ function createClient(config: BybitConfig, env: ClientEnvironment): BybitClient 
     const api = exchange.urls.api as Record<string, string>
     for (const key of Object.keys(api)) api[key] = override.replace(/\/$/, '')
   }
-  return { exchange, secrets: [apiKey, secret] }
+  return { exchange, secrets: [apiKey, secret], lastResponse: watchResponses(exchange) }
 }
 
 async function call<T>(client: BybitClient, what: string, work: () => Promise<V5<T>>): Promise<V5<T>> {
-  const scrub = (m: string) => scrubSecrets(m, client.secrets)
-  let response: V5<T>
-  try {
-    response = await work()
-  } catch (error) {
-    const message = scrub(error instanceof Error ? error.message : String(error))
-    if (error instanceof ccxt.AuthenticationError || error instanceof ccxt.PermissionDenied) throw new Unauthorized(`bybit rejected the key during ${what}: ${message}`)
-    if (error instanceof ccxt.RateLimitExceeded || error instanceof ccxt.DDoSProtection) throw new VenueUnavailable(`bybit rate-limited ${what}: ${message}`)
-    if (error instanceof ccxt.NetworkError || error instanceof ccxt.BadResponse || error instanceof SyntaxError) throw new VenueUnavailable(`bybit unavailable during ${what}: ${message}`)
-    if (error instanceof ccxt.ExchangeError && /\b5\d\d\b/.test(message)) throw new VenueUnavailable(`bybit answered an HTTP 5xx during ${what}`)
-    throw new VenueRejected(`bybit refused ${what}: ${message}`)
-  }
+  const response = await callCcxt('bybit', client, what, work)
   if (!response || typeof response !== 'object' || response.result === undefined) throw new VenueUnavailable(`bybit sent a malformed answer during ${what}`)
   return response
 }

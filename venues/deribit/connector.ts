@@ -6,17 +6,15 @@ import ccxt, { type deribit as DeribitExchange } from 'ccxt'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal } from '../../core/decimal.js'
 import { marginFigures, type Balance, type Position, type VenueMarginFigures, type VenueSnapshot } from '../../core/domain.js'
-import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
+import { InvalidInput, VenueRejected } from '../../core/errors.js'
 import { parseInstrumentSymbol } from '../../core/instrument-symbols.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
-import { requireSecret, scrubSecrets } from '../cex-credentials.js'
+import { requireSecret } from '../cex-credentials.js'
+import { callCcxt, watchResponses, type CcxtClient } from '../ccxt-errors.js'
 import { deribitDescriptor, type DeribitConfig } from './descriptor.js'
 import { DERIBIT_PM_BTC_PARAMS, DERIBIT_PM_ETH_PARAMS, deribitPortfolioMargin, deribitStandardFutureMargin, deribitStandardOptionMargin, type DeribitPmPosition } from './margin.js'
 
-export interface DeribitClient {
-  exchange: DeribitExchange
-  secrets: string[]
-}
+export type DeribitClient = CcxtClient<DeribitExchange>
 
 interface RawSummary {
   currency: string
@@ -54,24 +52,10 @@ function createClient(config: DeribitConfig, env: ClientEnvironment): DeribitCli
   if (config.testnet) exchange.setSandboxMode(true)
   const override = env.urlOverrides?.deribit
   if (override) (exchange.urls as { api: Record<string, string> }).api = { rest: override.replace(/\/$/, '') }
-  return { exchange, secrets: [apiKey, secret] }
+  return { exchange, secrets: [apiKey, secret], lastResponse: watchResponses(exchange) }
 }
 
-async function call<T>(client: DeribitClient, what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (error) {
-    const message = scrubSecrets(error instanceof Error ? error.message : String(error), client.secrets)
-    if (error instanceof ccxt.AuthenticationError || error instanceof ccxt.PermissionDenied) throw new Unauthorized(`deribit rejected the key during ${what}: ${message}`)
-    if (error instanceof ccxt.NetworkError || error instanceof ccxt.BadResponse || error instanceof SyntaxError) throw new VenueUnavailable(`deribit unavailable during ${what}: ${message}`)
-    if (error instanceof ccxt.ExchangeError) {
-      // A 5xx, whatever error class ccxt read from the body, is the venue's trouble: retry later.
-      if (/\b5\d\d\b/.test(message)) throw new VenueUnavailable(`deribit answered ${message.match(/\b5\d\d\b/)![0]} during ${what}`)
-      throw new VenueRejected(`deribit refused ${what}: ${message}`)
-    }
-    throw new VenueUnavailable(`deribit failed during ${what}: ${message}`)
-  }
-}
+const call = <T>(client: DeribitClient, what: string, work: () => Promise<T>): Promise<T> => callCcxt('deribit', client, what, work)
 
 function result<T>(response: unknown, what: string): T {
   const r = (response as { result?: T })?.result

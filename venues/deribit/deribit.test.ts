@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { silentLogger } from '../../core/logger.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
 import { sharedDataPath } from '../../test/support/shared-data.js'
-import { describeConnectorConformance } from '../../test/support/connector-conformance.js'
+import { describeConnectorConformance, replayFault } from '../../test/support/connector-conformance.js'
 import { deribitConnector } from './connector.js'
 import { deribitDescriptor } from './descriptor.js'
 import { deribitStandardFutureMargin, deribitStandardOptionMargin } from './margin.js'
@@ -96,7 +96,7 @@ describeConnectorConformance('deribit', {
     return { config: { currency: 'BTC', clientIdEnv: 'DERIBIT_ID', clientSecretEnv: 'DERIBIT_SECRET' }, env: env(conformance.url, 2_000) }
   },
   setFault(fault) {
-    conformance.setFault('*', fault === null ? null : fault === 'http-500' ? { kind: 'status', status: 500 } : fault === 'malformed-json' ? { kind: 'malformed-json' } : { kind: 'hang' })
+    conformance.setFault('*', replayFault(fault))
   },
   stop: async () => conformance?.close(),
   secrets: [ID, SECRET],

@@ -5,7 +5,7 @@ import { Decimal } from '../../core/decimal.js'
 import { silentLogger } from '../../core/logger.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
 import { readSharedJson } from '../../test/support/shared-data.js'
-import { describeConnectorConformance } from '../../test/support/connector-conformance.js'
+import { describeConnectorConformance, replayFault } from '../../test/support/connector-conformance.js'
 import { dydxV4Connector } from './connector.js'
 import { dydxV4Descriptor } from './descriptor.js'
 import { effectiveImf } from './margin.js'
@@ -73,7 +73,7 @@ describeConnectorConformance('dydx-v4', {
     return { config: { address }, env: env(conformance.url, 2_000) }
   },
   setFault(fault) {
-    conformance.setFault('*', fault === null ? null : fault === 'http-500' ? { kind: 'status', status: 500 } : fault === 'malformed-json' ? { kind: 'malformed-json' } : { kind: 'hang' })
+    conformance.setFault('*', replayFault(fault))
   },
   stop: async () => conformance?.close(),
   invalidConfig: { config: { address: 'cosmos1abc' }, key: 'address' },

@@ -5,7 +5,7 @@ import { Decimal } from '../../core/decimal.js'
 import { silentLogger } from '../../core/logger.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
 import { sharedDataPath } from '../../test/support/shared-data.js'
-import { describeConnectorConformance } from '../../test/support/connector-conformance.js'
+import { describeConnectorConformance, replayFault } from '../../test/support/connector-conformance.js'
 import { hyperliquidConnector } from './connector.js'
 import { hyperliquidDescriptor } from './descriptor.js'
 import { calculateHyperliquidAccount } from './margin.js'
@@ -82,7 +82,7 @@ describeConnectorConformance('hyperliquid', {
     return { config: { user }, env: env(conformance.url, 2_000) }
   },
   setFault(fault) {
-    conformance.setFault('*', fault === null ? null : fault === 'http-500' ? { kind: 'status', status: 500 } : fault === 'malformed-json' ? { kind: 'malformed-json' } : { kind: 'hang' })
+    conformance.setFault('*', replayFault(fault))
   },
   stop: async () => conformance?.close(),
   invalidConfig: { config: { user: '0x12' }, key: 'user' },

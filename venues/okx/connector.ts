@@ -4,16 +4,14 @@ import ccxt, { type okx as OkxExchange } from 'ccxt'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal, parseOptionalDecimal } from '../../core/decimal.js'
 import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
-import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
+import { InvalidInput, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
-import { requireSecret, scrubSecrets } from '../cex-credentials.js'
+import { requireSecret } from '../cex-credentials.js'
+import { callCcxt, watchResponses, type CcxtClient } from '../ccxt-errors.js'
 import { okxDescriptor, type OkxConfig } from './descriptor.js'
 import { okxMarginRatio, okxPositionMargin, type OkxTier } from './margin.js'
 
-export interface OkxClient {
-  exchange: OkxExchange
-  secrets: string[]
-}
+export type OkxClient = CcxtClient<OkxExchange>
 
 type V5<T> = { code: string; msg: string; data: T[] }
 
@@ -24,23 +22,13 @@ function createClient(config: OkxConfig, env: ClientEnvironment): OkxClient {
   const exchange = new ccxt.okx({ apiKey, secret, password, enableRateLimit: true, timeout: env.timeoutMs })
   const override = env.urlOverrides?.okx
   if (override) (exchange.urls as { api: Record<string, string> }).api = { rest: override.replace(/\/$/, '') }
-  return { exchange, secrets: [apiKey, secret, password] }
+  return { exchange, secrets: [apiKey, secret, password], lastResponse: watchResponses(exchange) }
 }
 
 async function call<T>(client: OkxClient, what: string, work: () => Promise<V5<T>>): Promise<T[]> {
-  const scrub = (m: string) => scrubSecrets(m, client.secrets)
-  try {
-    const response = await work()
-    if (!response || !Array.isArray(response.data)) throw new VenueUnavailable(`okx sent a malformed answer during ${what}`)
-    return response.data
-  } catch (error) {
-    if (error instanceof VenueUnavailable) throw error
-    const message = scrub(error instanceof Error ? error.message : String(error))
-    if (error instanceof ccxt.AuthenticationError || error instanceof ccxt.PermissionDenied) throw new Unauthorized(`okx rejected the key during ${what}: ${message}`)
-    if (error instanceof ccxt.NetworkError || error instanceof ccxt.BadResponse || error instanceof SyntaxError) throw new VenueUnavailable(`okx unavailable during ${what}: ${message}`)
-    if (error instanceof ccxt.ExchangeError && /\b5\d\d\b/.test(message)) throw new VenueUnavailable(`okx answered an HTTP 5xx during ${what}`)
-    throw new VenueRejected(`okx refused ${what}: ${message}`)
-  }
+  const response = await callCcxt('okx', client, what, work)
+  if (!response || !Array.isArray(response.data)) throw new VenueUnavailable(`okx sent a malformed answer during ${what}`)
+  return response.data
 }
 
 interface RawPosition {

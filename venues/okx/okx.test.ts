@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { silentLogger } from '../../core/logger.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
 import { sharedDataPath } from '../../test/support/shared-data.js'
-import { describeConnectorConformance } from '../../test/support/connector-conformance.js'
+import { describeConnectorConformance, replayFault } from '../../test/support/connector-conformance.js'
 import { okxConnector } from './connector.js'
 import { okxDescriptor } from './descriptor.js'
 import { startOkxReplay } from './local/replay.js'
@@ -76,7 +76,7 @@ describeConnectorConformance('okx', {
     return { config: { apiKeyEnv: 'OKX_KEY', secretEnv: 'OKX_SECRET', passphraseEnv: 'OKX_PASS' }, env: env(conformance.url, 2_000) }
   },
   setFault(fault) {
-    conformance.setFault('*', fault === null ? null : fault === 'http-500' ? { kind: 'status', status: 500 } : fault === 'malformed-json' ? { kind: 'malformed-json' } : { kind: 'hang' })
+    conformance.setFault('*', replayFault(fault))
   },
   stop: async () => conformance?.close(),
   secrets: Object.values(SECRETS),
