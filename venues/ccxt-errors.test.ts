@@ -2,7 +2,7 @@
 import ccxt from 'ccxt'
 import { describe, expect, test } from 'vitest'
 import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../core/errors.js'
-import { mapCcxtError, retryAfterMs } from './ccxt-errors.js'
+import { mapCcxtError, retryAfterMs, shareThrottler } from './ccxt-errors.js'
 
 const context = { venue: 'bybit', what: 'reading the positions', secrets: ['SECRETKEY'], status: null, headers: undefined }
 
@@ -47,5 +47,16 @@ describe('mapCcxtError', () => {
     const payload = mapCcxtError(new InvalidInput('positions[0].size', 'is not a number'), context)
     expect(payload).toBeInstanceOf(VenueRejected)
     expect(payload.message).toContain('positions[0].size')
+  })
+})
+
+describe('shared throttle', () => {
+  test('every instance of one exchange paces with the same throttler; another exchange keeps its own', () => {
+    const accounts = [new ccxt.okx({ enableRateLimit: true }), new ccxt.okx({ enableRateLimit: true })]
+    const other = new ccxt.deribit({ enableRateLimit: true })
+    expect(accounts[0]!.throttler).not.toBe(accounts[1]!.throttler)
+    for (const exchange of [...accounts, other]) shareThrottler(exchange)
+    expect(accounts[0]!.throttler).toBe(accounts[1]!.throttler)
+    expect(other.throttler).not.toBe(accounts[0]!.throttler)
   })
 })

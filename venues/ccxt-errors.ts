@@ -74,8 +74,20 @@ export interface CcxtClient<E extends Exchange = Exchange> {
   lastResponse: LastResponse
 }
 
-/** Runs one ccxt call, mapping any failure through `mapCcxtError`. */
+// ccxt paces each exchange instance on its own (per-endpoint costs, enableRateLimit), but every account has its own
+// instance while the venue counts per IP: one throttler per exchange id makes all accounts of a venue share it.
+const sharedThrottlers = new Map<string, unknown>()
+
+/** Makes this instance pace its requests with every other instance of the same exchange in the process. */
+export function shareThrottler(exchange: Exchange): void {
+  const shared = sharedThrottlers.get(exchange.id)
+  if (shared === undefined) sharedThrottlers.set(exchange.id, exchange.throttler)
+  else exchange.throttler = shared
+}
+
+/** Runs one ccxt call on the venue's shared throttle, mapping any failure through `mapCcxtError`. */
 export async function callCcxt<T>(venue: string, client: CcxtClient, what: string, work: () => Promise<T>): Promise<T> {
+  shareThrottler(client.exchange)
   client.lastResponse.status = null
   try {
     return await work()

@@ -1,5 +1,6 @@
 // Every venue crossmargin can index, by id. Adding a venue is a new folder under venues/ and one line here.
 import type { AnyVenueConnector } from './types.js'
+import { requestBudgets } from '../core/http/request-budget.js'
 import { aaveV3Connector } from './aave-v3/connector.js'
 import { binanceConnector } from './binance/connector.js'
 import { hyperliquidConnector } from './hyperliquid/connector.js'
@@ -17,3 +18,7 @@ export const venueConnectors: Record<string, AnyVenueConnector> = {
   [bybitConnector.descriptor.id]: bybitConnector,
   [okxConnector.descriptor.id]: okxConnector,
 }
+
+// Each venue's request budget, shared by all its accounts in this process (HTTP venues; ccxt venues share ccxt's
+// own per-endpoint throttle, see ccxt-errors.ts).
+for (const connector of Object.values(venueConnectors)) requestBudgets.configure(connector.descriptor.id, connector.descriptor.rateBudget)

@@ -1,6 +1,7 @@
 // JSON over HTTP for venues with plain REST/info APIs (Hyperliquid, dYdX's indexer): a deadline on every call,
 // and the venue's failures turned into the error vocabulary (429 and 5xx retryable, with Retry-After).
 import { VenueRejected, VenueUnavailable } from '../errors.js'
+import { requestBudgets } from './request-budget.js'
 
 export interface JsonRequestOptions {
   venue: string
@@ -8,6 +9,8 @@ export interface JsonRequestOptions {
   signal?: AbortSignal
   /** What the call is for, named in errors ("reading the clearinghouse state"). */
   what: string
+  /** The request's weight where the venue weighs requests (Hyperliquid's info types), else 1. */
+  weight?: number
 }
 
 function retryAfterMs(value: string | null): number | null {
@@ -19,6 +22,9 @@ function retryAfterMs(value: string | null): number | null {
 }
 
 async function requestJson(url: string, init: RequestInit, options: JsonRequestOptions): Promise<unknown> {
+  // Wait for the venue's shared budget before the deadline starts: a queue behind other accounts is not the
+  // venue being slow.
+  await requestBudgets.for(options.venue)?.acquire(options.weight ?? 1, options.signal)
   const deadline = AbortSignal.timeout(options.timeoutMs)
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
   let response: Response
