@@ -19,6 +19,7 @@ const config: CodegenConfig = {
           VenueMarginComparison: '../../api/models.js#VenueMarginComparisonModel',
           MarginCall: '../../api/models.js#MarginCallModel',
           MarginCallEvent: '../../api/models.js#MarginCallEventModel',
+          ApiKey: '../../api/models.js#ApiKeyModel',
         },
         scalars: { Decimal: 'string', DateTime: 'Date | string', JSON: 'unknown' },
         enumsAsTypes: true,

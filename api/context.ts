@@ -7,6 +7,7 @@ import type { PriceHistory } from '../risk/types.js'
 import type { AccountToVerify, VerificationResult } from '../indexer/verify-account.js'
 import type { VenuePause } from '../indexer/venue-backoff.js'
 import type { PortfolioEvents } from '../core/events.js'
+import { OPEN_ACCESS, type Access } from './access.js'
 
 export interface ApiServices {
   prisma: PrismaClient
@@ -25,16 +26,20 @@ export interface ApiServices {
   events?: PortfolioEvents
   /** Daily price history for the risk engine (stored candles), null when none is stored. */
   priceHistory?: () => Promise<PriceHistory | null>
+  /** Refuse requests without an API key (a server others can reach); otherwise a request with no key has open access. */
+  requireApiKey?: boolean
 }
 
 export interface ApiContext extends ApiServices {
+  /** Who is asking: which portfolios this request may see and change (api/access.ts). */
+  access: Access
   loaders: Loaders
   /** Per-request memo: several fields of one portfolio share one risk run. */
   memo: Map<string, Promise<unknown>>
 }
 
-export function createContext(services: ApiServices): ApiContext {
-  return { ...services, loaders: createLoaders(services.prisma), memo: new Map() }
+export function createContext(services: ApiServices, access: Access = OPEN_ACCESS): ApiContext {
+  return { ...services, access, loaders: createLoaders(services.prisma), memo: new Map() }
 }
 
 export function memoize<T>(ctx: ApiContext, key: string, compute: () => Promise<T>): Promise<T> {

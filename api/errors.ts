@@ -3,7 +3,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql'
 import { unwrapResolverError } from '@apollo/server/errors'
 import { isCrossmarginError } from '../core/errors.js'
 
-const PASSTHROUGH_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'INVALID_INPUT', 'PERSISTED_QUERY_NOT_FOUND', 'BAD_REQUEST'])
+// UNAUTHORIZED: the server's own refusal of a missing or bad API key, raised before any resolver runs.
+const PASSTHROUGH_CODES = new Set(['UNAUTHORIZED', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'INVALID_INPUT', 'PERSISTED_QUERY_NOT_FOUND', 'BAD_REQUEST'])
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error)

@@ -6,6 +6,7 @@ import type { PortfolioEventKind } from '../core/events.js'
 import { createLoaders } from './loaders.js'
 import type { ApiContext } from './context.js'
 import type { MarginCallEventModel } from './models.js'
+import { canSeePortfolio } from './access.js'
 
 const LEVEL: Record<string, MarginCallLevel> = { warning: 'WARNING', call: 'CALL', critical: 'CRITICAL' }
 const MAX_CALLS = 500
@@ -21,7 +22,7 @@ function freshRequestState(ctx: ApiContext): void {
 
 async function subscribeTo(ctx: ApiContext, portfolioId: string, kind: PortfolioEventKind) {
   if (!ctx.events) throw new Internal('this server has no event feed (it runs without an indexer)')
-  const portfolio = await ctx.prisma.portfolio.findUnique({ where: { id: portfolioId }, select: { id: true } })
+  const portfolio = canSeePortfolio(ctx.access, portfolioId) ? await ctx.prisma.portfolio.findUnique({ where: { id: portfolioId }, select: { id: true } }) : null
   if (!portfolio) throw new NotFound(`portfolio ${portfolioId} does not exist`)
   return ctx.events.subscribe(portfolioId, kind)
 }
@@ -38,7 +39,7 @@ export const marginCallResolvers = {
   Mutation: {
     acknowledgeMarginCall: async (_root, { id }, ctx) => {
       const call = await ctx.prisma.marginCall.findUnique({ where: { id } })
-      if (!call) throw new NotFound(`margin call ${id} does not exist`)
+      if (!call || !canSeePortfolio(ctx.access, call.portfolioId)) throw new NotFound(`margin call ${id} does not exist`)
       // The first acknowledgement is the one that counts: when a person first saw it.
       if (call.acknowledgedAt) return call
       return ctx.prisma.marginCall.update({ where: { id }, data: { acknowledgedAt: ctx.now() } })

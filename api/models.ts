@@ -1,5 +1,5 @@
 // What resolvers pass between each other: database rows as Prisma returns them, plus a few assembled views.
-import type { Account, Balance, Instrument, MarginCall, Portfolio, Position, Snapshot, VenueMargin } from '../generated/prisma/client.js'
+import type { Account, ApiKey, Balance, Instrument, MarginCall, Portfolio, Position, Snapshot, VenueMargin } from '../generated/prisma/client.js'
 
 export type PortfolioModel = Portfolio
 export type AccountModel = Account
@@ -8,6 +8,8 @@ export type SnapshotSummaryModel = Pick<Snapshot, 'id' | 'status' | 'asOf' | 'fe
 export type PositionModel = Position & { instrument: Instrument }
 export type BalanceModel = Balance
 export type MarginCallModel = MarginCall
+/** The stored row; its `hash` has no GraphQL field, so it never leaves the server. */
+export type ApiKeyModel = ApiKey
 export interface MarginCallEventModel {
   change: 'OPENED' | 'RESOLVED'
   call: MarginCall

@@ -9,6 +9,8 @@ import { portfolioExposures } from './exposures.js'
 import type { VenueMarginComparisonModel } from './models.js'
 import { riskResolvers } from './risk-resolvers.js'
 import { marginCallResolvers } from './margin-call-resolvers.js'
+import { apiKeyResolvers } from './api-key-resolvers.js'
+import { canSeePortfolio, portfolioScope, requireAdmin } from './access.js'
 import type { ApiContext } from './context.js'
 import type { AccountToVerify } from '../indexer/verify-account.js'
 
@@ -23,10 +25,11 @@ export const resolvers: Resolvers = {
   JSON: JsonScalar,
 
   Query: {
-    portfolios: (_root, _args, ctx) => ctx.prisma.portfolio.findMany({ orderBy: { createdAt: 'asc' } }),
-    portfolio: (_root, { id }, ctx) => ctx.prisma.portfolio.findUnique({ where: { id } }),
-    account: (_root, { id }, ctx) => ctx.loaders.accountById.load(id),
+    portfolios: (_root, _args, ctx) => ctx.prisma.portfolio.findMany({ where: { id: portfolioScope(ctx.access) }, orderBy: { createdAt: 'asc' } }),
+    portfolio: (_root, { id }, ctx) => (canSeePortfolio(ctx.access, id) ? ctx.prisma.portfolio.findUnique({ where: { id } }) : null),
+    account: (_root, { id }, ctx) => visibleAccount(ctx, id),
     ...riskResolvers.Query,
+    ...apiKeyResolvers.Query,
     venues: (_root, _args, ctx) =>
       Object.values(ctx.venues).map(({ descriptor: d }) => ({
         id: d.id,
@@ -41,7 +44,10 @@ export const resolvers: Resolvers = {
 
   Mutation: {
     ...marginCallResolvers.Mutation,
+    ...apiKeyResolvers.Mutation,
     createPortfolio: async (_root, { name }, ctx) => {
+      // A scoped key could not see the portfolio it made: creating them is for admins (or a local install).
+      requireAdmin(ctx.access, 'creating a portfolio')
       const trimmed = name.trim()
       if (!trimmed || trimmed.length > 200) throw new InvalidInput('name', 'must be 1 to 200 characters')
       return ctx.prisma.portfolio.create({ data: { name: trimmed } })
@@ -57,7 +63,7 @@ export const resolvers: Resolvers = {
         const key = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.')
         throw new InvalidInput(`input.config.${key}`, issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message)
       }
-      const portfolio = await ctx.prisma.portfolio.findUnique({ where: { id: input.portfolioId }, select: { id: true } })
+      const portfolio = canSeePortfolio(ctx.access, input.portfolioId) ? await ctx.prisma.portfolio.findUnique({ where: { id: input.portfolioId }, select: { id: true } }) : null
       if (!portfolio) throw new InvalidInput('input.portfolioId', `portfolio ${input.portfolioId} does not exist`)
       const clash = await ctx.prisma.account.findUnique({ where: { portfolioId_label: { portfolioId: portfolio.id, label } }, select: { id: true } })
       if (clash) throw new InvalidInput('input.label', `"${label}" is already used in this portfolio`)
@@ -76,12 +82,13 @@ export const resolvers: Resolvers = {
       return ctx.prisma.account.create({ data: { portfolioId: portfolio.id, venue: input.venue, label, config: toJson(parsed.data), credentials, warnings } })
     },
     removeAccount: async (_root, { id }, ctx) => {
+      if (!(await visibleAccount(ctx, id))) throw new NotFound(`account ${id} does not exist`)
       const deleted = await ctx.prisma.account.deleteMany({ where: { id } })
       if (deleted.count === 0) throw new NotFound(`account ${id} does not exist`)
       return true
     },
     refreshAccount: async (_root, { id }, ctx) => {
-      const account = await ctx.loaders.accountById.load(id)
+      const account = await visibleAccount(ctx, id)
       if (!account) throw new NotFound(`account ${id} does not exist`)
       if (ctx.refreshAccount) await ctx.refreshAccount(id)
       return ctx.prisma.account.findUniqueOrThrow({ where: { id } })
@@ -159,4 +166,10 @@ async function verifyBeforeStoring(ctx: ApiContext, account: AccountToVerify): P
     const field = caught.field === 'credentials' && !account.secrets ? 'config' : caught.field
     throw new InvalidInput(`input.${field}`, caught.detail, { cause: caught })
   }
+}
+
+/** The account if it exists and the caller may see its portfolio; otherwise null, alike for both. */
+async function visibleAccount(ctx: ApiContext, id: string) {
+  const account = await ctx.loaders.accountById.load(id)
+  return account && canSeePortfolio(ctx.access, account.portfolioId) ? account : null
 }

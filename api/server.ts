@@ -4,6 +4,7 @@ import http from 'node:http'
 import express from 'express'
 import cors from 'cors'
 import { ApolloServer } from '@apollo/server'
+import { GraphQLError } from 'graphql'
 import { expressMiddleware } from '@as-integrations/express5'
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer'
 import { WebSocketServer } from 'ws'
@@ -12,6 +13,8 @@ import { buildApiSchema } from './schema.js'
 import { formatError } from './errors.js'
 import { buildGraphiql } from './graphiql.js'
 import { createContext, type ApiContext, type ApiServices } from './context.js'
+import { presentedKey, resolveAccess, type Access } from './access.js'
+import { Unauthorized } from '../core/errors.js'
 import { loadPriceHistory } from '../indexer/market/candle-store.js'
 import type { PriceHistory } from '../risk/types.js'
 
@@ -37,20 +40,41 @@ export interface ApiServer {
   close(): Promise<void>
 }
 
+/** The caller's access for one HTTP request or WebSocket connection. */
+function accessFor(services: ApiServices, key: string | null): Promise<Access> {
+  return resolveAccess(services.prisma, key, { requireKey: services.requireApiKey ?? false, now: services.now })
+}
+
 export async function startApiServer(services: ApiServices, options: { host: string; port: number }): Promise<ApiServer> {
   const app = express()
   const httpServer = http.createServer(app)
   const schema = buildApiSchema()
   services = { ...services, priceHistory: services.priceHistory ?? cachedPriceHistory(services) }
   // Subscriptions: graphql-ws on the same path; each subscription gets its own context (see margin-call-resolvers).
+  // Browsers cannot set headers on a WebSocket, so the key may also come in the connection_init payload.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' })
+  const connectionAccess = new WeakMap<object, Access>()
   const wsCleanup = useServer(
     {
       schema,
-      context: () => createContext(services),
-      onError: (_ctx, _id, _payload, errors) => {
-        services.logger.warn({ errors: errors.map((e) => e.message) }, 'subscription failed')
+      onConnect: async (ctx) => {
+        const params = (ctx.connectionParams ?? {}) as Record<string, unknown>
+        const key = presentedKey(params) ?? (typeof params.apiKey === 'string' ? params.apiKey : null) ?? presentedKey(ctx.extra.request.headers)
+        try {
+          connectionAccess.set(ctx, await accessFor(services, key))
+          return true
+        } catch (error) {
+          if (error instanceof Unauthorized) return false // graphql-ws closes with 4403 Forbidden
+          throw error
+        }
       },
+      context: (ctx) => createContext(services, connectionAccess.get(ctx)),
+      // The same error vocabulary as over HTTP (extensions.code, field), and internals masked the same way.
+      onError: (_ctx, _id, _payload, errors) => {
+        services.logger.warn({ errors: errors.map((e) => e.message) }, 'subscription refused')
+        return errors.map((e) => formatError(e.toJSON(), e))
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined),
     },
     wsServer,
   )
@@ -85,7 +109,17 @@ export async function startApiServer(services: ApiServices, options: { host: str
       res.status(503).json({ status: 'database unavailable' })
     }
   })
-  app.use('/graphql', cors(), express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: async () => createContext(services) }))
+  app.use('/graphql', cors(), express.json({ limit: '2mb' }), expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        try {
+          return createContext(services, await accessFor(services, presentedKey(req.headers)))
+        } catch (error) {
+          // Apollo answers a context failure with 500 unless told otherwise: a missing or bad key is a 401.
+          if (error instanceof Unauthorized) throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHORIZED', http: { status: 401 } } })
+          throw error
+        }
+      },
+    }))
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject)

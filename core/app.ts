@@ -80,6 +80,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       intervalMs: config.indexer.intervalSeconds * 1000,
       concurrencyPerVenue: config.indexer.concurrencyPerVenue,
     })
+    if (!config.server.requireApiKey && !isLoopback(config.server.host)) {
+      logger.warn({ host: config.server.host }, 'the API listens beyond this machine without requiring API keys: set server.requireApiKey (CROSSMARGIN_REQUIRE_API_KEY=1)')
+    }
     const api = await startApiServer(
       {
         prisma: db.prisma,
@@ -90,6 +93,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         verifyAccount: (account) => verifyAccount(verifier, account),
         venuePause: (venue) => indexer.backoff.pausedUntil(venue),
         events,
+        requireApiKey: config.server.requireApiKey,
         refreshAccount: async (id) => {
           await indexer.runOnce([id])
         },
@@ -118,4 +122,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await db.close()
     throw error
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.')
 }

@@ -24,8 +24,10 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(4000),
+      /** Refuse API requests without a key (see api/access.ts); a server others can reach should set it. */
+      requireApiKey: z.boolean().default(false),
     })
-    .default({ host: '127.0.0.1', port: 4000 }),
+    .default({ host: '127.0.0.1', port: 4000, requireApiKey: false }),
   /** Embedded PostgreSQL directory when DATABASE_URL is not set. */
   dataDir: z.string().default('.crossmargin'),
   indexer: z

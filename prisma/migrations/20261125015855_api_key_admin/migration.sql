@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ApiKey" ADD COLUMN     "admin" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "lastUsedAt" TIMESTAMP(3);
