@@ -10,6 +10,7 @@ import type { VenueMarginComparisonModel } from './models.js'
 import { riskResolvers } from './risk-resolvers.js'
 import { marginCallResolvers } from './margin-call-resolvers.js'
 import { apiKeyResolvers } from './api-key-resolvers.js'
+import { whatIfResolvers } from './what-if-resolvers.js'
 import { canSeePortfolio, portfolioScope, requireAdmin } from './access.js'
 import type { ApiContext } from './context.js'
 import type { AccountToVerify } from '../indexer/verify-account.js'
@@ -30,6 +31,7 @@ export const resolvers: Resolvers = {
     account: (_root, { id }, ctx) => visibleAccount(ctx, id),
     ...riskResolvers.Query,
     ...apiKeyResolvers.Query,
+    ...whatIfResolvers.Query,
     venues: (_root, _args, ctx) =>
       Object.values(ctx.venues).map(({ descriptor: d }) => ({
         id: d.id,

@@ -60,7 +60,7 @@ export function simulationContext(input: SimulationInput, history: PriceHistory,
   return { accounts, market: { asOfMs: asOf.getTime(), prices, volSurfaces: {}, impliedVols }, history, asOfDate }
 }
 
-async function portfolioRiskContext(ctx: ApiContext, portfolioId: string): Promise<RiskContext | null> {
+export async function portfolioRiskContext(ctx: ApiContext, portfolioId: string): Promise<RiskContext | null> {
   const states = await loadPortfolioState(ctx, portfolioId)
   const { accounts, prices } = toRiskInput(states)
   if (accounts.length === 0) return null

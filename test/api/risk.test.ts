@@ -101,4 +101,40 @@ describe('risk through GraphQL', () => {
     expect(Number(p.liquidationDistances.find((l) => l.venue === 'aave-v3' && l.factor === 'ETH')!.price)).toBeCloseTo(3000 / 1.66, 0)
     expect(p.backtest!.days).toBeGreaterThan(2000)
   })
+
+  test('whatIf on the stored portfolio: closing the hedge and repaying debt change what they must, and only that', async () => {
+    const portfolio = (await db.prisma.portfolio.findFirstOrThrow({ where: { name: 'Stored' }, include: { accounts: true } }))
+    const aave = portfolio.accounts.find((a) => a.venue === 'aave-v3')!.id
+    const binance = portfolio.accounts.find((a) => a.venue === 'binance')!.id
+    type Side = { exposures: { factor: string; netUnits: string }[]; venues: { venue: string; initialMargin: string; liquidationPrices: { factor: string; price: string | null }[] }[]; unified: { initialMargin: string } }
+    const res = await api.query<{ whatIf: { before: Side; after: Side; touchedAccountIds: string[]; unifiedInitialMarginChange: string; venueInitialMarginChange: string } }>(
+      `query ($id: ID!, $trades: [WhatIfTradeInput!]!, $transfers: [TransferInput!]!) { whatIf(portfolioId: $id, trades: $trades, transfers: $transfers) {
+        touchedAccountIds unifiedInitialMarginChange venueInitialMarginChange
+        before { exposures { factor netUnits } venues { venue initialMargin liquidationPrices { factor price } } unified { initialMargin } }
+        after { exposures { factor netUnits } venues { venue initialMargin liquidationPrices { factor price } } unified { initialMargin } } } }`,
+      { id: portfolio.id, trades: [{ accountId: binance, instrument: 'ETHUSDT', size: '1.5' }], transfers: [{ toAccountId: aave, asset: 'USDC', amount: '1000' }] },
+    )
+    expect(res.errors).toBeUndefined()
+    const w = res.data!.whatIf
+    expect(new Set(w.touchedAccountIds)).toEqual(new Set([aave, binance]))
+    // 2 ETH on Aave − 1.5 ETH short = 0.5 ETH net; buying the short back leaves the 2 ETH unhedged.
+    expect(w.before.exposures.find((e) => e.factor === 'ETH')!.netUnits).toBe('0.5')
+    expect(w.after.exposures.find((e) => e.factor === 'ETH')!.netUnits).toBe('2')
+    // The Binance position is gone: its venue margin is nil, and the unhedged book costs more unified margin.
+    expect(Number(w.after.venues.find((v) => v.venue === 'binance')!.initialMargin)).toBe(0)
+    expect(Number(w.unifiedInitialMarginChange)).toBeGreaterThan(0)
+    expect(Number(w.unifiedInitialMarginChange)).toBeCloseTo(Number(w.after.unified.initialMargin) - Number(w.before.unified.initialMargin), 1)
+    // 1,000 USDC paid in against 3,000 USDC of debt: the liquidation price falls from 3000/(2·0.83) to 2000/(2·0.83).
+    const liq = (side: Side) => Number(side.venues.find((v) => v.venue === 'aave-v3')!.liquidationPrices.find((l) => l.factor === 'ETH')!.price)
+    expect(liq(w.before)).toBeCloseTo(3000 / 1.66, 0)
+    expect(liq(w.after)).toBeCloseTo(2000 / 1.66, 0)
+  })
+
+  test('whatIf names the line at fault and stores nothing', async () => {
+    const portfolio = await db.prisma.portfolio.findFirstOrThrow({ where: { name: 'Stored' } })
+    const before = await db.prisma.snapshot.count()
+    const res = await api.query(`query ($id: ID!) { whatIf(portfolioId: $id, trades: [{ accountId: "nope", instrument: "ETHUSDT", size: "1" }]) { touchedAccountIds } }`, { id: portfolio.id })
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'INVALID_INPUT', field: 'trades[0].accountId' })
+    expect(await db.prisma.snapshot.count()).toBe(before)
+  })
 })
