@@ -20,6 +20,8 @@ const config: CodegenConfig = {
           MarginCall: '../../api/models.js#MarginCallModel',
           MarginCallEvent: '../../api/models.js#MarginCallEventModel',
           ApiKey: '../../api/models.js#ApiKeyModel',
+          Webhook: '../../api/models.js#WebhookModel',
+          WebhookDelivery: '../../api/models.js#WebhookDeliveryModel',
         },
         scalars: { Decimal: 'string', DateTime: 'Date | string', JSON: 'unknown' },
         enumsAsTypes: true,

@@ -11,6 +11,7 @@ import { riskResolvers } from './risk-resolvers.js'
 import { marginCallResolvers } from './margin-call-resolvers.js'
 import { apiKeyResolvers } from './api-key-resolvers.js'
 import { whatIfResolvers } from './what-if-resolvers.js'
+import { webhookResolvers } from './webhook-resolvers.js'
 import { canSeePortfolio, portfolioScope, requireAdmin } from './access.js'
 import type { ApiContext } from './context.js'
 import type { AccountToVerify } from '../indexer/verify-account.js'
@@ -20,6 +21,8 @@ const BALANCE_KIND: Record<string, BalanceKind> = { collateral: 'COLLATERAL', de
 
 export const resolvers: Resolvers = {
   MarginCall: marginCallResolvers.MarginCall,
+  Webhook: webhookResolvers.Webhook,
+  WebhookDelivery: webhookResolvers.WebhookDelivery,
   Subscription: marginCallResolvers.Subscription,
   Decimal: DecimalScalar,
   DateTime: DateTimeScalar,
@@ -47,6 +50,7 @@ export const resolvers: Resolvers = {
   Mutation: {
     ...marginCallResolvers.Mutation,
     ...apiKeyResolvers.Mutation,
+    ...webhookResolvers.Mutation,
     createPortfolio: async (_root, { name }, ctx) => {
       // A scoped key could not see the portfolio it made: creating them is for admins (or a local install).
       requireAdmin(ctx.access, 'creating a portfolio')
@@ -100,6 +104,7 @@ export const resolvers: Resolvers = {
   Portfolio: {
     ...riskResolvers.Portfolio,
     ...marginCallResolvers.Portfolio,
+    ...webhookResolvers.Portfolio,
     accounts: (portfolio, _args, ctx) => ctx.loaders.accountsByPortfolio.load(portfolio.id),
     exposures: async (portfolio, _args, ctx) => portfolioExposures(await loadPortfolioState(ctx, portfolio.id)),
     venueMargins: async (portfolio, _args, ctx) => {

@@ -9,6 +9,7 @@ import { decryptCredentials, encryptCredentials, loadSecretKey } from './credent
 import { Indexer } from '../indexer/indexer.js'
 import { MarginCallMonitor } from '../indexer/margin-call-monitor.js'
 import { PortfolioEvents } from './events.js'
+import { WebhookDispatcher } from '../notify/webhook-dispatcher.js'
 import { verifyAccount, verifyConfigAccounts, type AccountVerifierDeps } from '../indexer/verify-account.js'
 import { startApiServer, type ApiServer } from '../api/server.js'
 import type { AnyVenueConnector, ClientEnvironment } from '../venues/types.js'
@@ -100,6 +101,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       },
       config.server,
     )
+    // Webhook secrets are stored sealed under the same key as credentials: without it there are no webhooks.
+    const webhooks = secretKey
+      ? new WebhookDispatcher({ prisma: db.prisma, logger: logger.child({ component: 'webhooks' }), openSecret: (sealed) => decryptCredentials(sealed, secretKey).secret! })
+      : null
+    webhooks?.listen(events)
+    webhooks?.start()
     if (options.indexer !== false) indexer.start()
     return {
       db,
@@ -111,6 +118,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         // Indexer first: no fetch should start writing while the database closes.
         logger.info('stopping the indexer')
         await indexer.stop()
+        await webhooks?.stop()
         logger.info('stopping the API')
         await api.close()
         logger.info('closing the database')

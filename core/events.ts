@@ -13,11 +13,21 @@ export type PortfolioEventKind = PortfolioEvent['kind']
 /** Events a slow subscriber may fall behind by before the oldest are dropped: a stuck client must not grow memory. */
 const MAX_BACKLOG = 1000
 
+/** The emitter channel carrying every portfolio's events (a symbol, so no portfolio id can collide with it). */
+const ALL = Symbol('all portfolios')
+
 export class PortfolioEvents {
   private readonly emitter = new EventEmitter().setMaxListeners(0)
 
   publish(event: PortfolioEvent): void {
     this.emitter.emit(event.portfolioId, event)
+    this.emitter.emit(ALL, event)
+  }
+
+  /** Every event of every portfolio (webhook delivery); returns the function that stops listening. */
+  listenAll(listener: (event: PortfolioEvent) => void): () => void {
+    this.emitter.on(ALL, listener)
+    return () => void this.emitter.off(ALL, listener)
   }
 
   /**
