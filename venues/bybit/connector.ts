@@ -1,15 +1,18 @@
 // Bybit unified trading account through ccxt's implicit v5 endpoints (the unified API drops Bybit's account and
-// position margin figures): wallet balance, linear positions, and each held symbol's risk-limit tiers.
+// position margin figures): wallet balance, linear and inverse positions, and each held symbol's risk-limit tiers,
+// from which position IM and MM are replicated beside Bybit's own.
 import ccxt, { type bybit as BybitExchange } from 'ccxt'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal, parseOptionalDecimal } from '../../core/decimal.js'
-import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
+import { marginFigures, type Balance, type InstrumentRef, type Position, type VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, VenueRejected, VenueUnavailable } from '../../core/errors.js'
-import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import type { AccountVerification, ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { requireSecret } from '../cex-credentials.js'
 import { callCcxt, watchResponses, type CcxtClient } from '../ccxt-errors.js'
 import { bybitDescriptor, type BybitConfig } from './descriptor.js'
-import { bybitAccountRate, bybitPositionMargin } from './margin.js'
+import { refineBybitError } from './errors.js'
+import { bybitAccountRate, bybitMaintenanceDeduction, bybitPositionMargin, readRiskTier, type BybitContract, type BybitRiskTier, type RawRiskTier } from './margin.js'
+import { bybitKeyWarnings, isUnifiedAccount, type RawAccountInfo, type RawApiKeyInfo } from './verification.js'
 
 export type BybitClient = CcxtClient<BybitExchange>
 
@@ -34,7 +37,7 @@ interface RawWallet {
 
 interface RawPosition {
   symbol: string
-  side: 'Buy' | 'Sell' | 'None'
+  side: 'Buy' | 'Sell' | 'None' | ''
   size: string
   avgPrice: string
   markPrice: string
@@ -49,6 +52,8 @@ interface RawPosition {
   tradeMode: number
 }
 
+type Implicit = Record<string, (params: object) => Promise<V5<unknown>>>
+
 function createClient(config: BybitConfig, env: ClientEnvironment): BybitClient {
   const apiKey = requireSecret(env, config.apiKeyEnv, 'apiKeyEnv')
   const secret = requireSecret(env, config.secretEnv, 'secretEnv')
@@ -62,73 +67,174 @@ function createClient(config: BybitConfig, env: ClientEnvironment): BybitClient 
   return { exchange, secrets: [apiKey, secret], lastResponse: watchResponses(exchange) }
 }
 
-async function call<T>(client: BybitClient, what: string, work: () => Promise<V5<T>>): Promise<V5<T>> {
-  const response = await callCcxt('bybit', client, what, work)
+async function call<T>(client: BybitClient, what: string, work: (ex: Implicit) => Promise<V5<unknown>>): Promise<V5<T>> {
+  const ex = client.exchange
+  // A failure must be read from its own answer, not the previous call's.
+  ex.last_http_response = undefined
+  ex.last_response_headers = undefined
+  let response: V5<T>
+  try {
+    response = (await callCcxt('bybit', client, what, () => work(ex as unknown as Implicit))) as V5<T>
+  } catch (error) {
+    throw refineBybitError(error as Error, { status: client.lastResponse.status, body: ex.last_http_response, headers: ex.last_response_headers as Record<string, string> | undefined }, what)
+  }
   if (!response || typeof response !== 'object' || response.result === undefined) throw new VenueUnavailable(`bybit sent a malformed answer during ${what}`)
   return response
 }
 
+/** Base coin of a symbol of the category, or null for a name we cannot read (kept and flagged, never dropped). */
+function baseOf(contract: BybitContract, symbol: string): string | null {
+  const match = contract === 'linear' ? /^([A-Z0-9]+?)(USDT|USDC|PERP)(-\d{2}[A-Z]{3}\d{2})?$/.exec(symbol) : /^([A-Z0-9]+?)USD([FGHJKMNQUVXZ]\d{2})?$/.exec(symbol)
+  return match ? match[1]! : null
+}
+
+interface SymbolTiers {
+  tiers: BybitRiskTier[]
+  ratesInPercent: boolean
+}
+
+/** The symbol's tiers, or null when Bybit does not know the symbol (it refuses or lists nothing for it). */
+async function riskTiers(client: BybitClient, contract: BybitContract, symbol: string): Promise<SymbolTiers | null> {
+  let answer: V5<{ list?: RawRiskTier[] }>
+  try {
+    answer = await call<{ list?: RawRiskTier[] }>(client, `reading ${symbol}'s risk limits`, (ex) => ex.publicGetV5MarketRiskLimit!({ category: contract, symbol }))
+  } catch (error) {
+    if (error instanceof VenueRejected) return null
+    throw error
+  }
+  const rows = (answer.result.list ?? []).filter((t) => t.symbol === symbol)
+  if (rows.length === 0) return null
+  const read = rows.map((row) => readRiskTier(row))
+  return { tiers: read.map((r) => r.tier), ratesInPercent: read.some((r) => r.ratesInPercent) }
+}
+
+function instrumentOf(contract: BybitContract, symbol: string, base: string | null, settleCoin: string): InstrumentRef {
+  const underlying = canonicalAsset(base ?? symbol).factor
+  const dated = contract === 'linear' ? /-\d{2}[A-Z]{3}\d{2}$/.test(symbol) : /USD[FGHJKMNQUVXZ]\d{2}$/.test(symbol)
+  if (contract === 'inverse') return { venueSymbol: symbol, kind: dated ? 'future' : 'perpetual', underlying, quote: 'USD', settlement: base ?? symbol, inverse: true, contractSize: '1', expiry: null, strike: null, optionType: null }
+  return { venueSymbol: symbol, kind: dated ? 'future' : 'perpetual', underlying, quote: settleCoin, settlement: settleCoin, inverse: false, contractSize: '1', expiry: null, strike: null, optionType: null }
+}
+
+interface Replication {
+  symbol: string
+  contract: BybitContract
+  /** Currency of the figures: the settle coin (linear) or the base coin (inverse). */
+  currency: string
+  initialMargin: Decimal
+  maintenanceMargin: Decimal
+  /** USD per unit of `currency`, to add the figure into the account's USD totals; null when unknown. */
+  usdPerUnit: Decimal | null
+}
+
 async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: FetchContext): Promise<VenueSnapshot> {
-  const ex = client.exchange as unknown as Record<string, (params: object) => Promise<V5<unknown>>>
-  const wallet = (await call(client, 'reading the wallet balance', () => ex.privateGetV5AccountWalletBalance!({ accountType: 'UNIFIED' }) as Promise<V5<{ list: RawWallet[] }>>))
-  const positionList = (await call(client, 'reading the positions', () => ex.privateGetV5PositionList!({ category: 'linear', settleCoin: config.settleCoin }) as Promise<V5<{ list: RawPosition[] }>>))
+  const wallet = await call<{ list: RawWallet[] }>(client, 'reading the wallet balance', (ex) => ex.privateGetV5AccountWalletBalance!({ accountType: 'UNIFIED' }))
+  const linear = await call<{ list: RawPosition[] }>(client, 'reading the linear positions', (ex) => ex.privateGetV5PositionList!({ category: 'linear', settleCoin: config.settleCoin, limit: 200 }))
+  const inverse = await call<{ list: RawPosition[] }>(client, 'reading the inverse positions', (ex) => ex.privateGetV5PositionList!({ category: 'inverse', limit: 200 }))
+  ctx.signal.throwIfAborted()
   try {
     const account = wallet.result.list?.[0]
     if (!account) throw new InvalidInput('wallet-balance', 'has no account')
-    const open = (positionList.result.list ?? []).filter((p) => p.side !== 'None' && !parseDecimal(p.size, `position ${p.symbol}.size`).isZero())
-    const tiers = new Map<string, { id: number; maintenanceMargin: string }[]>()
-    for (const symbol of new Set(open.map((p) => p.symbol))) {
-      const limits = await call(client, `reading ${symbol}'s risk limits`, () => ex.publicGetV5MarketRiskLimit!({ category: 'linear', symbol }) as Promise<V5<{ list: { id: number; maintenanceMargin: string }[] }>>)
-      tiers.set(symbol, limits.result.list ?? [])
+    const held = (list: RawPosition[] | undefined, contract: BybitContract) =>
+      (list ?? []).filter((p) => p.side !== 'None' && p.side !== '' && !parseDecimal(p.size, `${contract}.${p.symbol}.size`).isZero()).map((p) => ({ p, contract }))
+    const open = [...held(linear.result.list, 'linear'), ...held(inverse.result.list, 'inverse')]
+    const tables = new Map<string, SymbolTiers | null>()
+    for (const { p, contract } of open) {
+      const key = `${contract}:${p.symbol}`
+      if (!tables.has(key)) tables.set(key, await riskTiers(client, contract, p.symbol))
     }
+    // The wallet values each coin in USD; positions' figures are added in USD at that rate.
+    const usdPerCoin = new Map<string, Decimal>()
+    for (const c of account.coin) {
+      const equity = parseOptionalDecimal(c.equity, `wallet.coin.${c.coin}.equity`)
+      const usd = parseOptionalDecimal(c.usdValue, `wallet.coin.${c.coin}.usdValue`)
+      if (equity && usd && !equity.isZero()) usdPerCoin.set(c.coin, usd.div(equity))
+    }
+
     const positions: Position[] = []
     const details: unknown[] = []
-    let im = new Decimal(0)
-    let mm = new Decimal(0)
-    for (const p of open) {
-      const at = `positions.${p.symbol}`
-      const size = parseDecimal(p.size, `${at}.size`).mul(p.side === 'Sell' ? -1 : 1)
-      const tier = tiers.get(p.symbol)?.find((t) => t.id === p.riskId)
-      const flags = tier ? [] : ['unknown-risk-tier']
-      const margin = tier
-        ? bybitPositionMargin({ symbol: p.symbol, size, avgPrice: parseDecimal(p.avgPrice, `${at}.avgPrice`), leverage: parseDecimal(p.leverage, `${at}.leverage`), bustPrice: parseOptionalDecimal(p.bustPrice, `${at}.bustPrice`), maintenanceRate: parseDecimal(tier.maintenanceMargin, `${at}.riskLimit.maintenanceMargin`), takerFeeRate: new Decimal(config.takerFeeRate) })
-        : null
-      if (margin) {
-        im = im.plus(margin.initialMargin)
-        mm = mm.plus(margin.maintenanceMargin)
-        details.push({ symbol: p.symbol, riskId: p.riskId, positionValue: margin.positionValue.toFixed(), feeToClose: margin.feeToClose.toFixed(), initialMargin: margin.initialMargin.toFixed(), maintenanceMargin: margin.maintenanceMargin.toFixed() })
+    const replications: (Replication | null)[] = []
+    for (const { p, contract } of open) {
+      const at = `positions.${contract}.${p.symbol}`
+      const quantity = parseDecimal(p.size, `${at}.size`).mul(p.side === 'Sell' ? -1 : 1)
+      const avgPrice = parseDecimal(p.avgPrice, `${at}.avgPrice`)
+      const markPrice = parseDecimal(p.markPrice, `${at}.markPrice`)
+      const leverage = parseDecimal(p.leverage, `${at}.leverage`)
+      const base = baseOf(contract, p.symbol)
+      const table = tables.get(`${contract}:${p.symbol}`) ?? null
+      const tier = table?.tiers.find((t) => t.id === p.riskId) ?? null
+      const flags: string[] = []
+      if (!base || !table) flags.push('unknown-symbol')
+      else if (!tier) flags.push('unknown-risk-tier')
+      const currency = contract === 'linear' ? config.settleCoin : (base ?? p.symbol)
+      if (table && tier) {
+        const deduction = tier.mmDeduction ?? bybitMaintenanceDeduction(table.tiers, tier.id) ?? new Decimal(0)
+        const m = bybitPositionMargin({ contract, size: quantity, avgPrice, leverage, bustPrice: parseOptionalDecimal(p.bustPrice, `${at}.bustPrice`), tier, mmDeduction: deduction, takerFeeRate: new Decimal(config.takerFeeRate) })
+        // Linear figures are in the settle coin; inverse ones in coin, worth the mark price in USD.
+        const usdPerUnit = contract === 'inverse' ? markPrice : (usdPerCoin.get(config.settleCoin) ?? new Decimal(1))
+        replications.push({ symbol: p.symbol, contract, currency, initialMargin: m.initialMargin, maintenanceMargin: m.maintenanceMargin, usdPerUnit })
+        details.push({
+          symbol: p.symbol,
+          category: contract,
+          currency,
+          riskId: tier.id,
+          tierInitialRate: tier.initialRate.toFixed(),
+          maintenanceRate: tier.maintenanceRate.toFixed(),
+          mmDeduction: deduction.toFixed(),
+          tierRatesInPercent: table.ratesInPercent,
+          positionValue: m.positionValue.toFixed(),
+          bankruptcyPrice: m.bankruptcyPrice.toFixed(),
+          feeToClose: m.feeToClose.toFixed(),
+          initialRate: m.initialRate.toFixed(),
+          initialMargin: m.initialMargin.toFixed(),
+          maintenanceMargin: m.maintenanceMargin.toFixed(),
+          reportedInitialMargin: p.positionIM,
+          reportedMaintenanceMargin: p.positionMM,
+        })
+      } else {
+        // A position we cannot margin leaves the replicated totals unknown rather than understated.
+        replications.push(null)
+        details.push({ symbol: p.symbol, category: contract, currency, riskId: p.riskId, flags })
       }
-      const base = p.symbol.replace(/(USDT|USDC|PERP)$/, '')
+      // Inverse quantities are USD contracts: in units of the underlying that is the coin they are worth at mark.
+      const size = contract === 'inverse' ? quantity.div(markPrice) : quantity
       positions.push({
-        instrument: { venueSymbol: p.symbol, kind: 'perpetual', underlying: canonicalAsset(base).factor, quote: config.settleCoin, settlement: config.settleCoin, inverse: false, contractSize: '1', expiry: null, strike: null, optionType: null },
+        instrument: instrumentOf(contract, p.symbol, base, config.settleCoin),
         size: size.toFixed(),
-        entryPrice: parseDecimal(p.avgPrice, `${at}.avgPrice`).toFixed(),
-        markPrice: parseDecimal(p.markPrice, `${at}.markPrice`).toFixed(),
+        entryPrice: avgPrice.toFixed(),
+        markPrice: markPrice.toFixed(),
         liquidationPrice: parseOptionalDecimal(p.liqPrice, `${at}.liqPrice`)?.toFixed() ?? null,
         notional: parseDecimal(p.positionValue, `${at}.positionValue`).toFixed(),
         unrealizedPnl: parseDecimal(p.unrealisedPnl, `${at}.unrealisedPnl`).toFixed(),
-        leverage: parseDecimal(p.leverage, `${at}.leverage`).toFixed(),
+        leverage: leverage.toFixed(),
         marginMode: p.tradeMode === 1 ? 'isolated' : 'cross',
-        venueInitialMargin: parseDecimal(p.positionIM, `${at}.positionIM`).toFixed(),
-        venueMaintenanceMargin: parseDecimal(p.positionMM, `${at}.positionMM`).toFixed(),
+        venueInitialMargin: parseOptionalDecimal(p.positionIM, `${at}.positionIM`)?.toFixed() ?? null,
+        venueMaintenanceMargin: parseOptionalDecimal(p.positionMM, `${at}.positionMM`)?.toFixed() ?? null,
         flags,
         raw: p,
       })
     }
+
     const marginBalance = parseDecimal(account.totalMarginBalance, 'wallet.totalMarginBalance')
     const balances: Balance[] = account.coin
       .filter((c) => !parseDecimal(c.walletBalance, `wallet.coin.${c.coin}.walletBalance`).isZero())
-      .map((c) => ({ asset: c.coin, canonicalAsset: canonicalAsset(c.coin).factor, kind: 'wallet' as const, amount: parseDecimal(c.walletBalance, `wallet.coin.${c.coin}.walletBalance`).abs().toFixed(), valueUsd: parseDecimal(c.usdValue, `wallet.coin.${c.coin}.usdValue`).toFixed(), priceUsd: null, usableAsCollateral: true, flags: [], raw: c }))
+      .map((c) => {
+        const amount = parseDecimal(c.walletBalance, `wallet.coin.${c.coin}.walletBalance`)
+        return { asset: c.coin, canonicalAsset: canonicalAsset(c.coin).factor, kind: amount.isNegative() ? ('debt' as const) : ('wallet' as const), amount: amount.abs().toFixed(), valueUsd: parseOptionalDecimal(c.usdValue, `wallet.coin.${c.coin}.usdValue`)?.toFixed() ?? null, priceUsd: usdPerCoin.get(c.coin)?.toFixed() ?? null, usableAsCollateral: true, flags: [], raw: c }
+      })
     const reportedIm = parseDecimal(account.totalInitialMargin, 'wallet.totalInitialMargin')
     const reportedMm = parseDecimal(account.totalMaintenanceMargin, 'wallet.totalMaintenanceMargin')
-    const figures = (initial: Decimal, maintenance: Decimal, rate: Decimal | null, withdrawable: Decimal) =>
+    const complete = replications.every((r): r is Replication => r !== null && r.usdPerUnit !== null)
+    const sumUsd = (pick: (r: Replication) => Decimal) => (complete ? (replications as Replication[]).reduce((sum, r) => sum.plus(pick(r).mul(r.usdPerUnit!)), new Decimal(0)) : null)
+    const im = sumUsd((r) => r.initialMargin)
+    const mm = sumUsd((r) => r.maintenanceMargin)
+    const figures = (initial: Decimal | null, maintenance: Decimal | null, rate: Decimal | null, withdrawable: Decimal | null) =>
       marginFigures('USD', {
         equity: parseDecimal(account.totalEquity, 'wallet.totalEquity').toFixed(),
-        initialMargin: initial.toFixed(),
-        maintenanceMargin: maintenance.toFixed(),
+        initialMargin: initial?.toFixed() ?? null,
+        maintenanceMargin: maintenance?.toFixed() ?? null,
         // Bybit's account MM rate: liquidation at 100 %.
         marginRatio: rate?.toFixed() ?? null,
-        withdrawable: withdrawable.toFixed(),
+        withdrawable: withdrawable?.toFixed() ?? null,
       })
     return {
       asOf: wallet.time ? new Date(wallet.time) : ctx.now(),
@@ -137,11 +243,18 @@ async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: Fetch
       balances,
       margin: {
         reported: figures(reportedIm, reportedMm, parseDecimal(account.accountMMRate, 'wallet.accountMMRate'), parseDecimal(account.totalAvailableBalance, 'wallet.totalAvailableBalance')),
-        // Positions of other categories (spot margin, options) count in Bybit's totals; our sum covers linear only.
-        replicated: figures(im, mm, bybitAccountRate(mm, marginBalance), Decimal.max(marginBalance.minus(im), 0)),
-        details: { positions: details, accountIMRate: bybitAccountRate(reportedIm, marginBalance)?.toFixed() ?? null },
+        // Spot borrowing and options count in Bybit's totals; ours cover the linear and inverse positions.
+        replicated: figures(im, mm, mm ? bybitAccountRate(mm, marginBalance) : null, im ? Decimal.max(marginBalance.minus(im), 0) : null),
+        details: {
+          positions: details,
+          // Bybit's own totals over its margin balance: the rates it states, recomputed.
+          accountIMRate: bybitAccountRate(reportedIm, marginBalance)?.toFixed() ?? null,
+          accountMMRate: bybitAccountRate(reportedMm, marginBalance)?.toFixed() ?? null,
+          reportedAccountIMRate: account.accountIMRate,
+          reportedAccountMMRate: account.accountMMRate,
+        },
       },
-      raw: { walletBalance: wallet, positionList },
+      raw: { walletBalance: wallet, positionList: { linear, inverse } },
     }
   } catch (error) {
     if (error instanceof InvalidInput) throw new VenueRejected(`bybit sent an unusable answer: ${error.message}`)
@@ -149,10 +262,26 @@ async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: Fetch
   }
 }
 
+/**
+ * Checks the key before the account is stored: an account that is not a unified trading account is refused (its
+ * wallet-balance answer would not be the one read here); a key that can trade or move funds is stored with warnings.
+ */
+async function verifyAccount(client: BybitClient, _config: BybitConfig, ctx: FetchContext): Promise<AccountVerification> {
+  const key = await call<RawApiKeyInfo>(client, 'reading the API key', (ex) => ex.privateGetV5UserQueryApi!({}))
+  const info = await call<RawAccountInfo>(client, 'reading the account', (ex) => ex.privateGetV5AccountInfo!({}))
+  ctx.signal.throwIfAborted()
+  const status = info.result.unifiedMarginStatus
+  if (!isUnifiedAccount(status)) {
+    throw new InvalidInput('apiKeyEnv', `the key belongs to a Bybit account that is not a unified trading account (unifiedMarginStatus ${String(status)}); crossmargin reads unified trading accounts only: upgrade the account or give a key of a unified one`)
+  }
+  return { warnings: bybitKeyWarnings(key.result) }
+}
+
 export const bybitConnector: VenueConnector<BybitConfig, BybitClient> = {
   descriptor: bybitDescriptor,
   createClient,
   fetchAccount,
+  verifyAccount,
   closeClient: async (client) => {
     await client.exchange.close()
   },

@@ -26,6 +26,12 @@ export const bybitDescriptor: VenueDescriptor<BybitConfig> = {
   docs: [
     'https://bybit-exchange.github.io/docs/v5/account/wallet-balance',
     'https://bybit-exchange.github.io/docs/v5/position',
+    'https://bybit-exchange.github.io/docs/v5/market/risk-limit',
+    'https://bybit-exchange.github.io/docs/v5/user/apikey-info',
+    'https://bybit-exchange.github.io/docs/v5/account/account-info',
+    'https://bybit-exchange.github.io/docs/v5/rate-limit',
     'https://www.bybit.com/en/help-center/article/Initial-Margin-USDT-Contract',
+    'https://www.bybit.com/en/help-center/article/Maintenance-Margin-USDT-Contract',
+    'https://www.bybit.com/en/announcement-info/margin-parameters/',
   ],
 }

@@ -1,19 +1,21 @@
 // OKX through ccxt's implicit v5 endpoints (the unified API drops OKX's margin figures): account balance,
-// positions, each swap's contract value and position tiers; OKX's figures beside our replication.
+// positions, the swaps' contract values and position tiers; OKX's figures beside our replication.
 import ccxt, { type okx as OkxExchange } from 'ccxt'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal, parseOptionalDecimal } from '../../core/decimal.js'
 import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, VenueRejected, VenueUnavailable } from '../../core/errors.js'
-import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import type { AccountVerification, ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { requireSecret } from '../cex-credentials.js'
 import { callCcxt, watchResponses, type CcxtClient } from '../ccxt-errors.js'
 import { okxDescriptor, type OkxConfig } from './descriptor.js'
-import { okxMarginRatio, okxPositionMargin, type OkxTier } from './margin.js'
+import { okxCrossMarginRatio, okxPositionMargin, type OkxTier } from './margin.js'
+import { okxAccountWarnings, type RawAccountConfig } from './verification.js'
 
 export type OkxClient = CcxtClient<OkxExchange>
 
 type V5<T> = { code: string; msg: string; data: T[] }
+type Implicit = Record<string, (params: object) => Promise<V5<unknown>>>
 
 function createClient(config: OkxConfig, env: ClientEnvironment): OkxClient {
   const apiKey = requireSecret(env, config.apiKeyEnv, 'apiKeyEnv')
@@ -25,10 +27,34 @@ function createClient(config: OkxConfig, env: ClientEnvironment): OkxClient {
   return { exchange, secrets: [apiKey, secret, password], lastResponse: watchResponses(exchange) }
 }
 
-async function call<T>(client: OkxClient, what: string, work: () => Promise<V5<T>>): Promise<T[]> {
-  const response = await callCcxt('okx', client, what, work)
+// 503 and 50001 ("service temporarily unavailable", ccxt's OnMaintenance) and 429 / 50011 with its Retry-After are
+// read by the shared mapping; nothing OKX-specific is left to add here.
+async function call<T>(client: OkxClient, what: string, work: (ex: Implicit) => Promise<V5<unknown>>): Promise<T[]> {
+  const response = (await callCcxt('okx', client, what, () => work(client.exchange as unknown as Implicit))) as V5<T>
   if (!response || !Array.isArray(response.data)) throw new VenueUnavailable(`okx sent a malformed answer during ${what}`)
   return response.data
+}
+
+interface RawDetail {
+  ccy: string
+  cashBal: string
+  eq: string
+  eqUsd: string
+  availBal: string
+  imr?: string
+  mmr?: string
+  mgnRatio?: string
+}
+
+interface RawBalance {
+  totalEq: string
+  adjEq: string
+  imr: string
+  mmr: string
+  mgnRatio: string
+  notionalUsd?: string
+  uTime?: string
+  details: RawDetail[]
 }
 
 interface RawPosition {
@@ -41,42 +67,95 @@ interface RawPosition {
   lever: string
   imr: string
   mmr: string
+  mgnRatio?: string
   notionalUsd: string
   liqPx: string
   upl: string
 }
 
+interface RawInstrument {
+  instId: string
+  ctVal: string
+  settleCcy: string
+  uly: string
+  ctType?: string
+}
+
+interface RawTier {
+  tier: string
+  minSz: string
+  maxSz: string
+  mmr: string
+  imr: string
+}
+
+/** Which figures the account reports, by margin mode: multi-currency and portfolio in USD, single-currency per coin. */
+function accountScope(account: RawBalance, settle: RawDetail | undefined) {
+  const adjusted = parseOptionalDecimal(account.adjEq, 'balance.adjEq')
+  if (adjusted) {
+    return { mode: 'multi-currency', currency: 'USD', equity: adjusted, imr: parseOptionalDecimal(account.imr, 'balance.imr'), mmr: parseOptionalDecimal(account.mmr, 'balance.mmr'), mgnRatio: parseOptionalDecimal(account.mgnRatio, 'balance.mgnRatio'), notional: parseOptionalDecimal(account.notionalUsd, 'balance.notionalUsd') }
+  }
+  // Single-currency margin reports per currency; simple (spot) mode leaves every figure empty: null, never zero.
+  const at = `balance.details.${settle?.ccy ?? 'USDT'}`
+  return {
+    mode: 'single-currency',
+    currency: settle?.ccy ?? 'USDT',
+    equity: settle ? parseDecimal(settle.eq, `${at}.eq`) : parseDecimal(account.totalEq, 'balance.totalEq'),
+    imr: parseOptionalDecimal(settle?.imr, `${at}.imr`),
+    mmr: parseOptionalDecimal(settle?.mmr, `${at}.mmr`),
+    mgnRatio: parseOptionalDecimal(settle?.mgnRatio, `${at}.mgnRatio`),
+    notional: null,
+  }
+}
+
 async function fetchAccount(client: OkxClient, config: OkxConfig, ctx: FetchContext): Promise<VenueSnapshot> {
-  const ex = client.exchange as unknown as Record<string, (params: object) => Promise<V5<unknown>>>
-  const [account] = (await call(client, 'reading the balance', () => ex.privateGetAccountBalance!({}) as Promise<V5<{ totalEq: string; adjEq: string; imr: string; mmr: string; mgnRatio: string; details: { ccy: string; cashBal: string; eq: string; eqUsd: string; availBal: string }[] }>>)) as [{ totalEq: string; adjEq: string; imr: string; mmr: string; mgnRatio: string; details: { ccy: string; cashBal: string; eq: string; eqUsd: string; availBal: string }[] }]
-  const raw = (await call(client, 'reading the positions', () => ex.privateGetAccountPositions!({ instType: 'SWAP' }) as Promise<V5<RawPosition>>)).filter((p) => p.pos !== '0' && p.pos !== '')
+  const [account] = await call<RawBalance>(client, 'reading the balance', (ex) => ex.privateGetAccountBalance!({}))
+  const raw = (await call<RawPosition>(client, 'reading the positions', (ex) => ex.privateGetAccountPositions!({ instType: 'SWAP' }))).filter((p) => p.pos !== '0' && p.pos !== '')
+  // One answer for every swap: a position in an instrument it does not list is kept and flagged, not an error.
+  const instruments = raw.length > 0 ? await call<RawInstrument>(client, 'reading the swap instruments', (ex) => ex.publicGetPublicInstruments!({ instType: 'SWAP' })) : []
+  const byId = new Map(instruments.map((i) => [i.instId, i]))
+  const tiersByFamily = new Map<string, RawTier[]>()
+  for (const p of raw) {
+    const family = byId.get(p.instId)?.uly
+    if (family && !tiersByFamily.has(family)) {
+      tiersByFamily.set(family, await call<RawTier>(client, `reading ${family}'s position tiers`, (ex) => ex.publicGetPublicPositionTiers!({ instType: 'SWAP', tdMode: 'cross', instFamily: family })))
+    }
+  }
+  ctx.signal.throwIfAborted()
   try {
     if (!account) throw new InvalidInput('balance', 'has no account')
     const positions: Position[] = []
     const details: unknown[] = []
-    let im = new Decimal(0)
-    let mm = new Decimal(0)
-    let fees = new Decimal(0)
+    let im: Decimal | null = new Decimal(0)
+    let mm: Decimal | null = new Decimal(0)
+    let notional: Decimal | null = new Decimal(0)
+    const fee = new Decimal(config.takerFeeRate)
     for (const p of raw) {
       const at = `positions.${p.instId}`
-      const [instrument] = (await call(client, `reading ${p.instId}`, () => ex.publicGetPublicInstruments!({ instType: 'SWAP', instId: p.instId }) as Promise<V5<{ ctVal: string; settleCcy: string; uly: string }>>)) as [{ ctVal: string; settleCcy: string; uly: string }]
-      const uly = instrument?.uly ?? p.instId.split('-').slice(0, 2).join('-')
-      const rawTiers = (await call(client, `reading ${uly}'s position tiers`, () => ex.publicGetPublicPositionTiers!({ instType: 'SWAP', tdMode: 'cross', instFamily: uly }) as Promise<V5<{ tier: string; minSz: string; maxSz: string; mmr: string; imr: string }>>))
-      const tiers: OkxTier[] = rawTiers.map((t, i) => ({ tier: Number(t.tier), minSz: parseDecimal(t.minSz, `tiers[${i}].minSz`), maxSz: parseDecimal(t.maxSz, `tiers[${i}].maxSz`), mmr: parseDecimal(t.mmr, `tiers[${i}].mmr`), imr: parseDecimal(t.imr, `tiers[${i}].imr`) }))
+      const instrument = byId.get(p.instId)
+      const family = instrument?.uly ?? p.instId.split('-').slice(0, 2).join('-')
+      const tiers: OkxTier[] = (instrument ? (tiersByFamily.get(family) ?? []) : []).map((t, i) => ({ tier: Number(t.tier), minSz: parseDecimal(t.minSz, `tiers.${family}[${i}].minSz`), maxSz: parseDecimal(t.maxSz, `tiers.${family}[${i}].maxSz`), mmr: parseDecimal(t.mmr, `tiers.${family}[${i}].mmr`), imr: parseDecimal(t.imr, `tiers.${family}[${i}].imr`) }))
       const contracts = parseDecimal(p.pos, `${at}.pos`)
       const ctVal = instrument ? parseDecimal(instrument.ctVal, `${at}.ctVal`) : null
-      const flags = [...(ctVal ? [] : ['unknown-instrument']), ...(tiers.length ? [] : ['no-position-tiers'])]
-      const sizeCoin = ctVal ? contracts.mul(ctVal) : contracts
-      if (ctVal && tiers.length) {
-        const m = okxPositionMargin({ instId: p.instId, pos: contracts, ctVal, markPx: parseDecimal(p.markPx, `${at}.markPx`), lever: parseDecimal(p.lever, `${at}.lever`), tiers }, new Decimal(config.takerFeeRate))
-        im = im.plus(m.initialMargin)
-        mm = mm.plus(m.maintenanceMargin)
-        fees = fees.plus(m.feeToClose)
+      const flags = [...(instrument ? [] : ['unknown-symbol']), ...(instrument && tiers.length === 0 ? ['no-position-tiers'] : [])]
+      const [base, quote] = family.split('-')
+      const settlement = instrument?.settleCcy ?? quote ?? 'USDT'
+      const inverse = instrument ? (instrument.ctType ? instrument.ctType === 'inverse' : settlement === base) : false
+      if (ctVal && tiers.length > 0 && !inverse && p.mgnMode === 'cross') {
+        const m = okxPositionMargin({ instId: p.instId, pos: contracts, ctVal, markPx: parseDecimal(p.markPx, `${at}.markPx`), lever: parseDecimal(p.lever, `${at}.lever`), tiers }, fee)
+        im = im && im.plus(m.initialMargin)
+        mm = mm && mm.plus(m.maintenanceMargin)
+        notional = notional && notional.plus(m.notional)
         details.push({ instId: p.instId, tier: m.tier, notional: m.notional.toFixed(), initialMargin: m.initialMargin.toFixed(), maintenanceMargin: m.maintenanceMargin.toFixed(), feeToClose: m.feeToClose.toFixed() })
+      } else {
+        // Unknown, tierless, inverse or isolated positions are not replicated: the cross totals become unknown.
+        im = mm = notional = null
+        details.push({ instId: p.instId, mgnMode: p.mgnMode, flags: flags.length > 0 ? flags : [inverse ? 'inverse-not-replicated' : 'isolated-not-replicated'] })
       }
       positions.push({
-        instrument: { venueSymbol: p.instId, kind: 'perpetual', underlying: canonicalAsset(uly.split('-')[0]!).factor, quote: uly.split('-')[1] ?? 'USDT', settlement: instrument?.settleCcy ?? 'USDT', inverse: (instrument?.settleCcy ?? 'USDT') === uly.split('-')[0], contractSize: ctVal?.toFixed() ?? null, expiry: null, strike: null, optionType: null },
-        size: sizeCoin.toFixed(),
+        instrument: { venueSymbol: p.instId, kind: 'perpetual', underlying: canonicalAsset(base ?? p.instId).factor, quote: quote ?? 'USDT', settlement, inverse, contractSize: ctVal?.toFixed() ?? null, expiry: null, strike: null, optionType: null },
+        // Linear swaps: contracts × coin per contract. Without the contract value the count stays in contracts (flagged).
+        size: (ctVal && !inverse ? contracts.mul(ctVal) : contracts).toFixed(),
         entryPrice: parseDecimal(p.avgPx, `${at}.avgPx`).toFixed(),
         markPrice: parseDecimal(p.markPx, `${at}.markPx`).toFixed(),
         liquidationPrice: parseOptionalDecimal(p.liqPx, `${at}.liqPx`)?.toFixed() ?? null,
@@ -90,33 +169,42 @@ async function fetchAccount(client: OkxClient, config: OkxConfig, ctx: FetchCont
         raw: p,
       })
     }
-    const usdt = account.details.find((d) => d.ccy === 'USDT')
-    const equity = usdt ? parseDecimal(usdt.eq, 'balance.details.USDT.eq') : parseDecimal(account.totalEq, 'balance.totalEq')
+    const settle = account.details.find((d) => d.ccy === 'USDT')
+    const scope = accountScope(account, settle)
     const balances: Balance[] = account.details
       .filter((d) => !parseDecimal(d.cashBal, `balance.details.${d.ccy}.cashBal`).isZero())
-      .map((d) => ({ asset: d.ccy, canonicalAsset: canonicalAsset(d.ccy).factor, kind: 'wallet' as const, amount: parseDecimal(d.cashBal, `balance.details.${d.ccy}.cashBal`).abs().toFixed(), valueUsd: parseOptionalDecimal(d.eqUsd, `balance.details.${d.ccy}.eqUsd`)?.toFixed() ?? null, priceUsd: null, usableAsCollateral: true, flags: [], raw: d }))
-    // In simple (spot-only) mode OKX leaves imr, mmr and mgnRatio empty: those stay null, never zero.
-    const reportedRatio = parseOptionalDecimal(account.mgnRatio, 'balance.mgnRatio')
-    const ours = okxMarginRatio(equity, mm, fees)
+      .map((d) => {
+        const amount = parseDecimal(d.cashBal, `balance.details.${d.ccy}.cashBal`)
+        return { asset: d.ccy, canonicalAsset: canonicalAsset(d.ccy).factor, kind: amount.isNegative() ? ('debt' as const) : ('wallet' as const), amount: amount.abs().toFixed(), valueUsd: parseOptionalDecimal(d.eqUsd, `balance.details.${d.ccy}.eqUsd`)?.toFixed() ?? null, priceUsd: null, usableAsCollateral: true, flags: [], raw: d }
+      })
+    const ours = mm && notional ? okxCrossMarginRatio(scope.equity, mm, notional, fee) : null
+    // The same rule over OKX's own totals: how far our rule, not our position figures, is from OKX's mgnRatio.
+    const fromReported = scope.mmr && scope.notional ? okxCrossMarginRatio(scope.equity, scope.mmr, scope.notional, fee) : null
     const figures = (initial: Decimal | null, maintenance: Decimal | null, ratio: Decimal | null) =>
-      marginFigures('USDT', {
-        equity: equity.toFixed(),
+      marginFigures(scope.currency, {
+        equity: scope.equity.toFixed(),
         initialMargin: initial?.toFixed() ?? null,
         maintenanceMargin: maintenance?.toFixed() ?? null,
         // OKX's margin ratio is equity over requirement (liquidation at 1); stored inverted to our convention
         // (requirement / equity, liquidation at 1) so every venue's ratio reads the same way.
         marginRatio: ratio && ratio.gt(0) ? new Decimal(1).div(ratio).toDecimalPlaces(12).toFixed() : null,
-        withdrawable: usdt ? parseDecimal(usdt.availBal, 'balance.details.USDT.availBal').toFixed() : null,
+        withdrawable: settle ? parseDecimal(settle.availBal, 'balance.details.USDT.availBal').toFixed() : null,
       })
     return {
-      asOf: ctx.now(),
+      asOf: account.uTime ? new Date(Number(account.uTime)) : ctx.now(),
       blockNumber: null,
       positions,
       balances,
       margin: {
-        reported: figures(parseOptionalDecimal(account.imr, 'balance.imr'), parseOptionalDecimal(account.mmr, 'balance.mmr'), reportedRatio),
+        reported: figures(scope.imr, scope.mmr, scope.mgnRatio),
         replicated: figures(im, mm, ours),
-        details: { positions: details, okxMarginRatio: ours?.toDecimalPlaces(8).toFixed() ?? null },
+        details: {
+          mode: scope.mode,
+          positions: details,
+          okxMarginRatio: ours?.toDecimalPlaces(8).toFixed() ?? null,
+          okxMarginRatioFromReportedMm: fromReported?.toFixed() ?? null,
+          reportedMgnRatio: scope.mgnRatio?.toFixed() ?? null,
+        },
       },
       raw: { balance: account, positions: raw },
     }
@@ -126,10 +214,19 @@ async function fetchAccount(client: OkxClient, config: OkxConfig, ctx: FetchCont
   }
 }
 
+/** Reads the key's permissions and the account mode; a key that can trade or withdraw, or a spot-only mode, warns. */
+async function verifyAccount(client: OkxClient, _config: OkxConfig, ctx: FetchContext): Promise<AccountVerification> {
+  const [config] = await call<RawAccountConfig>(client, 'reading the account configuration', (ex) => ex.privateGetAccountConfig!({}))
+  ctx.signal.throwIfAborted()
+  if (!config) throw new VenueRejected('okx sent an account configuration with no account in it')
+  return { warnings: okxAccountWarnings(config) }
+}
+
 export const okxConnector: VenueConnector<OkxConfig, OkxClient> = {
   descriptor: okxDescriptor,
   createClient,
   fetchAccount,
+  verifyAccount,
   closeClient: async (client) => {
     await client.exchange.close()
   },

@@ -25,5 +25,7 @@ export const okxDescriptor: VenueDescriptor<OkxConfig> = {
     'https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-balance',
     'https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-positions',
     'https://www.okx.com/docs-v5/en/#public-data-rest-api-get-position-tiers',
+    'https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-account-configuration',
+    'https://www.okx.com/help/iv-multi-currency-margin-mode-cross-margin-trading',
   ],
 }

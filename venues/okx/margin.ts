@@ -1,7 +1,11 @@
 // OKX's cross-margin rule for USDT-margined swaps, replicated in exact decimals: position IM = notional / leverage,
-// MM = notional × the position tier's maintenance rate, and the margin ratio = equity / (MM + fee to close);
-// OKX liquidates at a margin ratio of 100 %. Source: OKX help, "Margin ratio" and position tiers
-// (https://www.okx.com/help/iv-introduction-to-margin-ratio, https://www.okx.com/trade-market/position/swap).
+// MM = notional × the position tier's maintenance rate, and the cross margin ratio = equity / (MM + fee to close all
+// positions at the taker fee), equity being the adjusted equity in multi-currency and portfolio margin and the
+// currency's equity in single-currency margin; OKX liquidates at a margin ratio of 100 %.
+// Sources: https://www.okx.com/help/iv-multi-currency-margin-mode-cross-margin-trading (risk in USD: adjusted equity
+// against the maintenance margin of all positions plus the fees to close them) · the Get balance example of
+// https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-balance, whose mgnRatio is exactly
+// adjEq / (mmr + notionalUsd × 0.05 %) · https://www.okx.com/docs-v5/en/#public-data-rest-api-get-position-tiers.
 import { Decimal } from '../../core/decimal.js'
 
 export interface OkxTier {
@@ -34,8 +38,8 @@ export function okxPositionMargin(p: OkxPositionInput, takerFeeRate: Decimal) {
   return { notional, tier: tier.tier, initialMargin: notional.div(p.lever), maintenanceMargin: notional.mul(tier.mmr), feeToClose: notional.mul(takerFeeRate) }
 }
 
-/** Equity over (maintenance margin + fees to close): liquidation at 1. */
-export function okxMarginRatio(equity: Decimal, maintenance: Decimal, fees: Decimal): Decimal | null {
-  const denominator = maintenance.plus(fees)
+/** Equity over (maintenance margin + fees to close the notional at the taker fee): liquidation at 1; null with no requirement. */
+export function okxCrossMarginRatio(equity: Decimal, maintenance: Decimal, notional: Decimal, takerFeeRate: Decimal): Decimal | null {
+  const denominator = maintenance.plus(notional.mul(takerFeeRate))
   return denominator.gt(0) ? equity.div(denominator) : null
 }

@@ -1,4 +1,7 @@
 // A local server answering like Bybit's v5 REST API from response files; private endpoints need Bybit's headers.
+// Position lists answer for the category their file is for (an empty list for any other, as Bybit answers an account
+// holding nothing there), and risk limits for the symbol their file lists (an empty list for a symbol none lists).
+import { readFileSync } from 'node:fs'
 import { startReplayServer, type RecordedRequest, type ReplayRoute, type ReplayServer } from '../../../core/replay/http-replay-server.js'
 
 const requireSignature = (request: RecordedRequest) =>
@@ -6,9 +9,36 @@ const requireSignature = (request: RecordedRequest) =>
     ? null
     : { status: 401, body: { retCode: 10003, retMsg: 'API key is invalid.', result: {}, retExtInfo: {}, time: Date.now() } }
 
-/** `files` maps an endpoint path (`/v5/position/list`) to its response file. */
-export async function startBybitReplay(files: Record<string, string>): Promise<ReplayServer> {
+interface V5List {
+  retCode: number
+  result: { category?: string; list?: { symbol?: string }[] }
+  time?: number
+}
+
+const empty = (category: string | null) => ({ retCode: 0, retMsg: 'OK', result: { category: category ?? '', list: [], nextPageCursor: '' }, retExtInfo: {}, time: Date.now() })
+
+/** Answers from the file whose `result.category` (and, with `bySymbol`, listed symbol) match the request. */
+function selectBy(files: V5List[], bySymbol: boolean) {
+  return (request: RecordedRequest) => {
+    const category = request.query.get('category')
+    const symbol = request.query.get('symbol')
+    const match = files.find((f) => (!category || !f.result.category || f.result.category === category) && (!bySymbol || !symbol || (f.result.list ?? []).some((t) => t.symbol === symbol)))
+    return match ?? empty(category)
+  }
+}
+
+/**
+ * `files` maps an endpoint path (`/v5/position/list`) to its response file, or to several: position lists are then
+ * chosen by category, risk limits by category and symbol.
+ */
+export async function startBybitReplay(files: Record<string, string | string[]>): Promise<ReplayServer> {
   const routes: Record<string, ReplayRoute> = {}
-  for (const [endpoint, file] of Object.entries(files)) routes[`GET ${endpoint}`] = { body: { file }, guard: endpoint.startsWith('/v5/market/') ? undefined : requireSignature }
+  for (const [endpoint, file] of Object.entries(files)) {
+    const guard = endpoint.startsWith('/v5/market/') ? undefined : requireSignature
+    const list = (Array.isArray(file) ? file : [file]).map((f) => JSON.parse(readFileSync(f, 'utf8')) as V5List)
+    if (endpoint === '/v5/position/list') routes[`GET ${endpoint}`] = { body: selectBy(list, false), guard }
+    else if (endpoint === '/v5/market/risk-limit') routes[`GET ${endpoint}`] = { body: selectBy(list, true), guard }
+    else routes[`GET ${endpoint}`] = { body: list[0], guard }
+  }
   return startReplayServer({ routes })
 }
