@@ -2,6 +2,7 @@
 // wallet that supplied WETH and USDC and borrowed, a local server answering like Binance USDⓈ-M for a demo
 // account, and a portfolio holding both. Everything runs on 127.0.0.1 and needs no network.
 import path from 'node:path'
+import { JsonRpcProvider } from 'ethers'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from 'pino'
 import { ConfigSchema, type CrossmarginConfig } from '../../core/config.js'
@@ -32,6 +33,11 @@ export async function startDemoEnvironment({ logger }: { logger: Logger }): Prom
     await market.fundAndSupply(wallet, 'USDC', '5000')
     await market.borrow(wallet, 'USDC', '1500')
     logger.info({ rpcUrl: anvil.rpcUrl, pool: market.addresses.pool, wallet }, 'demo: Aave v3 market deployed on a local chain')
+    // A real chain makes blocks whether or not anyone trades; so must the demo's, or after ten quiet minutes its
+    // latest block would look like a lagging node (maxBlockAgeSeconds) and the Aave account would stop refreshing.
+    const node = new JsonRpcProvider(anvil.rpcUrl)
+    await node.send('evm_setIntervalMining', [5])
+    node.destroy()
 
     const binance = await startBinanceReplay({ fixtures: demoFixtures })
     logger.info({ url: binance.url }, 'demo: Binance USDⓈ-M replay server listening')

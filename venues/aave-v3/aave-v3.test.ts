@@ -220,6 +220,17 @@ describe('Aave v3 against the real contracts on anvil', () => {
     await aaveV3Connector.closeClient!(client)
   })
 
+  test('an RPC whose latest block is older than maxBlockAgeSeconds lags behind the chain: refused as transient, not stored', async () => {
+    const config = aaveV3Descriptor.configSchema.parse({ rpcUrl: chain.rpcUrl, poolAddressesProvider: market.addresses.poolAddressesProvider, user, maxBlockAgeSeconds: 60 })
+    const client = aaveV3Connector.createClient(config, env)
+    const block = await client.provider.getBlock('latest')
+    // The wall clock 61 s after the node's latest block: one second past the limit (60 s exactly still passes).
+    const at = (seconds: number) => ({ ...ctx(), now: () => new Date((block!.timestamp + seconds) * 1000) })
+    await expect(aaveV3Connector.fetchAccount(client, config, at(61))).rejects.toMatchObject({ code: 'VENUE_UNAVAILABLE', message: expect.stringMatching(/latest block \d+ is 61 s old \(limit 60 s\)/) })
+    await expect(aaveV3Connector.fetchAccount(client, config, at(60))).resolves.toMatchObject({ blockNumber: expect.anything() })
+    await aaveV3Connector.closeClient!(client)
+  })
+
   test('a pool addresses provider address with no contract is a rejection naming the key, not a retryable failure', async () => {
     const config = aaveV3Descriptor.configSchema.parse({ rpcUrl: chain.rpcUrl, poolAddressesProvider: `0x${'12'.repeat(20)}`, user })
     const client = aaveV3Connector.createClient(config, env)

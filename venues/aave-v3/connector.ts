@@ -109,6 +109,10 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
     throw new VenueRejected(`${VENUE}: RPC serves chain ${latest.chainId}, the account is configured for chain ${config.chainId}`)
   }
   const blockTag = latest.block.number
+  const blockAgeSeconds = Math.round(ctx.now().getTime() / 1000 - latest.block.timestamp)
+  if (blockAgeSeconds > config.maxBlockAgeSeconds) {
+    throw new VenueUnavailable(`${VENUE}: the RPC's latest block ${blockTag} is ${blockAgeSeconds} s old (limit ${config.maxBlockAgeSeconds} s): the node lags behind the chain`)
+  }
 
   const addressesProvider = new Contract(config.poolAddressesProvider, ADDRESSES_PROVIDER_ABI, provider)
   const [poolAddress, dataProviderAddress, oracleAddress] = await read('reading the market addresses from the PoolAddressesProvider', signal, () =>

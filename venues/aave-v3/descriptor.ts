@@ -13,6 +13,11 @@ export const AaveV3ConfigSchema = z.strictObject({
   chainId: z.number().int().positive().optional(),
   /** Display name of the market (Ethereum, Arbitrum, …). */
   market: z.string().optional(),
+  /**
+   * An RPC whose latest block is older than this lags behind the chain (a stuck or unsynced node): its answer is
+   * refused rather than stored as today's account. Chains make blocks every 0.25–12 s; 10 minutes leaves room.
+   */
+  maxBlockAgeSeconds: z.number().int().positive().default(600),
 })
 
 export type AaveV3Config = z.infer<typeof AaveV3ConfigSchema>
