@@ -159,7 +159,7 @@ async function fetchAccount(client: GmxV2Client, config: GmxV2Config, ctx: Fetch
         ? marginFigures('USD', { totalCollateral: usd(reported.collateralUsd).toFixed(), equity: usd(reported.remainingUsd).toFixed(), totalDebt: usd(reported.pendingFeesUsd).toFixed() })
         : marginFigures('USD', {}),
       replicated: allValued ? replicated : marginFigures('USD', {}),
-      details: { blockNumber: head.blockNumber, minCollateralUsd: params.minCollateralUsd.toString(), positions: details, ...(allValued ? {} : { partialFigures: replicated }) },
+      details: { blockNumber: head.blockNumber, minCollateralUsd: usd(params.minCollateralUsd).toFixed(), positions: details, ...(allValued ? {} : { partialFigures: replicated }) },
     },
     raw: plain({
       chainId: head.chainId,

@@ -78,9 +78,14 @@ export async function rpcRound<T>(what: string, signal: AbortSignal, work: () =>
 export function plain(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString()
   if (value instanceof Result) {
-    const named = value.toObject(true)
-    const hasNames = Object.keys(named).some((k) => !/^_?\d+$/.test(k))
-    return hasNames ? plain(named) : [...value].map(plain)
+    // A tuple has names, an array of tuples has none (ethers refuses toObject there): one level at a time.
+    let named: Record<string, unknown> | null = null
+    try {
+      named = value.toObject()
+    } catch {
+      named = null
+    }
+    return named && Object.keys(named).some((k) => !/^_?\d+$/.test(k)) ? plain(named) : [...value].map(plain)
   }
   if (Array.isArray(value)) return value.map(plain)
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]))
