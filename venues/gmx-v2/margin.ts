@@ -202,14 +202,14 @@ export interface GmxAccountMargin {
 export function calculateGmxAccount(positions: GmxPositionMargin[]): GmxAccountMargin {
   const sum = (pick: (m: GmxPositionMargin) => Decimal) => positions.reduce((total, m) => total.plus(pick(m)), ZERO)
   const underwater = positions.some((m) => m.remainingCollateralUsd.lte(0))
-  const ratios = positions.map((m) => m.maintenanceMarginUsd.div(m.remainingCollateralUsd))
+  const worstRatio = () => positions.reduce((worst, m) => Decimal.max(worst, m.maintenanceMarginUsd.div(m.remainingCollateralUsd)), ZERO)
   return {
     totalCollateralUsd: sum((m) => m.collateralUsd),
     equityUsd: sum((m) => m.remainingCollateralUsd),
     pendingFeesUsd: sum((m) => m.pendingFeesUsd),
     initialMarginUsd: sum((m) => m.initialMarginUsd),
     maintenanceMarginUsd: sum((m) => m.maintenanceMarginUsd),
-    worstMarginRatio: underwater ? null : ratios.length === 0 ? ZERO : Decimal.max(...ratios),
+    worstMarginRatio: underwater ? null : worstRatio(),
   }
 }
 
