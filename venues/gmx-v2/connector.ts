@@ -14,7 +14,7 @@ import { gmxV2Descriptor, resolveDeployment, type GmxV2Config } from './descript
 import { MIN_COLLATERAL_USD_KEY, marketMarginKeys, positionKey } from './keys.js'
 import { calculateGmxAccount, calculateGmxPosition, gmxFigures, pnlPrice, type GmxMarketParams, type GmxPositionInput, type GmxPositionMargin } from './margin.js'
 import type { MarketPricesArg, MarketProps, PositionInfo, PositionProps } from './reader-types.js'
-import { createProvider, mapRpcError, plain, rpcRound } from './rpc.js'
+import { createProvider, plain, rpcRound } from './rpc.js'
 import { applyFactor, fixed, tokenPrice, usd } from './units.js'
 
 const VENUE = 'gmx-v2'
@@ -407,11 +407,11 @@ async function verifyAccount(client: GmxV2Client, config: GmxV2Config, ctx: Fetc
   })
   const reader = new Contract(deployment.reader, READER_ABI, provider)
   try {
-    await reader.getFunction('getAccountPositions')(deployment.dataStore, config.account, 0n, 1n)
+    await rpcRound('asking the Reader for the account’s positions', ctx.signal, () => reader.getFunction('getAccountPositions')(deployment.dataStore, config.account, 0n, 1n))
   } catch (error) {
-    const mapped = mapRpcError(error, 'asking the Reader for the account’s positions')
-    if (mapped instanceof VenueRejected) throw new InvalidInput('reader', `the contract at ${deployment.reader} does not answer as a GMX v2 Reader of the DataStore ${deployment.dataStore} (${mapped.message})`)
-    throw mapped
+    // A revert or an undecodable answer: whatever is at that address is not GMX v2's Reader of that DataStore.
+    if (error instanceof VenueRejected) throw new InvalidInput('reader', `the contract at ${deployment.reader} does not answer as a GMX v2 Reader of the DataStore ${deployment.dataStore} (${error.message})`)
+    throw error
   }
   return { warnings: [] }
 }

@@ -39,8 +39,9 @@ export const gmxV2Descriptor: VenueDescriptor<GmxV2Config> = {
   id: 'gmx-v2',
   displayName: 'GMX v2',
   kind: 'defi-perp',
-  // GMX reports positions, fees and P&L (Reader), not account margin figures: those are ours (margin.ts).
-  supports: { positions: true, lending: false, options: false, venueReportsMargin: false },
+  // The Reader reports each position's P&L, price impact and fees; `reported` combines them as the liquidation check
+  // does. Initial and maintenance margin and the liquidation price are ours (margin.ts).
+  supports: { positions: true, lending: false, options: false, venueReportsMargin: true },
   configSchema: GmxV2ConfigSchema,
   // One fetch is three HTTP calls to the API and three or four batched JSON-RPC requests; public RPCs allow ~10/s.
   rateBudget: { requestsPerSecond: 10, weightPerMinute: null },
