@@ -61,8 +61,10 @@ function marketContext(market: GmxMarket, listed: boolean, api: GmxApiData): Mar
   }
 }
 
+type UsableMarket = MarketContext & { prices: MarketPricesArg; tokens: NonNullable<MarketContext['tokens']> }
+
 /** Priced and with known decimals: the Reader can value it and we can read its answer. */
-function usable(context: MarketContext | undefined): context is MarketContext & { prices: MarketPricesArg; tokens: NonNullable<MarketContext['tokens']> } {
+function usable(context: MarketContext | undefined): context is UsableMarket {
   return context !== undefined && context.prices !== null && context.tokens !== null
 }
 
@@ -127,7 +129,7 @@ async function fetchAccount(client: GmxV2Client, config: GmxV2Config, ctx: Fetch
   const reported = { collateralUsd: 0n, remainingUsd: 0n, pendingFeesUsd: 0n }
   for (const info of infos) {
     const m = info.position.addresses.market.toLowerCase()
-    const row = valuePosition(info, contexts.get(m) as Parameters<typeof valuePosition>[1], params.byMarket.get(m)!, params.minCollateralUsd)
+    const row = valuePosition(info, contexts.get(m) as UsableMarket, params.byMarket.get(m)!, params.minCollateralUsd)
     positions.push(row.position)
     balances.push(...row.balances)
     details.push(row.detail)
@@ -230,7 +232,7 @@ function collateralMovesWithIndex(collateral: GmxToken, index: GmxToken): boolea
   return collateral.address.toLowerCase() === index.address.toLowerCase() || canonicalAsset(collateral.symbol).factor === canonicalAsset(index.symbol).factor
 }
 
-function valuePosition(info: PositionInfo, context: MarketContext & { prices: MarketPricesArg; tokens: NonNullable<MarketContext['tokens']> }, marketParams: { minCollateralFactor: bigint; minCollateralFactorForLiquidation: bigint; maxPositionImpactFactorForLiquidations: bigint }, minCollateralUsd: bigint) {
+function valuePosition(info: PositionInfo, context: UsableMarket, marketParams: { minCollateralFactor: bigint; minCollateralFactorForLiquidation: bigint; maxPositionImpactFactorForLiquidations: bigint }, minCollateralUsd: bigint) {
   const { position, fees, executionPriceResult: impact } = info
   const { numbers, addresses } = position
   const isLong = position.flags.isLong
