@@ -8,6 +8,7 @@ import { dydxV4Connector } from './dydx-v4/connector.js'
 import { deribitConnector } from './deribit/connector.js'
 import { bybitConnector } from './bybit/connector.js'
 import { okxConnector } from './okx/connector.js'
+import { gmxV2Connector } from './gmx-v2/connector.js'
 
 export const venueConnectors: Record<string, AnyVenueConnector> = {
   [aaveV3Connector.descriptor.id]: aaveV3Connector,
@@ -17,6 +18,7 @@ export const venueConnectors: Record<string, AnyVenueConnector> = {
   [deribitConnector.descriptor.id]: deribitConnector,
   [bybitConnector.descriptor.id]: bybitConnector,
   [okxConnector.descriptor.id]: okxConnector,
+  [gmxV2Connector.descriptor.id]: gmxV2Connector,
 }
 
 // Each venue's request budget, shared by all its accounts in this process (HTTP venues; ccxt venues share ccxt's

@@ -24,6 +24,9 @@ import { startOkxReplay } from '../../venues/okx/local/replay.js'
 import { startDeribitReplay } from '../../venues/deribit/local/replay.js'
 import { startDydxReplay } from '../../venues/dydx-v4/local/replay.js'
 import { startHyperliquidReplay } from '../../venues/hyperliquid/local/replay.js'
+import { startLocalGmxRpc, type LocalGmxRpc } from '../../venues/gmx-v2/local/rpc-server.js'
+import { startGmxApiReplay } from '../../venues/gmx-v2/local/replay.js'
+import { TRADER as gmxTrader, testState as gmxState } from '../../venues/gmx-v2/local/state.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
 import type { ClientEnvironment } from '../../venues/types.js'
 
@@ -54,6 +57,7 @@ interface Exposure {
 
 describe('every venue through the API', () => {
   let chain: LocalChain
+  let gmxRpc: LocalGmxRpc
   const servers: ReplayServer[] = []
   let db: TestDatabase
   let api: TestApi
@@ -99,6 +103,14 @@ describe('every venue through the API', () => {
       }),
     }
     servers.push(...Object.values(started))
+    // GMX v2: a local node answering as its Reader and DataStore, and its API replayed (venues/gmx-v2/local/).
+    gmxRpc = await startLocalGmxRpc(gmxState())
+    const gmxApi = await startGmxApiReplay({
+      markets: sharedDataPath('venue-responses', 'gmx-v2', 'api-arbitrumMarkets.gmx-interface-sdk-fixture.json'),
+      tokens: sharedDataPath('venue-responses', 'gmx-v2', 'api-arbitrumTokens.gmx-interface-sdk-fixture.json'),
+      tickers: sharedDataPath('venue-responses', 'gmx-v2', 'api-arbitrumTickers.gmx-interface-sdk-fixture.json'),
+    })
+    servers.push(gmxApi)
 
     accounts.push(
       { venue: 'aave-v3', label: 'Aave', config: { rpcUrl: chain.rpcUrl, poolAddressesProvider: market.addresses.poolAddressesProvider, user: aaveUser, chainId: market.chainId } },
@@ -113,6 +125,7 @@ describe('every venue through the API', () => {
       { venue: 'deribit', label: 'Deribit', config: { currency: 'BTC', clientIdEnv: 'E2E_DERIBIT_ID', clientSecretEnv: 'E2E_DERIBIT_SECRET' }, credentials: { E2E_DERIBIT_ID: 'e2e-deribit-id-81', E2E_DERIBIT_SECRET: 'e2e-deribit-secret-92' } },
       { venue: 'dydx-v4', label: 'dYdX', config: { address: dydxAddress, subaccountNumber: 0 } },
       { venue: 'hyperliquid', label: 'Hyperliquid', config: { user: hyperliquidUser } },
+      { venue: 'gmx-v2', label: 'GMX', config: { chain: 'arbitrum', account: gmxTrader, rpcUrl: gmxRpc.url, apiUrl: gmxApi.url } },
     )
 
     const secretKey = randomBytes(32)
@@ -144,6 +157,7 @@ describe('every venue through the API', () => {
     await api?.close()
     await db?.destroy()
     for (const server of servers) await server.close()
+    await gmxRpc?.close()
     await chain?.stop()
   })
 
@@ -197,6 +211,8 @@ describe('every venue through the API', () => {
     expect(difference('aave-v3', 'healthFactor')!.difference).toBe('0')
     expect(difference('hyperliquid', 'equity')).toMatchObject({ reported: '1182.312496', difference: '0' })
     expect(Math.abs(Number(difference('dydx-v4', 'equity')!.difference))).toBeLessThan(1e-8)
+    // GMX v2: the Reader's P&L, impact and fees combined as the liquidation check does, beside ours from the positions.
+    expect(Math.abs(Number(difference('gmx-v2', 'equity')!.difference))).toBeLessThan(1e-9)
     // Bybit's position IM 3.634521 is in the payload; the account figure is the wallet's totalInitialMargin.
     expect(byVenue.get('bybit')!.reported.initialMargin).toBe('182.60183684')
   })
