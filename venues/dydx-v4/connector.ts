@@ -6,7 +6,7 @@ import { Decimal, parseDecimal } from '../../core/decimal.js'
 import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, VenueRejected } from '../../core/errors.js'
 import { getJson } from '../../core/http/json-client.js'
-import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import type { AccountVerification, ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { dydxV4Descriptor, type DydxV4Config } from './descriptor.js'
 import { calculateDydxAccount, dydxFigures, type DydxMarket, type DydxPositionInput } from './margin.js'
 
@@ -123,8 +123,29 @@ async function fetchAccount(client: DydxV4Client, config: DydxV4Config, ctx: Fet
   }
 }
 
+/**
+ * Before an account is stored: the indexer must know the address (404 otherwise) and list the subaccount. A
+ * subaccount is created on its first deposit, so a number the address never used is a mistake in the config.
+ */
+async function verifyAccount(client: DydxV4Client, config: DydxV4Config, ctx: FetchContext): Promise<AccountVerification> {
+  let answer: { subaccounts?: { subaccountNumber: number }[] }
+  try {
+    answer = (await getJson(`${client.baseUrl}/v4/addresses/${config.address}`, { venue: 'dydx-v4', timeoutMs: client.timeoutMs, signal: ctx.signal, what: 'looking up the address' })) as typeof answer
+  } catch (error) {
+    if (error instanceof VenueRejected && error.message.includes('HTTP 404')) throw new InvalidInput('address', `the dYdX indexer knows no account at ${config.address} (it has never deposited)`)
+    throw error
+  }
+  if (!Array.isArray(answer?.subaccounts)) throw new VenueRejected('dydx-v4 sent an unusable answer: the address has no subaccounts list')
+  const numbers = answer.subaccounts.map((s) => s.subaccountNumber)
+  if (!numbers.includes(config.subaccountNumber)) {
+    throw new InvalidInput('subaccountNumber', `${config.address} has no subaccount ${config.subaccountNumber} (it has ${numbers.length > 0 ? numbers.join(', ') : 'none'})`)
+  }
+  return { warnings: [] }
+}
+
 export const dydxV4Connector: VenueConnector<DydxV4Config, DydxV4Client> = {
   descriptor: dydxV4Descriptor,
   createClient,
   fetchAccount,
+  verifyAccount,
 }

@@ -55,6 +55,19 @@ describe('dYdX v4, recorded subaccount (BTC-USD short 0.491, 82,291 USDC)', () =
     await expect(fetchOnce(7)).rejects.toThrow(/subaccount 7 of dydx14zz.* does not exist/)
   })
 
+  test('verifyAccount: an unknown address or subaccount number is refused naming the key; a known one passes', async () => {
+    const verify = (config: object) => {
+      const parsed = dydxV4Descriptor.configSchema.parse(config)
+      return dydxV4Connector.verifyAccount!(dydxV4Connector.createClient(parsed, env(server.url)), parsed, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => new Date() })
+    }
+    await expect(verify({ address, subaccountNumber: 0 })).resolves.toEqual({ warnings: [] })
+    // The recorded address lists subaccount 0 only.
+    await expect(verify({ address, subaccountNumber: 7 })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'subaccountNumber', message: expect.stringMatching(/has no subaccount 7 \(it has 0\)/) })
+    // The replay answers 404 for an address it does not hold, as the indexer does for one that never deposited.
+    const stranger = 'dydx1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq'
+    await expect(verify({ address: stranger, subaccountNumber: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'address' })
+  })
+
   test('open-interest IMF scaling rises linearly from the base IMF between the caps (dYdX docs formula)', () => {
     const d = (x: string | number) => new Decimal(x)
     // ETH-USD in abacus's effective-IMF fixture: IMF 1 %, OI 1,000 × oracle 1,000 = 1,000,000 USD, caps 100k–1.5M:
