@@ -9,6 +9,8 @@ import { InvalidInput } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { requireSecret } from '../cex-credentials.js'
 import { callCcxt, watchResponses, type CcxtClient } from '../ccxt-errors.js'
+import { fetchPmAccount } from './portfolio-margin.js'
+import { verifyBinanceKey } from './key-permissions.js'
 import { binanceDescriptor, type BinanceConfig } from './descriptor.js'
 import { readPayload, RawAccountSchema, RawLeverageBracketSchema, RawPositionRiskSchema, type RawBracketSymbol } from './payloads.js'
 import { binanceFigures, binancePortfolioMargin, calculateBinanceAccount, coinmMaintenanceMargin, type BinancePositionInput, type LeverageBracket } from './margin.js'
@@ -197,6 +199,7 @@ async function fetchCoinmAccount(client: BinanceClient, config: BinanceConfig, c
 }
 
 async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: FetchContext): Promise<VenueSnapshot> {
+  if (config.market === 'pm') return fetchPmAccount(client, ctx)
   if (config.market === 'portfolio') return fetchPortfolioAccount(client, ctx)
   if (config.market === 'coinm') return fetchCoinmAccount(client, config, ctx)
   const { exchange } = client
@@ -327,6 +330,7 @@ export const binanceConnector: VenueConnector<BinanceConfig, BinanceClient> = {
   descriptor: binanceDescriptor,
   createClient,
   fetchAccount,
+  verifyAccount: verifyBinanceKey,
   closeClient: async (client) => {
     await client.exchange.close()
   },

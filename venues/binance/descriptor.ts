@@ -5,8 +5,11 @@ import type { VenueDescriptor } from '../types.js'
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the NAME of an environment variable (e.g. BINANCE_API_KEY), not the key itself')
 
 export const BinanceConfigSchema = z.strictObject({
-  /** `usdm`: USDⓈ-M futures; `coinm`: COIN-M (coin-margined, inverse) futures; `portfolio`: Portfolio Margin Pro. */
-  market: z.enum(['usdm', 'coinm', 'portfolio']).default('usdm'),
+  /**
+   * `usdm`: USDⓈ-M futures; `coinm`: COIN-M (coin-margined, inverse) futures; `pm`: the Portfolio Margin account
+   * (papi: UM and CM futures and margin under one uniMMR); `portfolio`: Portfolio Margin Pro's account summary.
+   */
+  market: z.enum(['usdm', 'coinm', 'pm', 'portfolio']).default('usdm'),
   /** COIN-M only: the margin asset whose positions and figures this account shows. */
   marginAsset: z.string().regex(/^[A-Z0-9]{2,10}$/, 'must be an asset symbol such as BTC').default('BTC'),
   apiKeyEnv: envName,

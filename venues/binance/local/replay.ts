@@ -13,6 +13,8 @@ export interface BinanceFixtureFiles {
   leverageBracket: string
   /** Portfolio Margin Pro account (GET /sapi/v1/portfolio/account), when served. */
   portfolioAccount?: string
+  /** The key's permissions (GET /sapi/v1/account/apiRestrictions): apiRestrictions.json in the directory, if there. */
+  apiRestrictions?: string
 }
 
 /** Files named exchangeInfo.json, account.json, positionRisk.json, leverageBracket.json in `dir`, with overrides. */
@@ -22,6 +24,7 @@ export function fixtureFiles(dir: string, overrides: Partial<BinanceFixtureFiles
     account: path.join(dir, 'account.json'),
     positionRisk: path.join(dir, 'positionRisk.json'),
     leverageBracket: path.join(dir, 'leverageBracket.json'),
+    ...(existsSync(path.join(dir, 'apiRestrictions.json')) ? { apiRestrictions: path.join(dir, 'apiRestrictions.json') } : {}),
     ...overrides,
   }
   for (const [name, file] of Object.entries(files)) if (file && !existsSync(file)) throw new InvalidInput('fixtures', `Binance replay: ${name} file ${file} does not exist`)
@@ -46,6 +49,7 @@ export function binanceRoutes(files: BinanceFixtureFiles): Record<string, Replay
     'GET /fapi/v3/positionRisk': signed(files.positionRisk),
     'GET /fapi/v1/leverageBracket': signed(files.leverageBracket),
     ...(files.portfolioAccount ? { 'GET /sapi/v1/portfolio/account': signed(files.portfolioAccount) } : {}),
+    ...(files.apiRestrictions ? { 'GET /sapi/v1/account/apiRestrictions': signed(files.apiRestrictions) } : {}),
   }
 }
 
@@ -63,4 +67,20 @@ export async function startBinanceCoinmReplay(dir: string): Promise<ReplayServer
 
 export async function startBinanceReplay(options: { fixtures: string; overrides?: Partial<BinanceFixtureFiles>; port?: number }): Promise<ReplayServer> {
   return startReplayServer({ routes: binanceRoutes(fixtureFiles(options.fixtures, options.overrides)), port: options.port })
+}
+
+/** Portfolio Margin (papi) files in `dir`, and the key-permission endpoint; `bodies` replaces a file's answer. */
+export async function startBinancePmReplay(dir: string, bodies: Partial<Record<'balance' | 'apiRestrictions', unknown>> = {}): Promise<ReplayServer> {
+  const signed = (file: string, body?: unknown): ReplayRoute => ({ body: body ?? { file: path.join(dir, file) }, guard: requireSignedRequest })
+  return startReplayServer({
+    routes: {
+      'GET /papi/v1/account': signed('account.json'),
+      'GET /papi/v1/balance': signed('balance.json', bodies.balance),
+      'GET /papi/v1/um/positionRisk': signed('umPositionRisk.json'),
+      'GET /papi/v1/cm/positionRisk': signed('cmPositionRisk.json'),
+      'GET /papi/v1/um/leverageBracket': signed('umLeverageBracket.json'),
+      'GET /papi/v1/cm/leverageBracket': signed('cmLeverageBracket.json'),
+      'GET /sapi/v1/account/apiRestrictions': signed('apiRestrictions.read-only.json', bodies.apiRestrictions),
+    },
+  })
 }
