@@ -23,7 +23,7 @@ import { startBybitReplay } from '../../venues/bybit/local/replay.js'
 import { startOkxReplay } from '../../venues/okx/local/replay.js'
 import { startDeribitReplay } from '../../venues/deribit/local/replay.js'
 import { startDydxReplay } from '../../venues/dydx-v4/local/replay.js'
-import { startHyperliquidReplay } from '../../venues/hyperliquid/local/replay.js'
+import { spotDocsExample, startHyperliquidReplay } from '../../venues/hyperliquid/local/replay.js'
 import { startLocalGmxRpc, type LocalGmxRpc } from '../../venues/gmx-v2/local/rpc-server.js'
 import { startGmxApiReplay } from '../../venues/gmx-v2/local/replay.js'
 import { TRADER as gmxTrader, testState as gmxState } from '../../venues/gmx-v2/local/state.js'
@@ -100,6 +100,7 @@ describe('every venue through the API', () => {
       hyperliquid: await startHyperliquidReplay({
         clearinghouseState: sharedDataPath('venue-responses', 'hyperliquid', 'info-clearinghouseState.hl-python-sdk-cassette.json'),
         meta: sharedDataPath('venue-responses', 'hyperliquid', 'info-meta.hl-python-sdk-cassette.json'),
+        spotClearinghouseState: spotDocsExample,
       }),
     }
     servers.push(...Object.values(started))

@@ -10,12 +10,13 @@ import { VenueUnavailable } from '../../core/errors.js'
 import { Indexer } from '../../indexer/indexer.js'
 import { MAX_PAUSE_MS, VenueBackoff } from '../../indexer/venue-backoff.js'
 import { venueConnectors } from '../../venues/registry.js'
-import { startHyperliquidReplay } from '../../venues/hyperliquid/local/replay.js'
+import { spotDocsExample, startHyperliquidReplay } from '../../venues/hyperliquid/local/replay.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
 
 const recorded = {
   clearinghouseState: sharedDataPath('venue-responses', 'hyperliquid', 'info-clearinghouseState.hl-python-sdk-cassette.json'),
   meta: sharedDataPath('venue-responses', 'hyperliquid', 'info-meta.hl-python-sdk-cassette.json'),
+  spotClearinghouseState: spotDocsExample,
 }
 
 describe('venue backoff on Retry-After', () => {

@@ -1,5 +1,6 @@
-// Hyperliquid connector: the info API's clearinghouseState (positions, margin summary) and meta (maximum
-// leverage per asset), mapped to the normalised snapshot with Hyperliquid's figures beside our replication.
+// Hyperliquid connector: the info API's clearinghouseState (perp positions, cross and isolated, margin summaries),
+// spotClearinghouseState (spot balances) and meta (maximum leverage and margin tables per asset), mapped to the
+// normalised snapshot with Hyperliquid's figures beside our replication.
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal } from '../../core/decimal.js'
 import type { Balance, Position, VenueSnapshot } from '../../core/domain.js'
@@ -7,7 +8,7 @@ import { InvalidInput, VenueRejected } from '../../core/errors.js'
 import { postJson } from '../../core/http/json-client.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { hyperliquidDescriptor, type HyperliquidConfig } from './descriptor.js'
-import { calculateHyperliquidAccount, hyperliquidFigures, type HyperliquidPositionInput } from './margin.js'
+import { calculateHyperliquidAccount, hyperliquidFigures, type HyperliquidPositionInput, type MarginTier } from './margin.js'
 
 export interface HyperliquidClient {
   infoUrl: string
@@ -22,7 +23,7 @@ interface RawPosition {
   unrealizedPnl: string
   liquidationPx: string | null
   marginUsed: string
-  leverage: { type: 'cross' | 'isolated'; value: number }
+  leverage: { type: 'cross' | 'isolated'; value: number; rawUsd?: string }
 }
 
 interface ClearinghouseState {
@@ -35,7 +36,30 @@ interface ClearinghouseState {
 }
 
 interface Meta {
-  universe: { name: string; maxLeverage: number; szDecimals: number }[]
+  universe: { name: string; maxLeverage: number; szDecimals: number; marginTableId?: number }[]
+  /** [id, table] pairs; absent from older answers (then every asset is one tier at its max leverage). */
+  marginTables?: [number, { description?: string; marginTiers: { lowerBound: string; maxLeverage: number }[] }][]
+}
+
+interface SpotState {
+  balances: { coin: string; token?: number; hold: string; total: string; entryNtl?: string }[]
+}
+
+/** Request weights of the info types read here (Hyperliquid's rate-limit docs): most cost 20, these 2. */
+const WEIGHT = { clearinghouseState: 2, spotClearinghouseState: 2, meta: 20 } as const
+
+/** Each asset's margin tiers: its table when meta has one, else one tier from zero at its max leverage. */
+function marginTiers(meta: Meta): Map<string, MarginTier[]> {
+  const tables = new Map((meta.marginTables ?? []).map(([id, table]) => [id, table]))
+  return new Map(
+    meta.universe.map((u, i) => {
+      const table = u.marginTableId === undefined ? undefined : tables.get(u.marginTableId)
+      const tiers = table?.marginTiers.length
+        ? table.marginTiers.map((t, j) => ({ lowerBound: parseDecimal(t.lowerBound, `meta.marginTables[${u.marginTableId}].marginTiers[${j}].lowerBound`), maxLeverage: new Decimal(t.maxLeverage) }))
+        : [{ lowerBound: new Decimal(0), maxLeverage: parseDecimal(u.maxLeverage, `meta.universe[${i}].maxLeverage`) }]
+      return [u.name, tiers.sort((a, b) => a.lowerBound.comparedTo(b.lowerBound))]
+    }),
+  )
 }
 
 function createClient(config: HyperliquidConfig, env: ClientEnvironment): HyperliquidClient {
@@ -44,15 +68,17 @@ function createClient(config: HyperliquidConfig, env: ClientEnvironment): Hyperl
 }
 
 async function fetchAccount(client: HyperliquidClient, config: HyperliquidConfig, ctx: FetchContext): Promise<VenueSnapshot> {
-  const opts = (what: string) => ({ venue: 'hyperliquid', timeoutMs: client.timeoutMs, signal: ctx.signal, what })
-  const [state, meta] = (await Promise.all([
-    postJson(client.infoUrl, { type: 'clearinghouseState', user: config.user }, opts('reading the clearinghouse state')),
-    postJson(client.infoUrl, { type: 'meta' }, opts('reading the asset metadata')),
-  ])) as [ClearinghouseState, Meta]
+  const opts = (what: string, type: keyof typeof WEIGHT) => ({ venue: 'hyperliquid', timeoutMs: client.timeoutMs, signal: ctx.signal, what, weight: WEIGHT[type] })
+  const [state, spot, meta] = (await Promise.all([
+    postJson(client.infoUrl, { type: 'clearinghouseState', user: config.user }, opts('reading the clearinghouse state', 'clearinghouseState')),
+    postJson(client.infoUrl, { type: 'spotClearinghouseState', user: config.user }, opts('reading the spot balances', 'spotClearinghouseState')),
+    postJson(client.infoUrl, { type: 'meta' }, opts('reading the asset metadata', 'meta')),
+  ])) as [ClearinghouseState, SpotState, Meta]
   try {
     if (!state || !Array.isArray(state.assetPositions) || !state.marginSummary) throw new InvalidInput('clearinghouseState', 'has no assetPositions or marginSummary')
     if (!meta || !Array.isArray(meta.universe)) throw new InvalidInput('meta', 'has no universe')
-    const maxLeverage = new Map(meta.universe.map((u) => [u.name, u.maxLeverage]))
+    if (!spot || !Array.isArray(spot.balances)) throw new InvalidInput('spotClearinghouseState', 'has no balances')
+    const tiersByCoin = marginTiers(meta)
     const positions: Position[] = []
     const inputs: HyperliquidPositionInput[] = []
     let unrealized = new Decimal(0)
@@ -62,8 +88,9 @@ async function fetchAccount(client: HyperliquidClient, config: HyperliquidConfig
       if (szi.isZero()) return
       const value = parseDecimal(p.positionValue, `${at}.positionValue`)
       const mark = value.div(szi.abs())
-      const max = maxLeverage.get(p.coin)
-      const flags = max === undefined ? ['unknown-asset'] : []
+      const tiers = tiersByCoin.get(p.coin)
+      const flags = tiers === undefined ? ['unknown-asset'] : []
+      const isolated = p.leverage.type === 'isolated'
       unrealized = unrealized.plus(parseDecimal(p.unrealizedPnl, `${at}.unrealizedPnl`))
       positions.push({
         instrument: { venueSymbol: p.coin, kind: 'perpetual', underlying: canonicalAsset(p.coin).factor, quote: 'USD', settlement: 'USDC', inverse: false, contractSize: '1', expiry: null, strike: null, optionType: null },
@@ -74,23 +101,42 @@ async function fetchAccount(client: HyperliquidClient, config: HyperliquidConfig
         notional: value.toFixed(),
         unrealizedPnl: parseDecimal(p.unrealizedPnl, `${at}.unrealizedPnl`).toFixed(),
         leverage: String(p.leverage.value),
-        marginMode: p.leverage.type === 'isolated' ? 'isolated' : 'cross',
+        marginMode: isolated ? 'isolated' : 'cross',
         venueInitialMargin: parseDecimal(p.marginUsed, `${at}.marginUsed`).toFixed(),
         venueMaintenanceMargin: null,
         flags,
         raw: p,
       })
-      // An asset missing from meta has no known maximum leverage: its own leverage stands in (flagged above).
-      inputs.push({ coin: p.coin, szi, markPx: mark, leverage: new Decimal(p.leverage.value), maxLeverage: new Decimal(max ?? p.leverage.value), isolated: p.leverage.type === 'isolated' })
+      // An asset missing from meta has no known margin table: its own leverage stands in as one tier (flagged above).
+      inputs.push({
+        coin: p.coin,
+        szi,
+        markPx: mark,
+        leverage: new Decimal(p.leverage.value),
+        tiers: tiers ?? [{ lowerBound: new Decimal(0), maxLeverage: new Decimal(p.leverage.value) }],
+        isolatedRawUsd: isolated ? parseDecimal(p.leverage.rawUsd, `${at}.leverage.rawUsd`) : null,
+      })
     })
-    const summary = state.crossMarginSummary ?? state.marginSummary
+    const summary = state.marginSummary
+    const crossSummary = state.crossMarginSummary ?? state.marginSummary
     const accountValue = parseDecimal(summary.accountValue, 'marginSummary.accountValue')
-    const replicated = calculateHyperliquidAccount({ rawUsd: parseDecimal(summary.totalRawUsd, 'marginSummary.totalRawUsd'), positions: inputs })
-    // Collateral: account value less unrealised P&L is the USDC the account holds.
+    const replicated = calculateHyperliquidAccount({
+      rawUsd: parseDecimal(summary.totalRawUsd, 'marginSummary.totalRawUsd'),
+      crossRawUsd: parseDecimal(crossSummary.totalRawUsd, 'crossMarginSummary.totalRawUsd'),
+      positions: inputs,
+    })
+    // Collateral: account value less unrealised P&L is the USDC the perp account holds.
     const usdc = accountValue.minus(unrealized)
     const balances: Balance[] = [
       { asset: 'USDC', canonicalAsset: 'USD', kind: usdc.isNegative() ? 'debt' : 'wallet', amount: usdc.abs().toFixed(), valueUsd: usdc.abs().toFixed(), priceUsd: '1', usableAsCollateral: true, flags: [], raw: summary },
     ]
+    // Spot balances sit beside the perp account: the owner's assets, not margin for the perps (a transfer moves them).
+    spot.balances.forEach((b, i) => {
+      const total = parseDecimal(b.total, `spotClearinghouseState.balances[${i}].total`)
+      if (total.isZero()) return
+      const stable = b.coin === 'USDC'
+      balances.push({ asset: b.coin, canonicalAsset: canonicalAsset(b.coin).factor, kind: 'wallet', amount: total.toFixed(), valueUsd: stable ? total.toFixed() : null, priceUsd: stable ? '1' : null, usableAsCollateral: false, flags: ['spot'], raw: b })
+    })
     return {
       asOf: state.time ? new Date(state.time) : ctx.now(),
       blockNumber: null,
@@ -112,9 +158,9 @@ async function fetchAccount(client: HyperliquidClient, config: HyperliquidConfig
           withdrawable: parseDecimal(state.withdrawable, 'withdrawable').toFixed(),
         },
         replicated: hyperliquidFigures(replicated),
-        details: replicated.positions.map((p) => ({ coin: p.coin, positionValue: p.positionValue.toFixed(), initialMargin: p.initialMargin.toFixed(), maintenanceMargin: p.maintenanceMargin.toFixed(), liquidationPrice: p.liquidationPrice?.toDecimalPlaces(6).toFixed() ?? null })),
+        details: replicated.positions.map((p) => ({ coin: p.coin, isolated: p.isolated, positionValue: p.positionValue.toFixed(), initialMargin: p.initialMargin.toFixed(), maintenanceMargin: p.maintenanceMargin.toFixed(), tier: p.tier, liquidationPrice: p.liquidationPrice?.toDecimalPlaces(6).toFixed() ?? null })),
       },
-      raw: { clearinghouseState: state, meta },
+      raw: { clearinghouseState: state, spotClearinghouseState: spot, meta },
     }
   } catch (error) {
     if (error instanceof InvalidInput) throw new VenueRejected(`hyperliquid sent an unusable answer: ${error.message}`)
