@@ -1,4 +1,5 @@
 // The few contract functions the connector reads, as human-readable ABI fragments (ethers 6).
+import { Interface } from 'ethers'
 export const ADDRESSES_PROVIDER_ABI = [
   'function getPool() view returns (address)',
   'function getPoolDataProvider() view returns (address)',
@@ -10,12 +11,14 @@ export const POOL_ABI = [
   'function getReservesList() view returns (address[])',
   'function getUserEMode(address user) view returns (uint256)',
   'function getEModeCategoryData(uint8 id) view returns (tuple(uint16 ltv, uint16 liquidationThreshold, uint16 liquidationBonus, address priceSource, string label))',
+  'function getReserveData(address asset) view returns (tuple(tuple(uint256 data) configuration, uint128 liquidityIndex, uint128 currentLiquidityRate, uint128 variableBorrowIndex, uint128 currentVariableBorrowRate, uint128 currentStableBorrowRate, uint40 lastUpdateTimestamp, uint16 id, address aTokenAddress, address stableDebtTokenAddress, address variableDebtTokenAddress, address interestRateStrategyAddress, uint128 accruedToTreasury, uint128 unbacked, uint128 isolationModeTotalDebt))',
 ]
 
 export const DATA_PROVIDER_ABI = [
   'function getReserveConfigurationData(address asset) view returns (uint256 decimals, uint256 ltv, uint256 liquidationThreshold, uint256 liquidationBonus, uint256 reserveFactor, bool usageAsCollateralEnabled, bool borrowingEnabled, bool stableBorrowRateEnabled, bool isActive, bool isFrozen)',
   'function getUserReserveData(address asset, address user) view returns (uint256 currentATokenBalance, uint256 currentStableDebt, uint256 currentVariableDebt, uint256 principalStableDebt, uint256 scaledVariableDebt, uint256 stableBorrowRate, uint256 liquidityRate, uint40 stableRateLastUpdated, bool usageAsCollateralEnabled)',
   'function getReserveEModeCategory(address asset) view returns (uint256)',
+  'function getReserveData(address asset) view returns (uint256 unbacked, uint256 accruedToTreasuryScaled, uint256 totalAToken, uint256 totalStableDebt, uint256 totalVariableDebt, uint256 liquidityRate, uint256 variableBorrowRate, uint256 stableBorrowRate, uint256 averageStableBorrowRate, uint256 liquidityIndex, uint256 variableBorrowIndex, uint40 lastUpdateTimestamp)',
 ]
 
 export const ORACLE_ABI = [
@@ -24,3 +27,9 @@ export const ORACLE_ABI = [
 ]
 
 export const ERC20_METADATA_ABI = ['function symbol() view returns (string)']
+
+export const ADDRESSES_PROVIDER = new Interface(ADDRESSES_PROVIDER_ABI)
+export const POOL = new Interface(POOL_ABI)
+export const DATA_PROVIDER = new Interface(DATA_PROVIDER_ABI)
+export const ORACLE = new Interface(ORACLE_ABI)
+export const ERC20_METADATA = new Interface(ERC20_METADATA_ABI)

@@ -90,11 +90,14 @@ beforeAll(async () => {
 afterAll(async () => rpc.close())
 
 async function fetchWith(rpcUrl: string, signal: AbortSignal = AbortSignal.timeout(10_000), timeoutMs = TIMEOUT_MS) {
-  const config = aaveV3Descriptor.configSchema.parse({ rpcUrl, poolAddressesProvider: `0x${'12'.repeat(20)}`, user: `0x${'ab'.repeat(20)}` })
+  // Plain eth_calls (no Multicall3 probe), so each fault meets the read it is about.
+  const config = aaveV3Descriptor.configSchema.parse({ rpcUrl, poolAddressesProvider: `0x${'12'.repeat(20)}`, user: `0x${'ab'.repeat(20)}`, multicall3: false })
   const client = aaveV3Connector.createClient(config, { secret: () => undefined, timeoutMs, logger: silentLogger() })
   const started = Date.now()
   try {
-    const error = await aaveV3Connector.fetchAccount(client, config, { signal, logger: silentLogger(), now: () => new Date() }).then(
+    // The wall clock just after the fixture block, so the block is fresh and each test meets its own fault.
+    const now = () => new Date((Number(block.timestamp) + 10) * 1000)
+    const error = await aaveV3Connector.fetchAccount(client, config, { signal, logger: silentLogger(), now }).then(
       () => null,
       (e: unknown) => e as Error & { code: string; retryAfterMs?: number | null },
     )

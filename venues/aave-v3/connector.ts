@@ -1,12 +1,14 @@
 // Aave v3 connector: every read of one account pinned to one block through ethers 6 JSON-RPC (batched), mapped
 // to balances (collateral and debt per reserve) and the venue's figures beside our replication of its rule.
-import { Contract, FetchRequest, JsonRpcProvider, Network, Result, ZeroAddress, isError } from 'ethers'
+import { FetchRequest, JsonRpcProvider, Network, Result, ZeroAddress, isError } from 'ethers'
 import { canonicalAsset } from '../../core/assets.js'
 import { fromFixedPoint } from '../../core/decimal.js'
 import type { Balance, VenueSnapshot } from '../../core/domain.js'
 import { Unauthorized, VenueRejected, VenueUnavailable, isCrossmarginError } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
-import { ADDRESSES_PROVIDER_ABI, DATA_PROVIDER_ABI, ERC20_METADATA_ABI, ORACLE_ABI, POOL_ABI } from './abi.js'
+import { ADDRESSES_PROVIDER, DATA_PROVIDER, ERC20_METADATA, ORACLE, POOL } from './abi.js'
+import { OneBlockReader, type ContractRead } from './one-block-reader.js'
+import { decodeReserveConfiguration } from './reserve-configuration.js'
 import { aaveV3Descriptor, type AaveV3Config } from './descriptor.js'
 import { aaveFigures, aaveLiquidationPrice, calculateAaveAccount, type AaveAccountInput, type AaveReserveState } from './margin.js'
 
@@ -87,15 +89,6 @@ async function read<T>(what: string, signal: AbortSignal, work: () => Promise<T>
   }
 }
 
-async function tokenSymbol(token: Contract, blockTag: number): Promise<string | null> {
-  try {
-    return (await token.getFunction('symbol')({ blockTag })) as string
-  } catch {
-    // Some tokens (MKR) return bytes32; the address stands in and the balance is flagged.
-    return null
-  }
-}
-
 async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: FetchContext): Promise<VenueSnapshot> {
   const { provider } = client
   const { signal } = ctx
@@ -114,71 +107,76 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
     throw new VenueUnavailable(`${VENUE}: the RPC's latest block ${blockTag} is ${blockAgeSeconds} s old (limit ${config.maxBlockAgeSeconds} s): the node lags behind the chain`)
   }
 
-  const addressesProvider = new Contract(config.poolAddressesProvider, ADDRESSES_PROVIDER_ABI, provider)
-  const [poolAddress, dataProviderAddress, oracleAddress] = await read('reading the market addresses from the PoolAddressesProvider', signal, () =>
-    Promise.all([
-      addressesProvider.getFunction('getPool')({ blockTag }) as Promise<string>,
-      addressesProvider.getFunction('getPoolDataProvider')({ blockTag }) as Promise<string>,
-      addressesProvider.getFunction('getPriceOracle')({ blockTag }) as Promise<string>,
-    ]),
-  )
-  const pool = new Contract(poolAddress, POOL_ABI, provider)
-  const dataProvider = new Contract(dataProviderAddress, DATA_PROVIDER_ABI, provider)
-  const oracle = new Contract(oracleAddress, ORACLE_ABI, provider)
+  const reader = await read('checking for Multicall3', signal, () => OneBlockReader.open(provider, blockTag, config.multicall3 === false ? null : config.multicall3))
+  const all = (what: string, reads: ContractRead[]) => read(what, signal, () => reader.all(reads))
+  const providerHint = 'is poolAddressesProvider an Aave v3 PoolAddressesProvider on this chain?'
+  const [poolResult, dataProviderResult, oracleResult] = await all('reading the market addresses from the PoolAddressesProvider', [
+    { target: config.poolAddressesProvider, iface: ADDRESSES_PROVIDER, fn: 'getPool', hint: providerHint },
+    { target: config.poolAddressesProvider, iface: ADDRESSES_PROVIDER, fn: 'getPoolDataProvider', hint: providerHint },
+    { target: config.poolAddressesProvider, iface: ADDRESSES_PROVIDER, fn: 'getPriceOracle', hint: providerHint },
+  ])
+  const poolAddress = poolResult![0] as string
+  const dataProviderAddress = dataProviderResult![0] as string
+  const oracleAddress = oracleResult![0] as string
 
-  const [accountData, reservesList, eModeId, baseUnit] = await read('reading the account (getUserAccountData)', signal, () =>
-    Promise.all([
-      pool.getFunction('getUserAccountData')(config.user, { blockTag }) as Promise<bigint[]>,
-      pool.getFunction('getReservesList')({ blockTag }) as Promise<string[]>,
-      pool.getFunction('getUserEMode')(config.user, { blockTag }) as Promise<bigint>,
-      oracle.getFunction('BASE_CURRENCY_UNIT')({ blockTag }) as Promise<bigint>,
-    ]),
-  )
+  const [accountDataResult, reservesListResult, eModeResult, baseUnitResult] = await all('reading the account (getUserAccountData)', [
+    { target: poolAddress, iface: POOL, fn: 'getUserAccountData', args: [config.user] },
+    { target: poolAddress, iface: POOL, fn: 'getReservesList' },
+    { target: poolAddress, iface: POOL, fn: 'getUserEMode', args: [config.user] },
+    { target: oracleAddress, iface: ORACLE, fn: 'BASE_CURRENCY_UNIT' },
+  ])
+  const accountData = [...accountDataResult!] as bigint[]
+  const reservesList = [...(reservesListResult![0] as string[])]
+  const eModeId = eModeResult![0] as bigint
+  const baseUnit = baseUnitResult![0] as bigint
   const baseCurrencyDecimals = baseUnit.toString().length - 1
 
-  const [reserves, eModeCategory] = await read('reading the reserves', signal, () =>
-    Promise.all([
-      Promise.all(
-        reservesList.map(async (asset) => {
-          const [configData, userData, category, price, symbol] = await Promise.all([
-            dataProvider.getFunction('getReserveConfigurationData')(asset, { blockTag }) as Promise<(bigint | boolean)[]>,
-            dataProvider.getFunction('getUserReserveData')(asset, config.user, { blockTag }) as Promise<(bigint | boolean)[]>,
-            dataProvider.getFunction('getReserveEModeCategory')(asset, { blockTag }) as Promise<bigint>,
-            oracle.getFunction('getAssetPrice')(asset, { blockTag }) as Promise<bigint>,
-            tokenSymbol(new Contract(asset, ERC20_METADATA_ABI, provider), blockTag),
-          ])
-          const stableDebt = userData[1] as bigint
-          const variableDebt = userData[2] as bigint
-          const state: AaveReserveState = {
-            asset,
-            symbol: symbol ?? asset,
-            decimals: Number(configData[0]),
-            priceBase: price,
-            aTokenBalance: userData[0] as bigint,
-            debtBalance: variableDebt + stableDebt,
-            // The user's own flag; a reserve whose LT is 0 cannot count as collateral anyway (margin.ts).
-            usageAsCollateralEnabled: userData[8] as boolean,
-            ltvBps: configData[1] as bigint,
-            liquidationThresholdBps: configData[2] as bigint,
-            eModeCategory: category,
-          }
-          return { state, stableDebt, variableDebt, symbolKnown: symbol !== null, reserveCollateralEnabled: configData[5] as boolean, raw: { configData, userData, category, price } }
-        }),
-      ),
-      eModeId === 0n
-        ? Promise.resolve(null)
-        : (pool.getFunction('getEModeCategoryData')(eModeId, { blockTag }) as Promise<{ ltv: bigint; liquidationThreshold: bigint; liquidationBonus: bigint; priceSource: string; label: string }>),
+  // Per reserve, in one round: the Pool's own record (configuration word, isolation-mode debt), the totals for the
+  // caps, the user's balances, the price and the symbol.
+  const PER_RESERVE = 5
+  const answers = await all('reading the reserves', [
+    ...reservesList.flatMap((asset): ContractRead[] => [
+      { target: poolAddress, iface: POOL, fn: 'getReserveData', args: [asset] },
+      { target: dataProviderAddress, iface: DATA_PROVIDER, fn: 'getReserveData', args: [asset] },
+      { target: dataProviderAddress, iface: DATA_PROVIDER, fn: 'getUserReserveData', args: [asset, config.user] },
+      { target: oracleAddress, iface: ORACLE, fn: 'getAssetPrice', args: [asset] },
+      // Some tokens (MKR) return bytes32: the address stands in and the balance is flagged.
+      { target: asset, iface: ERC20_METADATA, fn: 'symbol', allowFailure: true },
     ]),
-  )
+    ...(eModeId === 0n ? [] : [{ target: poolAddress, iface: POOL, fn: 'getEModeCategoryData', args: [eModeId] }]),
+  ])
+  const reserves = reservesList.map((asset, i) => {
+    const [poolData, totals, userData, price, symbolResult] = answers.slice(i * PER_RESERVE, (i + 1) * PER_RESERVE) as Result[]
+    const record = poolData![0] as { configuration: { data: bigint }; isolationModeTotalDebt: bigint }
+    const configuration = decodeReserveConfiguration(record.configuration.data)
+    const symbol = symbolResult ? (symbolResult[0] as string) : null
+    const stableDebt = userData![1] as bigint
+    const variableDebt = userData![2] as bigint
+    const state: AaveReserveState = {
+      asset,
+      symbol: symbol ?? asset,
+      decimals: configuration.decimals,
+      priceBase: price![0] as bigint,
+      aTokenBalance: userData![0] as bigint,
+      debtBalance: variableDebt + stableDebt,
+      // The user's own flag; a reserve whose LT is 0 cannot count as collateral anyway (margin.ts).
+      usageAsCollateralEnabled: userData![8] as boolean,
+      ltvBps: configuration.ltvBps,
+      liquidationThresholdBps: configuration.liquidationThresholdBps,
+      eModeCategory: configuration.eModeCategory,
+    }
+    const supplied = { totalSupplied: totals![2] as bigint, totalBorrowed: (totals![3] as bigint) + (totals![4] as bigint) }
+    return { state, configuration, isolationModeTotalDebt: record.isolationModeTotalDebt, ...supplied, stableDebt, variableDebt, symbolKnown: symbol !== null, reserveCollateralEnabled: configuration.liquidationThresholdBps !== 0n, raw: { configuration: plain(configuration), userData } }
+  })
+  const eModeCategory = eModeId === 0n ? null : ((answers[reservesList.length * PER_RESERVE]![0] as { ltv: bigint; liquidationThreshold: bigint; liquidationBonus: bigint; priceSource: string; label: string }) ?? null)
 
   let userEMode: AaveAccountInput['userEMode'] = null
   if (eModeCategory) {
     // A category's price source prices every asset of the category for this user (GenericLogic), not for display.
     const priceSourceSet = eModeCategory.priceSource !== ZeroAddress
-    const categoryPrice = priceSourceSet ? await read('reading the e-mode price source', signal, () => oracle.getFunction('getAssetPrice')(eModeCategory.priceSource, { blockTag }) as Promise<bigint>) : null
+    const categoryPrice = priceSourceSet ? ((await all('reading the e-mode price source', [{ target: oracleAddress, iface: ORACLE, fn: 'getAssetPrice', args: [eModeCategory.priceSource] }]))[0]![0] as bigint) : null
     userEMode = { id: eModeId, ltvBps: BigInt(eModeCategory.ltv), liquidationThresholdBps: BigInt(eModeCategory.liquidationThreshold), priceBase: categoryPrice }
   }
-
   const input: AaveAccountInput = { reserves: reserves.map((r) => r.state), userEMode, baseCurrencyDecimals }
   const replicated = calculateAaveAccount(input)
   const [totalCollateralBase, totalDebtBase, availableBorrowsBase, currentLiquidationThreshold, ltv, healthFactor] = accountData as [bigint, bigint, bigint, bigint, bigint, bigint]

@@ -17,7 +17,8 @@ function issues(config: unknown) {
 
 describe('Aave v3 config', () => {
   test('a complete config passes, with chainId and market optional', () => {
-    expect(aaveV3Descriptor.configSchema.parse(valid)).toEqual(valid)
+    // Defaults: a 10-minute stale-block limit and the canonical Multicall3.
+    expect(aaveV3Descriptor.configSchema.parse(valid)).toEqual({ ...valid, maxBlockAgeSeconds: 600, multicall3: '0xcA11bde05977b3631167028862bE2a173976CA11' })
     expect(aaveV3Descriptor.configSchema.parse({ ...valid, chainId: 1, market: 'Ethereum' })).toMatchObject({ chainId: 1, market: 'Ethereum' })
   })
 

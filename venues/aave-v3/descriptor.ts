@@ -1,6 +1,7 @@
 // Aave v3: which market (pool addresses provider on a chain, reached by RPC) and which wallet.
 import { z } from 'zod'
 import type { VenueDescriptor } from '../types.js'
+import { MULTICALL3_ADDRESS } from './one-block-reader.js'
 
 const address = (what: string) => z.string().regex(/^0x[0-9a-fA-F]{40}$/, `must be the ${what} as a 0x-prefixed 20-byte hex address`)
 
@@ -18,6 +19,11 @@ export const AaveV3ConfigSchema = z.strictObject({
    * refused rather than stored as today's account. Chains make blocks every 0.25–12 s; 10 minutes leaves room.
    */
   maxBlockAgeSeconds: z.number().int().positive().default(600),
+  /**
+   * Multicall3, through which one fetch's reads go as a few eth_calls at one block (the canonical deployment by
+   * default); `false`, or a chain without code there, reads with plain eth_calls in JSON-RPC batches instead.
+   */
+  multicall3: z.union([address('Multicall3 contract'), z.literal(false)]).default(MULTICALL3_ADDRESS),
 })
 
 export type AaveV3Config = z.infer<typeof AaveV3ConfigSchema>
