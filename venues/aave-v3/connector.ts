@@ -8,9 +8,9 @@ import { Unauthorized, VenueRejected, VenueUnavailable, isCrossmarginError } fro
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { ADDRESSES_PROVIDER, DATA_PROVIDER, ERC20_METADATA, ORACLE, POOL } from './abi.js'
 import { OneBlockReader, type ContractRead } from './one-block-reader.js'
-import { decodeReserveConfiguration } from './reserve-configuration.js'
+import { DEBT_CEILING_DECIMALS, decodeReserveConfiguration } from './reserve-configuration.js'
 import { aaveV3Descriptor, type AaveV3Config } from './descriptor.js'
-import { aaveFigures, aaveLiquidationPrice, calculateAaveAccount, type AaveAccountInput, type AaveReserveState } from './margin.js'
+import { aaveEffectivePrice, aaveFigures, aaveLiquidationPrice, calculateAaveAccount, simulateAaveLiquidation, type AaveAccountInput, type AaveReserveState } from './margin.js'
 
 export interface AaveV3Client {
   provider: JsonRpcProvider
@@ -208,6 +208,79 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
     }
   }
 
+  // Isolation mode (UserConfiguration.getIsolationModeState): exactly one collateral enabled, and it has a debt
+  // ceiling. The user may then borrow only assets borrowable in isolation, up to what is left of the ceiling.
+  const enabledCollateral = reserves.filter((r) => r.state.usageAsCollateralEnabled)
+  const isolated = enabledCollateral.length === 1 && enabledCollateral[0]!.configuration.debtCeiling !== 0n ? enabledCollateral[0]! : null
+  const isolationMode = isolated
+    ? {
+        asset: isolated.state.symbol,
+        debtCeilingUsd: fromFixedPoint(isolated.configuration.debtCeiling, DEBT_CEILING_DECIMALS),
+        totalDebtUsd: fromFixedPoint(isolated.isolationModeTotalDebt, DEBT_CEILING_DECIMALS),
+        borrowableAssets: reserves.filter((r) => r.configuration.borrowableInIsolation).map((r) => r.state.symbol),
+      }
+    : null
+  const reserveDetails = reserves.map((r) => {
+    const c = r.configuration
+    const tokens = (amount: bigint) => fromFixedPoint(amount, c.decimals)
+    return {
+      asset: r.state.symbol,
+      address: r.state.asset,
+      ltv: fromFixedPoint(c.ltvBps, 4),
+      liquidationThreshold: fromFixedPoint(c.liquidationThresholdBps, 4),
+      liquidationBonus: fromFixedPoint(c.liquidationBonusBps, 4),
+      liquidationProtocolFee: fromFixedPoint(c.liquidationProtocolFeeBps, 4),
+      eModeCategory: Number(c.eModeCategory),
+      active: c.active,
+      frozen: c.frozen,
+      paused: c.paused,
+      borrowingEnabled: c.borrowingEnabled,
+      borrowableInIsolation: c.borrowableInIsolation,
+      siloedBorrowing: c.siloedBorrowing,
+      // Caps are whole tokens, 0 meaning none; the totals beside them say how much room is left.
+      supplyCap: c.supplyCap === 0n ? null : c.supplyCap.toString(),
+      borrowCap: c.borrowCap === 0n ? null : c.borrowCap.toString(),
+      totalSupplied: tokens(r.totalSupplied),
+      totalBorrowed: tokens(r.totalBorrowed),
+      debtCeilingUsd: c.debtCeiling === 0n ? null : fromFixedPoint(c.debtCeiling, DEBT_CEILING_DECIMALS),
+      isolationModeTotalDebtUsd: c.debtCeiling === 0n ? null : fromFixedPoint(r.isolationModeTotalDebt, DEBT_CEILING_DECIMALS),
+    }
+  })
+
+  // What a liquidator could do to this account at its health factor, per collateral and debt pair (Aave lets the
+  // liquidator choose both): the close factor, the debt repaid and the collateral taken, the protocol's fee apart.
+  const inUserCategory = (r: (typeof reserves)[number]) => userEMode !== null && userEMode.id !== 0n && r.state.eModeCategory === userEMode.id
+  const liquidationSimulation = reserves
+    .filter((c) => c.state.usageAsCollateralEnabled && c.state.aTokenBalance > 0n && c.configuration.liquidationThresholdBps !== 0n)
+    .flatMap((c) =>
+      reserves
+        .filter((d) => d.state.debtBalance > 0n)
+        .map((d) => {
+          const result = simulateAaveLiquidation({
+            healthFactor: replicated.healthFactor,
+            collateral: {
+              priceBase: aaveEffectivePrice(c.state, userEMode),
+              decimals: c.state.decimals,
+              balance: c.state.aTokenBalance,
+              liquidationBonusBps: inUserCategory(c) && eModeCategory ? BigInt(eModeCategory.liquidationBonus) : c.configuration.liquidationBonusBps,
+              liquidationProtocolFeeBps: c.configuration.liquidationProtocolFeeBps,
+            },
+            debt: { priceBase: aaveEffectivePrice(d.state, userEMode), decimals: d.state.decimals, totalDebt: d.state.debtBalance },
+            debtToCover: null,
+          })
+          return {
+            collateral: c.state.symbol,
+            debt: d.state.symbol,
+            liquidatable: result.liquidatable,
+            closeFactor: fromFixedPoint(result.closeFactorBps, 4),
+            maxLiquidatableDebt: fromFixedPoint(result.maxLiquidatableDebt, d.state.decimals),
+            debtCovered: fromFixedPoint(result.debtCovered, d.state.decimals),
+            collateralToLiquidator: fromFixedPoint(result.collateralToLiquidator, c.state.decimals),
+            protocolFee: fromFixedPoint(result.protocolFee, c.state.decimals),
+          }
+        }),
+    )
+
   const liquidationPrices = reserves
     .filter((r) => r.state.aTokenBalance > 0n)
     .map((r) => ({ asset: r.state.symbol, priceUsd: aaveLiquidationPrice(input, r.state.asset) }))
@@ -226,6 +299,10 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
         eModePriceBase: userEMode?.priceBase?.toString() ?? null,
         hasZeroLtvCollateral: replicated.hasZeroLtvCollateral,
         liquidationPrices,
+        isolationMode,
+        liquidationSimulation,
+        reserves: reserveDetails,
+        readPath: reader.path,
       },
     },
     raw: plain({

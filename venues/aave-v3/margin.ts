@@ -176,3 +176,76 @@ export function aaveLiquidationPrice(input: AaveAccountInput, asset: string): nu
   const liquidation = (otherDebt - otherCollateral) / denominator
   return liquidation > 0 ? liquidation : null
 }
+
+/** Aave's PercentageMath.percentDiv: half-up rounding. */
+function percentDiv(value: bigint, percentage: bigint): bigint {
+  return (value * PERCENTAGE_FACTOR + percentage / 2n) / percentage
+}
+
+/** Below this health factor a liquidator may repay all of a debt, above it half (LiquidationLogic constants). */
+export const CLOSE_FACTOR_HF_THRESHOLD = 95n * 10n ** 16n
+const DEFAULT_LIQUIDATION_CLOSE_FACTOR = 5_000n
+const MAX_LIQUIDATION_CLOSE_FACTOR = 10_000n
+
+export interface AaveLiquidationInput {
+  /** The account's health factor, 18 decimals (as calculateAaveAccount gives it). */
+  healthFactor: bigint
+  collateral: {
+    /** Price the liquidation uses: the e-mode price source's when the user's category has one and covers it. */
+    priceBase: bigint
+    decimals: number
+    /** The user's aToken balance of it. */
+    balance: bigint
+    /** 10000 + bonus (the e-mode category's when the collateral is in the user's category). */
+    liquidationBonusBps: bigint
+    liquidationProtocolFeeBps: bigint
+  }
+  debt: { priceBase: bigint; decimals: number; totalDebt: bigint }
+  /** What the liquidator offers to repay; null = as much as the close factor allows. */
+  debtToCover: bigint | null
+}
+
+export interface AaveLiquidationResult {
+  liquidatable: boolean
+  closeFactorBps: bigint
+  maxLiquidatableDebt: bigint
+  /** Debt repaid (less than offered when the collateral runs out). */
+  debtCovered: bigint
+  /** Collateral the liquidator receives. */
+  collateralToLiquidator: bigint
+  /** Collateral the protocol keeps: its share of the bonus. */
+  protocolFee: bigint
+}
+
+/**
+ * One liquidationCall, as LiquidationLogic.executeLiquidationCall computes it (aave-v3-core 1.19): the close factor
+ * from the health factor, the debt actually repaid, and the collateral it buys at the bonus, less the protocol's
+ * share of that bonus (_calculateAvailableCollateralToLiquidate), in the contract's integer arithmetic and rounding.
+ */
+export function simulateAaveLiquidation(input: AaveLiquidationInput): AaveLiquidationResult {
+  const { collateral, debt } = input
+  const liquidatable = input.healthFactor < 10n ** 18n
+  const closeFactorBps = input.healthFactor > CLOSE_FACTOR_HF_THRESHOLD ? DEFAULT_LIQUIDATION_CLOSE_FACTOR : MAX_LIQUIDATION_CLOSE_FACTOR
+  const maxLiquidatableDebt = percentMul(debt.totalDebt, closeFactorBps)
+  const offered = input.debtToCover === null || input.debtToCover > maxLiquidatableDebt ? maxLiquidatableDebt : input.debtToCover
+  const collateralUnit = 10n ** BigInt(collateral.decimals)
+  const debtUnit = 10n ** BigInt(debt.decimals)
+  const baseCollateral = (debt.priceBase * offered * collateralUnit) / (collateral.priceBase * debtUnit)
+  const maxCollateral = percentMul(baseCollateral, collateral.liquidationBonusBps)
+  let collateralAmount: bigint
+  let debtCovered: bigint
+  if (maxCollateral > collateral.balance) {
+    // Not enough collateral for the offer: all of it goes, for the debt it is worth at the bonus.
+    collateralAmount = collateral.balance
+    debtCovered = percentDiv((collateral.priceBase * collateralAmount * debtUnit) / (debt.priceBase * collateralUnit), collateral.liquidationBonusBps)
+  } else {
+    collateralAmount = maxCollateral
+    debtCovered = offered
+  }
+  let protocolFee = 0n
+  if (collateral.liquidationProtocolFeeBps !== 0n) {
+    const bonusCollateral = collateralAmount - percentDiv(collateralAmount, collateral.liquidationBonusBps)
+    protocolFee = percentMul(bonusCollateral, collateral.liquidationProtocolFeeBps)
+  }
+  return { liquidatable, closeFactorBps, maxLiquidatableDebt, debtCovered, collateralToLiquidator: collateralAmount - protocolFee, protocolFee }
+}

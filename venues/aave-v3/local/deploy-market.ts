@@ -14,6 +14,24 @@ export interface ReserveParams {
   liquidationBonusBps: number
   /** Supplied by the deployer so others can borrow. */
   seedLiquidity: string
+  /** Whole tokens; absent = no cap. */
+  supplyCap?: number
+  borrowCap?: number
+  /** Makes the asset an isolated one: its borrowers may owe at most this many USD against it. */
+  debtCeilingUsd?: number
+  borrowableInIsolation?: boolean
+  /** Share of the liquidation bonus kept by the protocol, in bps (Aave v3 Ethereum uses 1000). */
+  liquidationProtocolFeeBps?: number
+}
+
+/** What a liquidationCall did, from its LiquidationCall event and the treasury's aToken balance. */
+export interface LiquidationOutcome {
+  debtCovered: bigint
+  /** Collateral the liquidator received (the event's liquidatedCollateralAmount). */
+  collateralToLiquidator: bigint
+  /** Collateral sent to the treasury as aTokens. */
+  protocolFee: bigint
+  blockNumber: number
 }
 
 /** LTV, liquidation threshold and bonus close to (not exactly) Aave v3 Ethereum's for these assets. */
@@ -61,6 +79,11 @@ export interface LocalAaveMarket {
   /** Creates an e-mode category, optionally with its own price source, and places the assets in it. */
   configureEModeCategory(params: EModeCategoryParams): Promise<void>
   setUserEMode(wallet: string, categoryId: number): Promise<void>
+  /**
+   * A liquidator (funded with the debt asset here) repays up to `debtToCover` (whole-token string, or 'max' for
+   * all the close factor allows) of `user`'s debt and takes collateral, receiving the underlying.
+   */
+  liquidate(liquidator: string, collateralSymbol: string, debtSymbol: string, user: string, debtToCover: string | 'max'): Promise<LiquidationOutcome>
   /** The Pool proxy, read-only (for tests comparing with getUserAccountData). */
   pool(): Contract
   /** Frees the market's JSON-RPC provider (the chain itself is stopped by its owner). */
@@ -176,6 +199,16 @@ export async function deployAaveMarket(rpcUrl: string, reserves: ReserveParams[]
       send(configurator.getFunction('setReserveBorrowing')(tokenAddresses[i], true)),
     ]),
   )
+  // Caps, isolation and the protocol fee before any supply: Aave refuses a first debt ceiling on a reserve that
+  // already has suppliers.
+  for (const [i, r] of reserves.entries()) {
+    const asset = tokenAddresses[i]
+    if (r.supplyCap !== undefined) await send(configurator.getFunction('setSupplyCap')(asset, r.supplyCap))
+    if (r.borrowCap !== undefined) await send(configurator.getFunction('setBorrowCap')(asset, r.borrowCap))
+    if (r.debtCeilingUsd !== undefined) await send(configurator.getFunction('setDebtCeiling')(asset, BigInt(r.debtCeilingUsd) * 100n))
+    if (r.borrowableInIsolation) await send(configurator.getFunction('setBorrowableInIsolation')(asset, true))
+    if (r.liquidationProtocolFeeBps !== undefined) await send(configurator.getFunction('setLiquidationProtocolFee')(asset, r.liquidationProtocolFeeBps))
+  }
 
   const poolAbi = loadArtifact('Pool').abi as never
   const tokenAbi = loadArtifact('MintableERC20').abi as never
@@ -244,6 +277,29 @@ export async function deployAaveMarket(rpcUrl: string, reserves: ReserveParams[]
     },
     async setUserEMode(wallet, categoryId) {
       await send((await poolAs(wallet)).getFunction('setUserEMode')(categoryId, USER_ACTION))
+    },
+    async liquidate(liquidator, collateralSymbol, debtSymbol, user, debtToCover) {
+      const collateral = reserveOf(collateralSymbol)
+      const debt = reserveOf(debtSymbol)
+      const signer = await signerFor(liquidator)
+      const amount = debtToCover === 'max' ? 2n ** 256n - 1n : parseUnits(debtToCover, debt.decimals)
+      // Enough of the debt asset for any liquidation these tests make, and the pool allowed to pull it.
+      const funds = parseUnits('100000000', debt.decimals)
+      const token = new Contract(debt.address, tokenAbi, signer)
+      await send(token.getFunction('mint(address,uint256)')(liquidator, funds))
+      await send(token.getFunction('approve')(poolAddress, funds))
+      const reserveData = (await market.pool().getFunction('getReserveData')(collateral.address)) as { aTokenAddress: string }
+      const pool = await poolAs(liquidator)
+      const receipt = (await (await pool.getFunction('liquidationCall')(collateral.address, debt.address, user, amount, false, USER_ACTION)).wait()) as { logs: { address: string; topics: string[]; data: string }[]; blockNumber: number }
+      const event = receipt.logs.map((log) => pool.interface.parseLog(log)).find((parsed) => parsed?.name === 'LiquidationCall')
+      if (!event) throw new Error('liquidationCall emitted no LiquidationCall event')
+      // The protocol's share moves as aTokens from the user to the treasury (the deployer here): that Transfer.
+      const protocolFee = receipt.logs
+        .filter((log) => log.address.toLowerCase() === reserveData.aTokenAddress.toLowerCase())
+        .map((log) => token.interface.parseLog(log))
+        .filter((parsed) => parsed?.name === 'Transfer' && (parsed.args.from as string).toLowerCase() === user.toLowerCase() && (parsed.args.to as string).toLowerCase() === deployerAddress.toLowerCase())
+        .reduce((sum, parsed) => sum + (parsed!.args.value as bigint), 0n)
+      return { debtCovered: event.args.debtToCover as bigint, collateralToLiquidator: event.args.liquidatedCollateralAmount as bigint, protocolFee, blockNumber: receipt.blockNumber }
     },
   }
   await Promise.all(reserves.map((r) => market.fundAndSupply(deployerAddress, r.symbol, r.seedLiquidity)))
