@@ -238,6 +238,23 @@ describe('Aave v3 against the real contracts on anvil', () => {
     await aaveV3Connector.closeClient!(client)
   })
 
+  test('verifyAccount: a wrong chain, an address with no contract, or one that is not a provider is refused naming the key', async () => {
+    const verify = async (extra: object) => {
+      const config = aaveV3Descriptor.configSchema.parse({ rpcUrl: chain.rpcUrl, poolAddressesProvider: market.addresses.poolAddressesProvider, user, ...extra })
+      const client = aaveV3Connector.createClient(config, env)
+      try {
+        return await aaveV3Connector.verifyAccount!(client, config, ctx())
+      } finally {
+        await aaveV3Connector.closeClient!(client)
+      }
+    }
+    await expect(verify({ chainId: market.chainId })).resolves.toEqual({ warnings: [] })
+    await expect(verify({ chainId: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'chainId', message: expect.stringMatching(/serves chain 31337/) })
+    await expect(verify({ poolAddressesProvider: `0x${'12'.repeat(20)}` })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'poolAddressesProvider', message: expect.stringMatching(/no contract at/) })
+    // A contract, but not a provider: the Pool itself has no getPool().
+    await expect(verify({ poolAddressesProvider: market.addresses.pool })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'poolAddressesProvider', message: expect.stringMatching(/not an Aave v3 PoolAddressesProvider/) })
+  })
+
   test('an RPC URL override from the environment is used in place of the configured one', async () => {
     const config = aaveV3Descriptor.configSchema.parse({ rpcUrl: 'http://127.0.0.1:1', poolAddressesProvider: market.addresses.poolAddressesProvider, user })
     const client = aaveV3Connector.createClient(config, { ...env, urlOverrides: { rpc: chain.rpcUrl } })

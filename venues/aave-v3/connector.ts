@@ -9,6 +9,7 @@ import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.j
 import { ADDRESSES_PROVIDER, DATA_PROVIDER, ERC20_METADATA, ORACLE, POOL } from './abi.js'
 import { OneBlockReader, type ContractRead } from './one-block-reader.js'
 import { DEBT_CEILING_DECIMALS, decodeReserveConfiguration } from './reserve-configuration.js'
+import { verifyAaveAccount } from './verify.js'
 import { aaveV3Descriptor, type AaveV3Config } from './descriptor.js'
 import { aaveEffectivePrice, aaveFigures, aaveLiquidationPrice, calculateAaveAccount, simulateAaveLiquidation, type AaveAccountInput, type AaveReserveState } from './margin.js'
 
@@ -338,5 +339,6 @@ export const aaveV3Connector: VenueConnector<AaveV3Config, AaveV3Client> = {
   descriptor: aaveV3Descriptor,
   createClient,
   fetchAccount,
+  verifyAccount: verifyAaveAccount,
   closeClient: (client) => client.provider.destroy(),
 }
