@@ -9,6 +9,7 @@ import { deribitConnector } from './deribit/connector.js'
 import { bybitConnector } from './bybit/connector.js'
 import { okxConnector } from './okx/connector.js'
 import { gmxV2Connector } from './gmx-v2/connector.js'
+import { compoundV3Connector } from './compound-v3/connector.js'
 
 export const venueConnectors: Record<string, AnyVenueConnector> = {
   [aaveV3Connector.descriptor.id]: aaveV3Connector,
@@ -19,6 +20,7 @@ export const venueConnectors: Record<string, AnyVenueConnector> = {
   [bybitConnector.descriptor.id]: bybitConnector,
   [okxConnector.descriptor.id]: okxConnector,
   [gmxV2Connector.descriptor.id]: gmxV2Connector,
+  [compoundV3Connector.descriptor.id]: compoundV3Connector,
 }
 
 // Each venue's request budget, shared by all its accounts in this process (HTTP venues; ccxt venues share ccxt's

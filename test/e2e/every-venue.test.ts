@@ -1,8 +1,8 @@
 // What a user does with every venue, end to end through GraphQL: add an account by mutation (CEX keys sealed with
 // AES-256-GCM), refresh it through the real indexer, and see its positions, balances, the venue's margin figures
 // beside our replication, and its exposures netted with the other venues'. Each venue runs locally: Aave v3 as the
-// real contracts on anvil, the others as replay servers of recorded or documented answers
-// (../shared/data/venue-responses/SOURCES.md).
+// real contracts on anvil, GMX v2 and Compound v3 as local nodes answering through their contracts' ABIs, the others
+// as replay servers of recorded or documented answers (../shared/data/venue-responses/SOURCES.md).
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,6 +27,8 @@ import { spotDocsExample, startHyperliquidReplay } from '../../venues/hyperliqui
 import { startLocalGmxRpc, type LocalGmxRpc } from '../../venues/gmx-v2/local/rpc-server.js'
 import { startGmxApiReplay } from '../../venues/gmx-v2/local/replay.js'
 import { TRADER as gmxTrader, testState as gmxState } from '../../venues/gmx-v2/local/state.js'
+import { startLocalCometRpc, type LocalCometRpc } from '../../venues/compound-v3/local/rpc-server.js'
+import { BORROWER as cometBorrower, COMET, testState as cometState } from '../../venues/compound-v3/local/state.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
 import type { ClientEnvironment } from '../../venues/types.js'
 
@@ -58,6 +60,7 @@ interface Exposure {
 describe('every venue through the API', () => {
   let chain: LocalChain
   let gmxRpc: LocalGmxRpc
+  let cometRpc: LocalCometRpc
   const servers: ReplayServer[] = []
   let db: TestDatabase
   let api: TestApi
@@ -112,6 +115,8 @@ describe('every venue through the API', () => {
       tickers: sharedDataPath('venue-responses', 'gmx-v2', 'api-arbitrumTickers.gmx-interface-sdk-fixture.json'),
     })
     servers.push(gmxApi)
+    // Compound v3: a local node answering as Ethereum's cUSDCv3 Comet (venues/compound-v3/local/).
+    cometRpc = await startLocalCometRpc(cometState())
 
     accounts.push(
       { venue: 'aave-v3', label: 'Aave', config: { rpcUrl: chain.rpcUrl, poolAddressesProvider: market.addresses.poolAddressesProvider, user: aaveUser, chainId: market.chainId } },
@@ -127,6 +132,7 @@ describe('every venue through the API', () => {
       { venue: 'dydx-v4', label: 'dYdX', config: { address: dydxAddress, subaccountNumber: 0 } },
       { venue: 'hyperliquid', label: 'Hyperliquid', config: { user: hyperliquidUser } },
       { venue: 'gmx-v2', label: 'GMX', config: { chain: 'arbitrum', account: gmxTrader, rpcUrl: gmxRpc.url, apiUrl: gmxApi.url } },
+      { venue: 'compound-v3', label: 'Compound', config: { rpcUrl: cometRpc.url, comet: COMET, account: cometBorrower, chainId: 1 } },
     )
 
     const secretKey = randomBytes(32)
@@ -159,6 +165,7 @@ describe('every venue through the API', () => {
     await db?.destroy()
     for (const server of servers) await server.close()
     await gmxRpc?.close()
+    await cometRpc?.close()
     await chain?.stop()
   })
 
@@ -214,6 +221,10 @@ describe('every venue through the API', () => {
     expect(Math.abs(Number(difference('dydx-v4', 'equity')!.difference))).toBeLessThan(1e-8)
     // GMX v2: the Reader's P&L, impact and fees combined as the liquidation check does, beside ours from the positions.
     expect(Math.abs(Number(difference('gmx-v2', 'equity')!.difference))).toBeLessThan(1e-9)
+    // Compound v3: the same balances at the same prices on both sides (1.5 WETH + 0.04 WBTC, local/state.ts); the
+    // contract's borrowBalanceOf carries the interest since the last accrual that its isLiquidatable view does not.
+    expect(difference('compound-v3', 'totalCollateral')).toMatchObject({ reported: '8614.052', difference: '0' })
+    expect(Number(difference('compound-v3', 'totalDebt')!.difference)).toBeLessThan(0)
     // Bybit's position IM 3.634521 is in the payload; the account figure is the wallet's totalInitialMargin.
     expect(byVenue.get('bybit')!.reported.initialMargin).toBe('182.60183684')
   })

@@ -5,7 +5,7 @@ import { Contract, ZeroAddress, type JsonRpcProvider } from 'ethers'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal } from '../../core/decimal.js'
 import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
-import { InvalidInput, VenueRejected, VenueUnavailable } from '../../core/errors.js'
+import { InvalidInput, VenueRejected } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { DATA_STORE_ABI, READER_ABI } from './abi.js'
 import { fetchGmxApi, type GmxApiData, type GmxMarket, type GmxToken } from './api.js'
@@ -14,7 +14,8 @@ import { gmxV2Descriptor, resolveDeployment, type GmxV2Config } from './descript
 import { MIN_COLLATERAL_USD_KEY, marketMarginKeys, positionKey } from './keys.js'
 import { calculateGmxAccount, calculateGmxPosition, gmxFigures, pnlPrice, type GmxMarketParams, type GmxPositionInput, type GmxPositionMargin } from './margin.js'
 import type { MarketPricesArg, MarketProps, PositionInfo, PositionProps } from './reader-types.js'
-import { createProvider, plain, rpcRound } from './rpc.js'
+import { assertFreshHead, readChainHead } from '../evm-rpc.js'
+import { createProvider, gmxRpc, plain, rpcRound } from './rpc.js'
 import { applyFactor, fixed, tokenPrice, usd } from './units.js'
 
 const VENUE = 'gmx-v2'
@@ -69,19 +70,12 @@ function usable(context: MarketContext | undefined): context is UsableMarket {
 }
 
 async function readHead(client: GmxV2Client, config: GmxV2Config, ctx: FetchContext) {
-  const head = await rpcRound('reading the latest block', ctx.signal, async () => {
-    const [block, chainId] = await Promise.all([client.provider.getBlock('latest'), client.provider.send('eth_chainId', []) as Promise<string>])
-    return { block, chainId: Number(chainId) }
-  })
-  if (!head.block) throw new VenueUnavailable(`${VENUE}: RPC returned no latest block`)
+  const head = await readChainHead(gmxRpc, client.provider, ctx.signal)
   if (head.chainId !== client.deployment.chainId) {
     throw new VenueRejected(`${VENUE}: the RPC serves chain ${head.chainId}, the account is on ${config.chain} (${client.deployment.chainId})`)
   }
-  const ageSeconds = Math.floor(ctx.now().getTime() / 1000) - head.block.timestamp
-  if (ageSeconds > config.maxBlockAgeSeconds) {
-    throw new VenueUnavailable(`${VENUE}: the RPC's latest block ${head.block.number} is ${ageSeconds} s old (maxBlockAgeSeconds ${config.maxBlockAgeSeconds}); the node is behind`)
-  }
-  return { blockNumber: head.block.number, blockTimestamp: head.block.timestamp, chainId: head.chainId }
+  assertFreshHead(VENUE, head, ctx, config.maxBlockAgeSeconds)
+  return head
 }
 
 async function fetchAccount(client: GmxV2Client, config: GmxV2Config, ctx: FetchContext): Promise<VenueSnapshot> {
