@@ -1,6 +1,7 @@
 // Portfolio exposures per canonical asset: each account's delta (units of the asset), then summed across venues.
 import { Decimal } from '../core/decimal.js'
 import type { RiskAccount } from '../risk/types.js'
+import { black76Greeks } from '../risk/options/black76.js'
 import { toRiskInput } from './risk-input.js'
 import type { AccountState } from './portfolio-state.js'
 
@@ -19,20 +20,41 @@ export interface AssetExposureView {
 const UNIT_DP = 12
 const USD_DP = 2
 
-/** Units of each factor an account holds: balances (debt negative) and linear positions' signed size. */
-function accountDeltas(account: RiskAccount): { factor: string; units: number }[] {
-  return [
-    ...account.balances.map((b) => ({ factor: b.asset, units: b.amount })),
-    ...account.positions.filter((p) => p.instrument.kind !== 'option').map((p) => ({ factor: p.instrument.underlying, units: p.size })),
-  ]
+const YEAR_MS = 365 * 24 * 3600 * 1000
+
+/** What options need to become deltas: each option's latest mark IV by instrument name, and the valuation time. */
+export interface OptionMarket {
+  vols: Record<string, number>
+  asOfMs: number
 }
 
-export function portfolioExposures(states: AccountState[]): AssetExposureView[] {
+/**
+ * Units of each factor an account holds: balances (debt negative), linear positions' signed size, and options'
+ * Black-76 delta × size where the option's mark IV is known (at the factor's current price as the forward).
+ * An option without a known IV adds nothing: a delta cannot be guessed.
+ */
+function accountDeltas(account: RiskAccount, prices: Map<string, { priceUsd: number }>, options: OptionMarket): { factor: string; units: number }[] {
+  const deltas = account.balances.map((b) => ({ factor: b.asset, units: b.amount }))
+  for (const p of account.positions) {
+    if (p.instrument.kind !== 'option') {
+      deltas.push({ factor: p.instrument.underlying, units: p.size })
+      continue
+    }
+    const vol = options.vols[p.instrument.symbol]
+    const forward = prices.get(p.instrument.underlying)?.priceUsd
+    if (vol === undefined || forward === undefined || p.instrument.strike === null || p.instrument.expiryMs === null || !p.instrument.optionType) continue
+    const years = Math.max(0, (p.instrument.expiryMs - options.asOfMs) / YEAR_MS)
+    deltas.push({ factor: p.instrument.underlying, units: p.size * black76Greeks(forward, p.instrument.strike, years, vol, p.instrument.optionType).delta })
+  }
+  return deltas
+}
+
+export function portfolioExposures(states: AccountState[], options: OptionMarket = { vols: {}, asOfMs: Date.now() }): AssetExposureView[] {
   const { accounts, prices } = toRiskInput(states)
   const venueOf = new Map(accounts.map((a) => [a.id, a.venue]))
   const perAsset = new Map<string, Map<string, number>>()
   for (const account of accounts) {
-    for (const delta of accountDeltas(account)) {
+    for (const delta of accountDeltas(account, prices, options)) {
       if (delta.factor === 'USD') continue
       const byAccount = perAsset.get(delta.factor) ?? new Map<string, number>()
       byAccount.set(account.id, (byAccount.get(account.id) ?? 0) + delta.units)

@@ -6,6 +6,7 @@ import { DateTimeScalar, DecimalScalar, JsonScalar } from './scalars.js'
 import { loadPortfolioState } from './portfolio-state.js'
 import { marginDifferences } from './margin-comparison.js'
 import { portfolioExposures } from './exposures.js'
+import { latestOptionVols } from './implied-vols.js'
 import type { VenueMarginComparisonModel } from './models.js'
 import { riskResolvers } from './risk-resolvers.js'
 import { marginCallResolvers } from './margin-call-resolvers.js'
@@ -106,7 +107,10 @@ export const resolvers: Resolvers = {
     ...marginCallResolvers.Portfolio,
     ...webhookResolvers.Portfolio,
     accounts: (portfolio, _args, ctx) => ctx.loaders.accountsByPortfolio.load(portfolio.id),
-    exposures: async (portfolio, _args, ctx) => portfolioExposures(await loadPortfolioState(ctx, portfolio.id)),
+    exposures: async (portfolio, _args, ctx) => {
+      const states = await loadPortfolioState(ctx, portfolio.id)
+      return portfolioExposures(states, { vols: await latestOptionVols(ctx, states), asOfMs: ctx.now().getTime() })
+    },
     venueMargins: async (portfolio, _args, ctx) => {
       const state = await loadPortfolioState(ctx, portfolio.id)
       return state.flatMap(({ account, snapshot, margins }): VenueMarginComparisonModel[] =>

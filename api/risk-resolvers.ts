@@ -8,6 +8,7 @@ import type { PriceHistory, RiskAccount } from '../risk/types.js'
 import { memoize, type ApiContext } from './context.js'
 import { loadPortfolioState } from './portfolio-state.js'
 import { toRiskInput } from './risk-input.js'
+import { latestOptionVols } from './implied-vols.js'
 import { backtestView, historyPrices, riskReport, type RiskContext } from './risk-views.js'
 
 async function requireHistory(ctx: ApiContext): Promise<PriceHistory> {
@@ -80,7 +81,9 @@ export async function portfolioRiskContext(ctx: ApiContext, portfolioId: string)
       Object.entries({ initialMargin: toNumber(figures.initialMargin), maintenanceMargin: toNumber(figures.maintenanceMargin), equity: toNumber(figures.equity) }).filter(([, v]) => v !== undefined),
     )
   }
-  return { accounts, market: { asOfMs: now.getTime(), prices: marketPrices, volSurfaces: {}, impliedVols: {} }, history, asOfDate, reported }
+  // Options are valued at their latest stored mark IV (from the venues' option chains).
+  const impliedVols = await latestOptionVols(ctx, states)
+  return { accounts, market: { asOfMs: now.getTime(), prices: marketPrices, volSurfaces: {}, impliedVols }, history, asOfDate, reported }
 }
 
 function portfolioReport(ctx: ApiContext, portfolioId: string) {

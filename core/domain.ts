@@ -95,6 +95,19 @@ export interface VenueMarginReport {
   details: unknown
 }
 
+/** A venue's mark implied volatility for one option strike and expiry, at one time (stored as ImpliedVol rows). */
+export interface ImpliedVolPoint {
+  /** Canonical factor (`BTC`). */
+  underlying: string
+  expiry: Date
+  strike: string
+  /** Annualised, as a fraction (0.55, not 55 %). */
+  iv: string
+  time: Date
+  /** Who said so (`deribit`). */
+  source: string
+}
+
 /** Everything one fetch of one account produced. */
 export interface VenueSnapshot {
   /** When the data is true: the venue's own timestamp or block time when it gives one. */
@@ -103,6 +116,8 @@ export interface VenueSnapshot {
   positions: Position[]
   balances: Balance[]
   margin: VenueMarginReport
+  /** Market data the venue gave along (an option chain's marks), stored beside the account's snapshot. */
+  impliedVols?: ImpliedVolPoint[]
   raw: unknown
 }
 

@@ -111,6 +111,13 @@ export async function writeSnapshot(
       },
       select: { id: true },
     })
+    if (snapshot.impliedVols?.length) {
+      // One row per source, strike, expiry and time: a refetch of the same marks stores nothing twice.
+      await tx.impliedVol.createMany({
+        data: snapshot.impliedVols.map((v) => ({ underlying: v.underlying, source: v.source, expiry: v.expiry, strike: v.strike, iv: v.iv, time: v.time })),
+        skipDuplicates: true,
+      })
+    }
     await tx.account.update({
       where: { id: account.id },
       data: { status: 'ok', lastError: null, lastAttemptAt: new Date() },

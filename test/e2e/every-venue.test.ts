@@ -77,6 +77,7 @@ describe('every venue through the API', () => {
     await market.borrow(aaveUser, 'USDC', '1000')
 
     const bybitDir = path.join(venuesDir, 'bybit', 'testdata')
+    const deribitDir = path.join(venuesDir, 'deribit', 'testdata')
     const okxDir = path.join(venuesDir, 'okx', 'testdata')
     const started = {
       binance: await startBinanceReplay({ fixtures: path.join(venuesDir, 'binance', 'local', 'demo-account') }),
@@ -91,10 +92,15 @@ describe('every venue through the API', () => {
         '/api/v5/account/positions': path.join(okxDir, 'positions.docs-format.json'),
         '/api/v5/public/instruments': path.join(okxDir, 'instruments.BTC-USDT-SWAP.json'),
       }),
-      deribit: await startDeribitReplay({
-        'private/get_account_summaries': sharedDataPath('venue-responses', 'deribit', 'http_get_account_summaries.nautilus.json'),
-        'private/get_positions': sharedDataPath('venue-responses', 'deribit', 'private-get_positions.docs-example.json'),
-      }),
+      deribit: await startDeribitReplay(
+        {
+          'private/get_account_summaries': sharedDataPath('venue-responses', 'deribit', 'http_get_account_summaries.nautilus.json'),
+          'private/get_positions': sharedDataPath('venue-responses', 'deribit', 'private-get_positions.docs-example.json'),
+          'public/get_book_summary_by_currency': path.join(deribitDir, 'public-get_book_summary_by_currency.option.json'),
+        },
+        // public/auth's documented answer with a read-only scope: the key check passes without a warning.
+        { 'public/auth': { jsonrpc: '2.0', id: 1, result: { access_token: 'e2e', expires_in: 31536000, refresh_token: 'e2e', scope: 'account:read trade:read wallet:read', token_type: 'bearer' } } },
+      ),
       'dydx-v4': await startDydxReplay({
         address: dydxAddress,
         addressResponse: readSharedJson('venue-responses', 'dydx-v4', 'v4-addresses.ccxt-fetchAccounts.json'),

@@ -33,6 +33,7 @@ describe('no secret in logs or API responses', () => {
     deribit = await startDeribitReplay({
       'private/get_account_summaries': sharedDataPath('venue-responses', 'deribit', 'http_get_account_summaries.nautilus.json'),
       'private/get_positions': sharedDataPath('venue-responses', 'deribit', 'private-get_positions.docs-example.json'),
+      'public/get_book_summary_by_currency': path.join(root, 'venues', 'deribit', 'testdata', 'public-get_book_summary_by_currency.option.json'),
     })
     const portfolio = await t.db.prisma.portfolio.create({ data: { name: 'Secrets' } })
     await t.db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'binance', label: 'binance', config: { market: 'usdm', apiKeyEnv: 'BIN_KEY', secretEnv: 'BIN_SECRET' } } })

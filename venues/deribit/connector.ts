@@ -5,12 +5,13 @@
 import ccxt, { type deribit as DeribitExchange } from 'ccxt'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal } from '../../core/decimal.js'
-import { marginFigures, type Balance, type Position, type VenueMarginFigures, type VenueSnapshot } from '../../core/domain.js'
-import { InvalidInput, VenueRejected } from '../../core/errors.js'
+import { marginFigures, type Balance, type ImpliedVolPoint, type Position, type VenueMarginFigures, type VenueSnapshot } from '../../core/domain.js'
+import { InvalidInput, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import { parseInstrumentSymbol } from '../../core/instrument-symbols.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { requireSecret } from '../cex-credentials.js'
 import { callCcxt, watchResponses, type CcxtClient } from '../ccxt-errors.js'
+import { verifyDeribitKey } from './key-scope.js'
 import { deribitDescriptor, type DeribitConfig } from './descriptor.js'
 import { DERIBIT_PM_BTC_PARAMS, DERIBIT_PM_ETH_PARAMS, deribitPortfolioMargin, deribitStandardFutureMargin, deribitStandardOptionMargin, type DeribitPmPosition } from './margin.js'
 
@@ -55,7 +56,49 @@ function createClient(config: DeribitConfig, env: ClientEnvironment): DeribitCli
   return { exchange, secrets: [apiKey, secret], lastResponse: watchResponses(exchange) }
 }
 
-const call = <T>(client: DeribitClient, what: string, work: () => Promise<T>): Promise<T> => callCcxt('deribit', client, what, work)
+/**
+ * Deribit's own word for maintenance and overload, 13028 temporarily_unavailable (https://docs.deribit.com/#rpc-error-codes),
+ * comes with a 400 that ccxt reads as a refusal: it is a reason to come back later.
+ */
+async function call<T>(client: DeribitClient, what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await callCcxt('deribit', client, what, work)
+  } catch (error) {
+    if (error instanceof VenueRejected && /\b13028\b|temporarily_unavailable/.test(error.message)) throw new VenueUnavailable(`deribit is temporarily unavailable (maintenance or overload) during ${what}`, null, { cause: error })
+    throw error
+  }
+}
+
+/** One row of public/get_book_summary_by_currency (kind=option): https://docs.deribit.com/#public-get_book_summary_by_currency */
+interface RawBookSummary {
+  instrument_name: string
+  mark_iv?: number | null
+  mark_price?: number | null
+  underlying_price?: number | null
+  open_interest?: number | null
+  creation_timestamp?: number
+}
+
+/**
+ * The option chain is stored at most once per this interval (the first fetch in it wins): enough for a volatility
+ * surface that moves with the market, without storing every option's mark every minute.
+ */
+const IV_BUCKET_MS = 15 * 60_000
+
+/** The chain's mark IVs as stored points (mark_iv is in percent); instruments we cannot read are skipped. */
+function chainVols(chain: RawBookSummary[], now: Date): ImpliedVolPoint[] {
+  const time = new Date(Math.floor(now.getTime() / IV_BUCKET_MS) * IV_BUCKET_MS)
+  return chain.flatMap((row) => {
+    if (typeof row.mark_iv !== 'number' || !(row.mark_iv > 0)) return []
+    try {
+      const parsed = parseInstrumentSymbol('deribit', row.instrument_name, 'book_summary.instrument_name')
+      if (parsed.kind !== 'option') return []
+      return [{ underlying: parsed.underlying, expiry: new Date(parsed.expiryMs!), strike: String(parsed.strike), iv: new Decimal(row.mark_iv).div(100).toFixed(), time, source: 'deribit' }]
+    } catch {
+      return []
+    }
+  })
+}
 
 function result<T>(response: unknown, what: string): T {
   const r = (response as { result?: T })?.result
@@ -69,6 +112,9 @@ async function fetchAccount(client: DeribitClient, config: DeribitConfig, ctx: F
   const ex = client.exchange as unknown as Record<string, (params: object) => Promise<unknown>>
   const summariesResponse = await call(client, 'reading the account summaries', () => ex.privateGetGetAccountSummaries!({ extended: true }))
   const positionsResponse = await call(client, 'reading the positions', () => ex.privateGetGetPositions!({ currency: config.currency }))
+  // Stablecoin segments have no option chain of their own (their linear options are listed under BTC and ETH).
+  const hasChain = config.currency === 'BTC' || config.currency === 'ETH'
+  const chainResponse = hasChain ? await call(client, 'reading the option chain', () => ex.publicGetGetBookSummaryByCurrency!({ currency: config.currency, kind: 'option' })) : { result: [] }
   try {
     const summaries = result<{ summaries?: RawSummary[] } | RawSummary[]>(summariesResponse, 'get_account_summaries')
     const list = Array.isArray(summaries) ? summaries : (summaries.summaries ?? [])
@@ -76,9 +122,15 @@ async function fetchAccount(client: DeribitClient, config: DeribitConfig, ctx: F
     if (!summary) throw new InvalidInput('get_account_summaries', `has no ${config.currency} summary`)
     const rawPositions = result<RawPosition[]>(positionsResponse, 'get_positions').filter((p) => p.size !== 0 && p.direction !== 'zero')
 
-    // Option marks and implied vols come from each option's ticker (positions do not carry the IV).
+    // Option marks and implied vols (positions do not carry the IV) come from the currency's option chain, in one
+    // request; an option the chain does not list falls back to its own ticker.
+    const chain = result<RawBookSummary[]>(chainResponse, 'get_book_summary_by_currency')
+    if (!Array.isArray(chain)) throw new InvalidInput('get_book_summary_by_currency', 'is not a list')
     const tickers = new Map<string, { mark_iv: number; underlying_price: number; mark_price: number }>()
-    for (const p of rawPositions.filter((p) => p.kind === 'option')) {
+    for (const row of chain) {
+      if (typeof row.mark_iv === 'number' && typeof row.underlying_price === 'number' && typeof row.mark_price === 'number') tickers.set(row.instrument_name, { mark_iv: row.mark_iv, underlying_price: row.underlying_price, mark_price: row.mark_price })
+    }
+    for (const p of rawPositions.filter((p) => p.kind === 'option' && !tickers.has(p.instrument_name))) {
       const ticker = await call(client, `reading the ${p.instrument_name} ticker`, () => ex.publicGetTicker!({ instrument_name: p.instrument_name }))
       tickers.set(p.instrument_name, result(ticker, `ticker ${p.instrument_name}`))
     }
@@ -171,7 +223,8 @@ async function fetchAccount(client: DeribitClient, config: DeribitConfig, ctx: F
         replicated: pmResult ? figures(pmResult.initialMargin, pmResult.maintenanceMargin, equity, marginBalance) : figures(smInitial, smMaintenance, equity, marginBalance),
         details: pmResult ? { model: 'portfolio', worstCase: pmResult.worstCase, rollShock: pmResult.rollShock, deltaShock: pmResult.deltaShock, worstScenario: pmResult.worstScenario } : { model: 'standard', initialMargin: smInitial, maintenanceMargin: smMaintenance },
       },
-      raw: { summary, positions: rawPositions, tickers: Object.fromEntries(tickers) },
+      impliedVols: chainVols(chain, ctx.now()),
+      raw: { summary, positions: rawPositions, optionMarks: Object.fromEntries(rawPositions.filter((p) => tickers.has(p.instrument_name)).map((p) => [p.instrument_name, tickers.get(p.instrument_name)])), chainSize: chain.length },
     }
   } catch (error) {
     if (error instanceof InvalidInput) throw new VenueRejected(`deribit sent an unusable answer: ${error.message}`)
@@ -183,6 +236,7 @@ export const deribitConnector: VenueConnector<DeribitConfig, DeribitClient> = {
   descriptor: deribitDescriptor,
   createClient,
   fetchAccount,
+  verifyAccount: verifyDeribitKey,
   closeClient: async (client) => {
     await client.exchange.close()
   },

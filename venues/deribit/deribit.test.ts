@@ -1,5 +1,7 @@
 // Deribit through ccxt against a local JSON-RPC replay of recorded and documented answers
 // (../shared/data/venue-responses/deribit/SOURCES.md), and Deribit's standard margin against its published examples.
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { silentLogger } from '../../core/logger.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
@@ -12,9 +14,12 @@ import { startDeribitReplay } from './local/replay.js'
 
 const ID = 'test-client-id-4c1f'
 const SECRET = 'test-client-secret-93ab'
+const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata')
+const chainFile = path.join(testdata, 'public-get_book_summary_by_currency.option.json')
 const files = {
   'private/get_account_summaries': sharedDataPath('venue-responses', 'deribit', 'http_get_account_summaries.nautilus.json'),
   'private/get_positions': sharedDataPath('venue-responses', 'deribit', 'private-get_positions.docs-example.json'),
+  'public/get_book_summary_by_currency': chainFile,
 }
 const env = (url: string, timeoutMs = 5_000) => ({
   secret: (name: string) => ({ DERIBIT_ID: ID, DERIBIT_SECRET: SECRET })[name],
@@ -70,6 +75,72 @@ describe('Deribit, recorded account summary and documented positions', () => {
     }
     const signed = server.requests.find((r) => r.path === '/api/v2/private/get_positions')!
     expect(String(signed.headers.authorization)).toMatch(/^deri-hmac-sha256 id=/)
+  })
+})
+
+describe('Deribit option chain (documented format): mark IVs kept, option marks read from the chain', () => {
+  let server: ReplayServer
+  beforeAll(async () => {
+    server = await startDeribitReplay({ ...files, 'private/get_positions': path.join(testdata, 'private-get_positions.option.json') })
+  })
+  afterAll(async () => server?.close())
+  const at = new Date('2026-11-25T08:07:00Z')
+
+  test('the chain’s mark IVs become points in fractions, bucketed to the quarter hour; a strike without a mark is skipped', async () => {
+    const client = deribitConnector.createClient(config, env(server.url))
+    const snapshot = await deribitConnector.fetchAccount(client, config, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => at }).finally(() => deribitConnector.closeClient!(client))
+    const expiry = new Date('2026-12-25T08:00:00Z')
+    const time = new Date('2026-11-25T08:00:00Z')
+    expect(snapshot.impliedVols).toEqual([
+      { underlying: 'BTC', expiry, strike: '100000', iv: '0.524', time, source: 'deribit' },
+      { underlying: 'BTC', expiry, strike: '90000', iv: '0.551', time, source: 'deribit' },
+    ])
+    // The held call's mark and underlying came from the chain: no ticker request was needed.
+    expect(server.requests.some((r) => r.path.endsWith('/public/ticker'))).toBe(false)
+    const call = snapshot.positions[0]!
+    expect(call).toMatchObject({ size: '2', instrument: expect.objectContaining({ kind: 'option', optionType: 'call', strike: '100000' }), flags: [] })
+  })
+
+  test('maintenance (error 13028 temporarily_unavailable, or HTTP 503) is a transient fault', async () => {
+    for (const fault of [{ kind: 'status' as const, status: 503, body: { jsonrpc: '2.0', error: { code: 13028, message: 'temporarily_unavailable' } } }, { kind: 'status' as const, status: 400, body: { jsonrpc: '2.0', error: { code: 13028, message: 'temporarily_unavailable' } } }]) {
+      server.setFault('GET /api/v2/private/get_account_summaries', fault)
+      const client = deribitConnector.createClient(config, env(server.url))
+      const error = await deribitConnector.fetchAccount(client, config, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => at }).then(() => null, (e: unknown) => e as { code: string })
+      await deribitConnector.closeClient!(client)
+      expect(error).toMatchObject({ code: 'VENUE_UNAVAILABLE' })
+    }
+    server.setFault('GET /api/v2/private/get_account_summaries', null)
+  })
+})
+
+describe('Deribit key scope at addAccount (public/auth, client_signature)', () => {
+  // public/auth's documented answer (https://docs.deribit.com/#public-auth), tokens shortened, with the scope varied.
+  const auth = (scope: string) => ({ jsonrpc: '2.0', id: 9929, result: { access_token: '1582628593469.1MbQ', expires_in: 31536000, refresh_token: '1582628593469.1GP4', scope, enabled_features: [], token_type: 'bearer' } })
+  const verify = async (scope: string) => {
+    const server = await startDeribitReplay(files, { 'public/auth': auth(scope) })
+    const client = deribitConnector.createClient(config, env(server.url))
+    try {
+      const verification = await deribitConnector.verifyAccount!(client, config, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => new Date() })
+      const request = server.requests.find((r) => r.path === '/api/v2/public/auth')!
+      return { verification, request }
+    } finally {
+      await deribitConnector.closeClient!(client)
+      await server.close()
+    }
+  }
+
+  test('a read-only key passes quietly; the secret signs the request and never travels', async () => {
+    const { verification, request } = await verify('account:read trade:read wallet:read')
+    expect(verification).toEqual({ warnings: [] })
+    expect(request.query.get('grant_type')).toBe('client_signature')
+    expect(request.query.get('client_id')).toBe(ID)
+    expect(request.query.get('signature')).toMatch(/^[0-9a-f]{64}$/)
+    expect(JSON.stringify([request.path, [...request.query.entries()], request.headers])).not.toContain(SECRET)
+  })
+
+  test('a key that can trade and withdraw is accepted with a warning naming both', async () => {
+    const { verification } = await verify('account:read trade:read_write wallet:read_write')
+    expect(verification.warnings).toEqual(['this Deribit key can trade, withdraw and transfer funds; crossmargin only reads, so a key with read scopes only is safer'])
   })
 })
 

@@ -7,11 +7,14 @@ const requireSignature = (request: RecordedRequest) =>
     ? null
     : { status: 401, body: { jsonrpc: '2.0', error: { message: 'unauthorized', code: 13009 }, testnet: false } }
 
-/** `files` maps a JSON-RPC method (`private/get_positions`) to its response file. */
-export async function startDeribitReplay(files: Record<string, string>): Promise<ReplayServer> {
+/** `files` maps a JSON-RPC method (`private/get_positions`) to its response file; `bodies` to an answer given inline. */
+export async function startDeribitReplay(files: Record<string, string>, bodies: Record<string, unknown> = {}): Promise<ReplayServer> {
   const routes: Record<string, ReplayRoute> = {}
   for (const [method, file] of Object.entries(files)) {
     routes[`GET /api/v2/${method}`] = { body: { file }, guard: method.startsWith('private/') ? requireSignature : undefined }
+  }
+  for (const [method, body] of Object.entries(bodies)) {
+    routes[`GET /api/v2/${method}`] = { body, guard: method.startsWith('private/') ? requireSignature : undefined }
   }
   return startReplayServer({ routes })
 }
