@@ -20,6 +20,7 @@ const config: CodegenConfig = {
           MarginCall: '../../api/models.js#MarginCallModel',
           MarginCallEvent: '../../api/models.js#MarginCallEventModel',
           ApiKey: '../../api/models.js#ApiKeyModel',
+          AccountEvent: '../../api/models.js#AccountEventModel',
           Webhook: '../../api/models.js#WebhookModel',
           WebhookDelivery: '../../api/models.js#WebhookDeliveryModel',
         },

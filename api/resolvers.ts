@@ -25,6 +25,11 @@ export const resolvers: Resolvers = {
   Webhook: webhookResolvers.Webhook,
   WebhookDelivery: webhookResolvers.WebhookDelivery,
   Subscription: marginCallResolvers.Subscription,
+  AccountEvent: {
+    amount: (event) => event.amount.toString(),
+    priceUsd: (event) => event.priceUsd?.toString() ?? null,
+    collateralAmount: (event) => event.collateralAmount?.toString() ?? null,
+  },
   Decimal: DecimalScalar,
   DateTime: DateTimeScalar,
   JSON: JsonScalar,
@@ -129,6 +134,8 @@ export const resolvers: Resolvers = {
   Account: {
     status: (account) => ACCOUNT_STATUS[account.status] ?? 'FAILED',
     hasStoredCredentials: (account) => account.credentials !== null,
+    history: (account, { limit }, ctx) =>
+      ctx.prisma.accountEvent.findMany({ where: { accountId: account.id }, orderBy: { time: 'desc' }, take: Math.min(Math.max(limit ?? 100, 1), 1000) }),
     lastSnapshot: (account, _args, ctx) => ctx.loaders.latestSnapshotByAccount.load(account.id),
     dataAgeSeconds: async (account, _args, ctx) => {
       const snapshot = await ctx.loaders.latestSnapshotByAccount.load(account.id)

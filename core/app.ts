@@ -10,6 +10,7 @@ import { Indexer } from '../indexer/indexer.js'
 import { MarginCallMonitor } from '../indexer/margin-call-monitor.js'
 import { PortfolioEvents } from './events.js'
 import { WebhookDispatcher } from '../notify/webhook-dispatcher.js'
+import { AaveHistorySync } from '../indexer/aave-history.js'
 import { verifyAccount, verifyConfigAccounts, type AccountVerifierDeps } from '../indexer/verify-account.js'
 import { startApiServer, type ApiServer } from '../api/server.js'
 import type { AnyVenueConnector, ClientEnvironment } from '../venues/types.js'
@@ -66,9 +67,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const secretKey = options.env.CROSSMARGIN_SECRET_KEY ? loadSecretKey(options.env) : null
     const events = new PortfolioEvents()
     const marginCalls = new MarginCallMonitor({ prisma: db.prisma, events, logger: logger.child({ component: 'margin-calls' }) })
+    const history = new AaveHistorySync({ prisma: db.prisma, logger: logger.child({ component: 'history' }), timeoutMs: config.indexer.timeoutMs })
     const indexer = new Indexer({
       onFetched: async (outcome) => {
         if (outcome.status === 'deferred') return
+        // History is read beside the fetch, never holding it up; a failure is logged by the sync.
+        if (outcome.status === 'ok') void history.afterFetch(outcome.accountId).catch(() => undefined)
         const { portfolioId } = await marginCalls.afterFetch(outcome.accountId)
         if (portfolioId) events.publish({ kind: 'account', portfolioId, accountId: outcome.accountId })
       },

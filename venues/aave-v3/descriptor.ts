@@ -24,6 +24,8 @@ export const AaveV3ConfigSchema = z.strictObject({
    * default); `false`, or a chain without code there, reads with plain eth_calls in JSON-RPC batches instead.
    */
   multicall3: z.union([address('Multicall3 contract'), z.literal(false)]).default(MULTICALL3_ADDRESS),
+  /** The market's Aave v3 subgraph (a The Graph query URL): when given, the account's history is read from it. */
+  subgraphUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the market’s subgraph' }).optional(),
 })
 
 export type AaveV3Config = z.infer<typeof AaveV3ConfigSchema>

@@ -1,0 +1,115 @@
+// An Aave v3 user's history from the market's subgraph (The Graph): supplies, borrows, repays and liquidations,
+// each kind paged through by id (The Graph caps a page at 1,000 rows), amounts turned from token units into
+// decimals. The queries are user-history.graphql, written against schema.graphql (the subgraph's own types).
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { fromFixedPoint } from '../../../core/decimal.js'
+import { VenueRejected, VenueUnavailable } from '../../../core/errors.js'
+import { postJson } from '../../../core/http/json-client.js'
+
+const DOCUMENT = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'user-history.graphql'), 'utf8')
+
+export type AaveHistoryKind = 'supply' | 'borrow' | 'repay' | 'liquidation'
+
+export interface AaveHistoryEvent {
+  kind: AaveHistoryKind
+  /** The subgraph's id of the event (unique within its kind). */
+  eventId: string
+  txHash: string
+  time: Date
+  /** The asset supplied, borrowed or repaid; for a liquidation, the debt asset repaid by the liquidator. */
+  asset: string
+  amount: string
+  priceUsd: string | null
+  /** Liquidations only: the collateral taken. */
+  collateralAsset: string | null
+  collateralAmount: string | null
+  raw: unknown
+}
+
+export interface AaveHistoryQuery {
+  url: string
+  user: string
+  /** Unix seconds, inclusive. */
+  since: number
+  /** Unix seconds, exclusive. */
+  until: number
+  timeoutMs: number
+  signal?: AbortSignal
+  pageSize?: number
+}
+
+interface RawReserve {
+  symbol: string
+  decimals: number
+  underlyingAsset: string
+}
+interface RawRow {
+  id: string
+  txHash: string
+  timestamp: number
+  amount?: string
+  assetPriceUSD?: string
+  reserve?: RawReserve
+  collateralAmount?: string
+  principalAmount?: string
+  borrowAssetPriceUSD?: string
+  collateralReserve?: RawReserve
+  principalReserve?: RawReserve
+}
+
+const OPERATIONS: { kind: AaveHistoryKind; operation: string; field: string }[] = [
+  { kind: 'supply', operation: 'Supplies', field: 'supplies' },
+  { kind: 'borrow', operation: 'Borrows', field: 'borrows' },
+  { kind: 'repay', operation: 'Repays', field: 'repays' },
+  { kind: 'liquidation', operation: 'LiquidationCalls', field: 'liquidationCalls' },
+]
+
+/** Every event of the user in [since, until), oldest first within each kind. */
+export async function fetchAaveHistory(query: AaveHistoryQuery): Promise<AaveHistoryEvent[]> {
+  const first = query.pageSize ?? 1000
+  const events: AaveHistoryEvent[] = []
+  for (const { kind, operation, field } of OPERATIONS) {
+    let after = ''
+    for (;;) {
+      const variables = { user: query.user.toLowerCase(), since: query.since, until: query.until, after, first }
+      const answer = (await postJson(query.url, { query: DOCUMENT, operationName: operation, variables }, { venue: 'aave-v3', timeoutMs: query.timeoutMs, signal: query.signal, what: `reading ${field} from the subgraph` })) as {
+        data?: Record<string, RawRow[] | undefined>
+        errors?: { message?: string }[]
+      }
+      if (answer?.errors?.length) {
+        const message = answer.errors.map((e) => e.message ?? '?').join('; ').slice(0, 300)
+        // The Graph's gateway reports an indexer that is behind or down as an error too: worth another try later.
+        if (/indexer|timeout|unavailable|behind/i.test(message)) throw new VenueUnavailable(`aave-v3 subgraph: ${message}`)
+        throw new VenueRejected(`aave-v3 subgraph refused the ${field} query: ${message}`)
+      }
+      const rows = answer?.data?.[field]
+      if (!Array.isArray(rows)) throw new VenueRejected(`aave-v3 subgraph sent no ${field} list`)
+      for (const row of rows) events.push(toEvent(kind, row))
+      if (rows.length < first) break
+      after = rows[rows.length - 1]!.id
+    }
+  }
+  return events
+}
+
+function toEvent(kind: AaveHistoryKind, row: RawRow): AaveHistoryEvent {
+  const units = (amount: string | undefined, reserve: RawReserve | undefined, what: string) => {
+    if (amount === undefined || !reserve || !/^\d+$/.test(amount)) throw new VenueRejected(`aave-v3 subgraph sent an unusable ${kind} ${row.id}: ${what}`)
+    return fromFixedPoint(BigInt(amount), reserve.decimals)
+  }
+  if (typeof row.id !== 'string' || typeof row.timestamp !== 'number') throw new VenueRejected(`aave-v3 subgraph sent a ${kind} without id or timestamp`)
+  const base = { kind, eventId: row.id, txHash: row.txHash, time: new Date(row.timestamp * 1000), raw: row }
+  if (kind === 'liquidation') {
+    return {
+      ...base,
+      asset: row.principalReserve?.symbol ?? '?',
+      amount: units(row.principalAmount, row.principalReserve, 'principalAmount'),
+      priceUsd: row.borrowAssetPriceUSD ?? null,
+      collateralAsset: row.collateralReserve?.symbol ?? null,
+      collateralAmount: units(row.collateralAmount, row.collateralReserve, 'collateralAmount'),
+    }
+  }
+  return { ...base, asset: row.reserve?.symbol ?? '?', amount: units(row.amount, row.reserve, 'amount'), priceUsd: row.assetPriceUSD ?? null, collateralAsset: null, collateralAmount: null }
+}
