@@ -1,10 +1,11 @@
 // Aave v3 connector: every read of one account pinned to one block through ethers 6 JSON-RPC (batched), mapped
 // to balances (collateral and debt per reserve) and the venue's figures beside our replication of its rule.
-import { FetchRequest, JsonRpcProvider, Network, Result, ZeroAddress, isError } from 'ethers'
+import { Result, ZeroAddress, type JsonRpcProvider } from 'ethers'
 import { canonicalAsset } from '../../core/assets.js'
 import { fromFixedPoint } from '../../core/decimal.js'
 import type { Balance, VenueSnapshot } from '../../core/domain.js'
-import { Unauthorized, VenueRejected, VenueUnavailable, isCrossmarginError } from '../../core/errors.js'
+import { VenueRejected } from '../../core/errors.js'
+import { assertFreshHead, createEvmProvider, evmRpcErrors, plain, readChainHead } from '../evm-rpc.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { ADDRESSES_PROVIDER, DATA_PROVIDER, ERC20_METADATA, ORACLE, POOL } from './abi.js'
 import { OneBlockReader, type ContractRead } from './one-block-reader.js'
@@ -20,93 +21,25 @@ export interface AaveV3Client {
 const VENUE = 'aave-v3'
 
 function createClient(config: AaveV3Config, env: ClientEnvironment): AaveV3Client {
-  // A venue-specific override (CROSSMARGIN_AAVE_V3_URL) wins over a generic one for any JSON-RPC venue.
-  const request = new FetchRequest(env.urlOverrides?.[VENUE] ?? env.urlOverrides?.rpc ?? config.rpcUrl)
-  request.timeout = env.timeoutMs
-  // A 429 comes back at once rather than being retried inside one fetch: the indexer's schedule and rate budget
-  // decide when to try again (VenueUnavailable carries the delay the node asked for).
-  request.retryFunc = async () => false
-  // Always a static network: a dynamic one makes ethers retry network detection forever against a dead RPC.
-  // Without a configured chain id the label is nominal (no ENS here); fetchAccount checks the real one when given.
-  const provider = new JsonRpcProvider(request, Network.from(config.chainId ?? 1), { staticNetwork: true, batchMaxCount: 100, cacheTimeout: -1 })
-  return { provider }
+  // A venue-specific override (CROSSMARGIN_AAVE_V3_URL) wins over a generic one for any JSON-RPC venue. Without a
+  // configured chain id the network label is nominal (no ENS here); fetchAccount checks the real one when given.
+  return { provider: createEvmProvider(env.urlOverrides?.[VENUE] ?? env.urlOverrides?.rpc ?? config.rpcUrl, config.chainId ?? 1, env.timeoutMs) }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET'])
-
-/** Turns ethers' failures into the error vocabulary, naming what failed and never the RPC URL (it may hold a key). */
-function mapError(error: unknown, what: string): Error {
-  if (isCrossmarginError(error)) return error
-  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return new VenueUnavailable(`${VENUE}: fetch aborted during ${what}`)
-  if (isError(error, 'CALL_EXCEPTION')) {
-    const rpcError = (error.info as { error?: { message?: string } } | undefined)?.error
-    // ethers reports any eth_call error as a call exception; only an answer with revert data (or saying
-    // "revert") is the contract refusing. Anything else ("header not found", rate limits) is the node's trouble.
-    if (error.data === null && rpcError && !/revert/i.test(rpcError.message ?? '')) {
-      return new VenueUnavailable(`${VENUE}: RPC error during ${what}: ${String(rpcError.message ?? 'unknown').slice(0, 120)}`)
-    }
-    return new VenueRejected(`${VENUE}: ${what} reverted (${error.shortMessage})`)
-  }
-  if (isError(error, 'BAD_DATA')) {
-    // The call succeeded but its answer is not what the ABI says: no contract, or not an Aave v3 one, at that address.
-    const empty = (error as { value?: unknown }).value === '0x'
-    return new VenueRejected(`${VENUE}: ${what}: ${empty ? 'no contract answered' : 'the contract’s answer could not be decoded'}; is poolAddressesProvider an Aave v3 PoolAddressesProvider on this chain?`)
-  }
-  if (isError(error, 'TIMEOUT')) return new VenueUnavailable(`${VENUE}: RPC timed out during ${what}`)
-  if (isError(error, 'SERVER_ERROR')) {
-    const response = (error as { response?: { statusCode?: number; headers?: Record<string, string> } }).response
-    const status = response?.statusCode
-    if (status === 401 || status === 403) return new Unauthorized(`${VENUE}: RPC refused the request (HTTP ${status}) during ${what}; check the RPC URL's API key`)
-    if (status === 429) {
-      const seconds = Number(response?.headers?.['retry-after'])
-      return new VenueUnavailable(`${VENUE}: RPC answered HTTP 429 (rate limited) during ${what}`, Number.isFinite(seconds) && seconds > 0 ? seconds * 1_000 : 1_000)
-    }
-    return new VenueUnavailable(`${VENUE}: RPC ${status ? `answered HTTP ${status}` : 'failed'} during ${what}`)
-  }
-  if (isError(error, 'UNSUPPORTED_OPERATION') && (error as { operation?: string }).operation === 'bodyJson') {
-    return new VenueUnavailable(`${VENUE}: RPC sent a malformed (non-JSON) answer during ${what}`)
-  }
-  if (error instanceof SyntaxError) return new VenueUnavailable(`${VENUE}: RPC sent a malformed answer during ${what}`)
-  const code = (error as { code?: unknown } | null)?.code
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return new VenueUnavailable(`${VENUE}: could not reach the RPC (${code}) during ${what}`)
-  const message = isError(error, 'UNKNOWN_ERROR') ? error.shortMessage : error instanceof Error ? error.message : String(error)
-  return new VenueUnavailable(`${VENUE}: RPC failure during ${what}: ${message.replace(/\b\w+:\/\/\S+/g, '<rpc>').slice(0, 200)}`)
-}
-
-/** Runs one round of reads, mapped to the vocabulary, and gives up as soon as the fetch is aborted. */
-async function read<T>(what: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
-  let onAbort: (() => void) | undefined
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new VenueUnavailable(`${VENUE}: fetch aborted during ${what}`))
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-  try {
-    signal.throwIfAborted()
-    return await Promise.race([work(), aborted])
-  } catch (error) {
-    throw mapError(error, what)
-  } finally {
-    signal.removeEventListener('abort', onAbort!)
-  }
-}
+/** ethers' failures as the error vocabulary, naming the step and never the RPC URL (it may hold a key). */
+const rpc = evmRpcErrors(VENUE, 'is poolAddressesProvider an Aave v3 PoolAddressesProvider on this chain?')
+const read = rpc.round
 
 async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: FetchContext): Promise<VenueSnapshot> {
   const { provider } = client
   const { signal } = ctx
   // One block for every read below: figures from different blocks would not add up.
-  const latest = await read('reading the latest block', signal, async () => {
-    const [block, chainId] = await Promise.all([provider.getBlock('latest'), provider.send('eth_chainId', []) as Promise<string>])
-    return { block, chainId: Number(chainId) }
-  })
-  if (!latest.block) throw new VenueUnavailable(`${VENUE}: RPC returned no latest block`)
-  if (config.chainId !== undefined && latest.chainId !== config.chainId) {
-    throw new VenueRejected(`${VENUE}: RPC serves chain ${latest.chainId}, the account is configured for chain ${config.chainId}`)
+  const head = await readChainHead(rpc, provider, signal)
+  if (config.chainId !== undefined && head.chainId !== config.chainId) {
+    throw new VenueRejected(`${VENUE}: RPC serves chain ${head.chainId}, the account is configured for chain ${config.chainId}`)
   }
-  const blockTag = latest.block.number
-  const blockAgeSeconds = Math.round(ctx.now().getTime() / 1000 - latest.block.timestamp)
-  if (blockAgeSeconds > config.maxBlockAgeSeconds) {
-    throw new VenueUnavailable(`${VENUE}: the RPC's latest block ${blockTag} is ${blockAgeSeconds} s old (limit ${config.maxBlockAgeSeconds} s): the node lags behind the chain`)
-  }
+  assertFreshHead(VENUE, head, ctx, config.maxBlockAgeSeconds)
+  const blockTag = head.blockNumber
 
   const reader = await read('checking for Multicall3', signal, () => OneBlockReader.open(provider, blockTag, config.multicall3 === false ? null : config.multicall3))
   const all = (what: string, reads: ContractRead[]) => read(what, signal, () => reader.all(reads))
@@ -287,7 +220,7 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
     .map((r) => ({ asset: r.state.symbol, priceUsd: aaveLiquidationPrice(input, r.state.asset) }))
 
   return {
-    asOf: new Date(latest.block.timestamp * 1000),
+    asOf: new Date(head.blockTimestamp * 1000),
     blockNumber: BigInt(blockTag),
     positions: [],
     balances,
@@ -308,8 +241,8 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
     },
     raw: plain({
       blockNumber: blockTag,
-      blockTimestamp: latest.block.timestamp,
-      chainId: latest.chainId,
+      blockTimestamp: head.blockTimestamp,
+      chainId: head.chainId,
       addresses: { poolAddressesProvider: config.poolAddressesProvider, pool: poolAddress, dataProvider: dataProviderAddress, oracle: oracleAddress },
       baseCurrencyUnit: baseUnit,
       userAccountData: { totalCollateralBase, totalDebtBase, availableBorrowsBase, currentLiquidationThreshold, ltv, healthFactor },
@@ -320,19 +253,6 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
       reserves: reserves.map((r) => ({ asset: r.state.asset, symbol: r.state.symbol, ...r.raw })),
     }),
   }
-}
-
-/** Contract answers as JSON-safe data: ethers Results become objects (named) or arrays, bigints become decimal strings. */
-function plain(value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString()
-  if (value instanceof Result) {
-    const named = value.toObject(true)
-    const hasNames = Object.keys(named).some((k) => !/^_?\d+$/.test(k))
-    return hasNames ? plain(named) : [...value].map(plain)
-  }
-  if (Array.isArray(value)) return value.map(plain)
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]))
-  return value
 }
 
 export const aaveV3Connector: VenueConnector<AaveV3Config, AaveV3Client> = {
