@@ -10,6 +10,7 @@ import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.j
 import { requireSecret } from '../cex-credentials.js'
 import { callCcxt, watchResponses, type CcxtClient } from '../ccxt-errors.js'
 import { fetchPmAccount } from './portfolio-margin.js'
+import { coinmInstrument } from './coinm-instrument.js'
 import { verifyBinanceKey } from './key-permissions.js'
 import { binanceDescriptor, type BinanceConfig } from './descriptor.js'
 import { readPayload, RawAccountSchema, RawLeverageBracketSchema, RawPositionRiskSchema, type RawBracketSymbol } from './payloads.js'
@@ -154,9 +155,8 @@ async function fetchCoinmAccount(client: BinanceClient, config: BinanceConfig, c
         initial = initial.plus(im)
         details.push({ symbol: p.symbol, notionalCoin: notionalCoin.toFixed(), bracket: bracket.bracket, maintenanceMargin: margin.toFixed(), initialMargin: im.toFixed() })
       }
-      const expiry = /_(\d{6})$/.exec(p.symbol)?.[1]
       positions.push({
-        instrument: { venueSymbol: p.symbol, kind: expiry ? 'future' : 'perpetual', underlying: canonicalAsset(base).factor, quote: 'USD', settlement: base, inverse: true, contractSize: base === 'BTC' ? '100' : '10', expiry: expiry ? new Date(Date.UTC(2000 + Number(expiry.slice(0, 2)), Number(expiry.slice(2, 4)) - 1, Number(expiry.slice(4, 6)), 8)) : null, strike: null, optionType: null },
+        instrument: coinmInstrument(p.symbol, base),
         size: notionalCoin.toFixed(),
         entryPrice: parseDecimal(p.entryPrice, `${at}.entryPrice`).toFixed(),
         markPrice: parseDecimal(p.markPrice, `${at}.markPrice`).toFixed(),

@@ -15,6 +15,7 @@ import type { FetchContext } from '../types.js'
 import { callCcxt } from '../ccxt-errors.js'
 import type { BinanceClient } from './connector.js'
 import { readPayload } from './payloads.js'
+import { coinmInstrument } from './coinm-instrument.js'
 import { coinmMaintenanceMargin, maintenanceMargin, type CoinmBracket, type LeverageBracket } from './margin.js'
 
 const amount = z.union([z.string(), z.number()])
@@ -127,16 +128,7 @@ export async function fetchPmAccount(client: BinanceClient, ctx: FetchContext): 
       const mmUsd = mmCoin ? mmCoin.margin.mul(mark) : null
       addMm(mmUsd)
       details.push({ symbol: p.symbol, book: 'CM', bracket: mmCoin?.bracket.bracket ?? null, maintenanceMarginUsd: mmUsd?.toFixed() ?? null })
-      const expiry = /_(\d{6})$/.exec(p.symbol)?.[1]
-      positions.push(
-        position(
-          p,
-          at,
-          { venueSymbol: p.symbol, kind: expiry ? 'future' : 'perpetual', underlying: canonicalAsset(base).factor, quote: 'USD', settlement: base, inverse: true, contractSize: base === 'BTC' ? '100' : '10', expiry: expiry ? new Date(Date.UTC(2000 + Number(expiry.slice(0, 2)), Number(expiry.slice(2, 4)) - 1, Number(expiry.slice(4, 6)), 8)) : null, strike: null, optionType: null },
-          coin,
-          table ? [] : ['no-leverage-brackets'],
-        ),
-      )
+      positions.push(position(p, at, coinmInstrument(p.symbol, base), coin, table ? [] : ['no-leverage-brackets']))
     }
 
     const balances: Balance[] = []
