@@ -1,17 +1,18 @@
 // Deribit through ccxt's implicit JSON-RPC endpoints (the unified API drops Deribit's margin figures, and loading
-// every market on each fetch would cost thousands of instruments): account summary, positions, option tickers.
-// The venue's figures sit beside our replication: the risk matrix for portfolio-margin accounts, standard margin
-// otherwise.
+// every market on each fetch would cost thousands of instruments): account summary, positions, and the currency's
+// option chain (marks, mark IVs, underlying prices, open interest; the IVs are stored as market data). The venue's
+// figures sit beside our replication: the risk matrix for portfolio-margin accounts, standard margin otherwise.
 import ccxt, { type deribit as DeribitExchange } from 'ccxt'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal } from '../../core/decimal.js'
-import { marginFigures, type Balance, type ImpliedVolPoint, type Position, type VenueMarginFigures, type VenueSnapshot } from '../../core/domain.js'
-import { InvalidInput, VenueRejected, VenueUnavailable } from '../../core/errors.js'
+import { marginFigures, type Balance, type ImpliedVolPoint, type InstrumentKind, type Position, type VenueMarginFigures, type VenueSnapshot } from '../../core/domain.js'
+import { InvalidInput, VenueRejected } from '../../core/errors.js'
 import { parseInstrumentSymbol } from '../../core/instrument-symbols.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { requireSecret } from '../cex-credentials.js'
-import { callCcxt, watchResponses, type CcxtClient } from '../ccxt-errors.js'
-import { verifyDeribitKey } from './key-scope.js'
+import { watchResponses, type CcxtClient } from '../ccxt-errors.js'
+import { callDeribit as call } from './errors.js'
+import { verifyDeribitAccount } from './verification.js'
 import { deribitDescriptor, type DeribitConfig } from './descriptor.js'
 import { DERIBIT_PM_BTC_PARAMS, DERIBIT_PM_ETH_PARAMS, deribitPortfolioMargin, deribitStandardFutureMargin, deribitStandardOptionMargin, type DeribitPmPosition } from './margin.js'
 
@@ -46,6 +47,9 @@ interface RawPosition {
   leverage?: number
 }
 
+/** Our instrument kind for a position Deribit names but we cannot read (combos are spreads of their kind). */
+const KIND_OF_UNREAD: Record<RawPosition['kind'], InstrumentKind> = { future: 'future', option: 'option', spot: 'spot', future_combo: 'future', option_combo: 'option' }
+
 function createClient(config: DeribitConfig, env: ClientEnvironment): DeribitClient {
   const apiKey = requireSecret(env, config.clientIdEnv, 'clientIdEnv')
   const secret = requireSecret(env, config.clientSecretEnv, 'clientSecretEnv')
@@ -56,17 +60,12 @@ function createClient(config: DeribitConfig, env: ClientEnvironment): DeribitCli
   return { exchange, secrets: [apiKey, secret], lastResponse: watchResponses(exchange) }
 }
 
-/**
- * Deribit's own word for maintenance and overload, 13028 temporarily_unavailable (https://docs.deribit.com/#rpc-error-codes),
- * comes with a 400 that ccxt reads as a refusal: it is a reason to come back later.
- */
-async function call<T>(client: DeribitClient, what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await callCcxt('deribit', client, what, work)
-  } catch (error) {
-    if (error instanceof VenueRejected && /\b13028\b|temporarily_unavailable/.test(error.message)) throw new VenueUnavailable(`deribit is temporarily unavailable (maintenance or overload) during ${what}`, null, { cause: error })
-    throw error
-  }
+/** What an option position is valued with, from the chain (or its ticker); open interest for concentration. */
+interface OptionMark {
+  mark_iv: number
+  underlying_price: number
+  mark_price: number
+  open_interest: number | null
 }
 
 /** One row of public/get_book_summary_by_currency (kind=option): https://docs.deribit.com/#public-get_book_summary_by_currency */
@@ -126,16 +125,21 @@ async function fetchAccount(client: DeribitClient, config: DeribitConfig, ctx: F
     // request; an option the chain does not list falls back to its own ticker.
     const chain = result<RawBookSummary[]>(chainResponse, 'get_book_summary_by_currency')
     if (!Array.isArray(chain)) throw new InvalidInput('get_book_summary_by_currency', 'is not a list')
-    const tickers = new Map<string, { mark_iv: number; underlying_price: number; mark_price: number }>()
+    const tickers = new Map<string, OptionMark>()
     for (const row of chain) {
-      if (typeof row.mark_iv === 'number' && typeof row.underlying_price === 'number' && typeof row.mark_price === 'number') tickers.set(row.instrument_name, { mark_iv: row.mark_iv, underlying_price: row.underlying_price, mark_price: row.mark_price })
+      if (typeof row.mark_iv === 'number' && typeof row.underlying_price === 'number' && typeof row.mark_price === 'number') {
+        tickers.set(row.instrument_name, { mark_iv: row.mark_iv, underlying_price: row.underlying_price, mark_price: row.mark_price, open_interest: row.open_interest ?? null })
+      }
     }
     for (const p of rawPositions.filter((p) => p.kind === 'option' && !tickers.has(p.instrument_name))) {
+      // public/ticker carries the same fields: https://docs.deribit.com/#public-ticker
       const ticker = await call(client, `reading the ${p.instrument_name} ticker`, () => ex.publicGetTicker!({ instrument_name: p.instrument_name }))
-      tickers.set(p.instrument_name, result(ticker, `ticker ${p.instrument_name}`))
+      const t = result<OptionMark>(ticker, `ticker ${p.instrument_name}`)
+      tickers.set(p.instrument_name, { mark_iv: t.mark_iv, underlying_price: t.underlying_price, mark_price: t.mark_price, open_interest: t.open_interest ?? null })
     }
 
     const positions: Position[] = []
+    const unread: string[] = []
     const pm: DeribitPmPosition[] = []
     let smInitial = 0
     let smMaintenance = 0
@@ -150,17 +154,18 @@ async function fetchAccount(client: DeribitClient, config: DeribitConfig, ctx: F
       })()
       const sign = p.direction === 'sell' ? -1 : 1
       // Futures: size is USD of notional and size_currency the coin equivalent; options: size is in coin.
-      const sizeCoin = sign * Math.abs(p.kind === 'option' ? num(p.size, `${at}.size`) : num(p.size_currency ?? p.size / p.mark_price, `${at}.size_currency`))
+      const inCoin = p.kind === 'option' || p.kind === 'option_combo'
+      const sizeCoin = sign * Math.abs(inCoin ? num(p.size, `${at}.size`) : num(p.size_currency ?? p.size / p.mark_price, `${at}.size_currency`))
       const ticker = tickers.get(p.instrument_name)
       positions.push({
         instrument: {
           venueSymbol: p.instrument_name,
-          kind: parsed?.kind ?? 'future',
+          kind: parsed?.kind ?? KIND_OF_UNREAD[p.kind] ?? 'future',
           underlying: parsed?.underlying ?? canonicalAsset(p.instrument_name.split(/[-_]/)[0]!).factor,
           quote: parsed?.quote ?? 'USD',
           settlement: parsed?.settlement ?? config.currency,
           inverse: parsed?.inverse ?? true,
-          contractSize: p.kind === 'option' ? '1' : '10',
+          contractSize: inCoin ? '1' : '10',
           expiry: parsed?.expiryMs ? new Date(parsed.expiryMs) : null,
           strike: parsed?.strike ? String(parsed.strike) : null,
           optionType: parsed?.optionType ?? null,
@@ -169,16 +174,19 @@ async function fetchAccount(client: DeribitClient, config: DeribitConfig, ctx: F
         entryPrice: new Decimal(p.average_price).toFixed(),
         markPrice: new Decimal(p.mark_price).toFixed(),
         liquidationPrice: p.estimated_liquidation_price ? new Decimal(p.estimated_liquidation_price).toFixed() : null,
-        notional: p.kind === 'option' ? null : new Decimal(Math.abs(p.size)).toFixed(),
+        notional: inCoin ? null : new Decimal(Math.abs(p.size)).toFixed(),
         unrealizedPnl: new Decimal(p.floating_profit_loss).toFixed(),
         leverage: p.leverage ? String(p.leverage) : null,
         marginMode: summary.portfolio_margining_enabled ? 'portfolio' : 'cross',
         venueInitialMargin: new Decimal(p.initial_margin).toFixed(),
         venueMaintenanceMargin: new Decimal(p.maintenance_margin).toFixed(),
-        flags: parsed ? [] : ['unknown-instrument'],
+        flags: parsed ? [] : ['unknown-symbol'],
         raw: { position: p, ticker: ticker ?? null },
       })
-      if (!parsed) continue
+      if (!parsed) {
+        unread.push(p.instrument_name)
+        continue
+      }
       if (p.kind === 'option' && ticker) {
         pm.push({ instrument: p.instrument_name, kind: 'option', size: sizeCoin, expiryMs: parsed.expiryMs, strike: parsed.strike, optionType: parsed.optionType, markIv: ticker.mark_iv / 100, underlyingPrice: ticker.underlying_price })
         const m = deribitStandardOptionMargin(sizeCoin, parsed.optionType!, parsed.strike!, ticker.underlying_price, ticker.mark_price)
@@ -212,17 +220,20 @@ async function fetchAccount(client: DeribitClient, config: DeribitConfig, ctx: F
     const balances: Balance[] = [
       { asset: config.currency, canonicalAsset: canonicalAsset(config.currency).factor, kind: summary.balance < 0 ? 'debt' : 'wallet', amount: new Decimal(Math.abs(summary.balance)).toFixed(), valueUsd: null, priceUsd: index ? new Decimal(index).toFixed() : null, usableAsCollateral: true, flags: [], raw: summary },
     ]
+    // Equity and margin balance are taken as reported (session P&L is Deribit's own bookkeeping). A position we
+    // cannot read has a margin we cannot replicate: the totals are then unknown rather than understated.
+    const replicated = unread.length > 0
+      ? marginFigures(config.currency, { equity: new Decimal(equity).toFixed() })
+      : pmResult ? figures(pmResult.initialMargin, pmResult.maintenanceMargin, equity, marginBalance) : figures(smInitial, smMaintenance, equity, marginBalance)
+    const details = unread.length > 0
+      ? { model: portfolio ? 'portfolio' : 'standard', notReplicated: unread }
+      : pmResult ? { model: 'portfolio', worstCase: pmResult.worstCase, rollShock: pmResult.rollShock, deltaShock: pmResult.deltaShock, worstScenario: pmResult.worstScenario } : { model: 'standard', initialMargin: smInitial, maintenanceMargin: smMaintenance }
     return {
       asOf: ctx.now(),
       blockNumber: null,
       positions,
       balances,
-      margin: {
-        reported,
-        // Equity and margin balance are taken as reported (session P&L is Deribit's own bookkeeping).
-        replicated: pmResult ? figures(pmResult.initialMargin, pmResult.maintenanceMargin, equity, marginBalance) : figures(smInitial, smMaintenance, equity, marginBalance),
-        details: pmResult ? { model: 'portfolio', worstCase: pmResult.worstCase, rollShock: pmResult.rollShock, deltaShock: pmResult.deltaShock, worstScenario: pmResult.worstScenario } : { model: 'standard', initialMargin: smInitial, maintenanceMargin: smMaintenance },
-      },
+      margin: { reported, replicated, details },
       impliedVols: chainVols(chain, ctx.now()),
       raw: { summary, positions: rawPositions, optionMarks: Object.fromEntries(rawPositions.filter((p) => tickers.has(p.instrument_name)).map((p) => [p.instrument_name, tickers.get(p.instrument_name)])), chainSize: chain.length },
     }
@@ -236,7 +247,7 @@ export const deribitConnector: VenueConnector<DeribitConfig, DeribitClient> = {
   descriptor: deribitDescriptor,
   createClient,
   fetchAccount,
-  verifyAccount: verifyDeribitKey,
+  verifyAccount: verifyDeribitAccount,
   closeClient: async (client) => {
     await client.exchange.close()
   },

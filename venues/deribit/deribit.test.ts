@@ -5,12 +5,14 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { silentLogger } from '../../core/logger.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
-import { sharedDataPath } from '../../test/support/shared-data.js'
+import { readSharedJson, sharedDataPath } from '../../test/support/shared-data.js'
 import { describeConnectorConformance, replayFault } from '../../test/support/connector-conformance.js'
 import { deribitConnector } from './connector.js'
 import { deribitDescriptor } from './descriptor.js'
 import { deribitStandardFutureMargin, deribitStandardOptionMargin } from './margin.js'
 import { startDeribitReplay } from './local/replay.js'
+import { bookSummaryAnswer, optionPositionAnswer, type RecordedOrderBook } from './local/recorded-option.js'
+import { black76Greeks } from '../../risk/options/black76.js'
 
 const ID = 'test-client-id-4c1f'
 const SECRET = 'test-client-secret-93ab'
@@ -20,6 +22,7 @@ const files = {
   'private/get_account_summaries': sharedDataPath('venue-responses', 'deribit', 'http_get_account_summaries.nautilus.json'),
   'private/get_positions': sharedDataPath('venue-responses', 'deribit', 'private-get_positions.docs-example.json'),
   'public/get_book_summary_by_currency': chainFile,
+  'public/get_currencies': path.join(testdata, 'public-get_currencies.docs-example.json'),
 }
 const env = (url: string, timeoutMs = 5_000) => ({
   secret: (name: string) => ({ DERIBIT_ID: ID, DERIBIT_SECRET: SECRET })[name],
@@ -78,6 +81,30 @@ describe('Deribit, recorded account summary and documented positions', () => {
   })
 })
 
+describe('Deribit, a position in an instrument we cannot read', () => {
+  // The documented positions answer plus a future spread (kind future_combo, a kind get_positions documents), whose
+  // name follows no instrument pattern we parse.
+  const documented = readSharedJson<{ result: Record<string, unknown>[] }>('venue-responses', 'deribit', 'private-get_positions.docs-example.json')
+  const combo = { ...documented.result[0]!, instrument_name: 'BTC-FS-27DEC24_PERP', kind: 'future_combo', size: 30, size_currency: 0.004012492 }
+  let server: ReplayServer
+  beforeAll(async () => {
+    const { 'private/get_positions': _, ...rest } = files
+    server = await startDeribitReplay(rest, { 'private/get_positions': { ...documented, result: [...documented.result, combo] } })
+  })
+  afterAll(async () => server?.close())
+
+  test('is kept and flagged unknown-symbol, and leaves our margin totals unknown rather than understated', async () => {
+    const client = deribitConnector.createClient(config, env(server.url))
+    const snapshot = await deribitConnector.fetchAccount(client, config, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => new Date() }).finally(() => deribitConnector.closeClient!(client))
+    expect(snapshot.positions.map((p) => [p.instrument.venueSymbol, p.flags])).toEqual([['BTC-PERPETUAL', []], ['BTC-FS-27DEC24_PERP', ['unknown-symbol']]])
+    expect(snapshot.positions[1]).toMatchObject({ size: '0.004012492', instrument: expect.objectContaining({ kind: 'future', underlying: 'BTC' }), venueInitialMargin: '0.000197283' })
+    expect(snapshot.margin.replicated).toMatchObject({ equity: '302.61869214', initialMargin: null, maintenanceMargin: null, marginRatio: null, withdrawable: null })
+    expect(snapshot.margin.details).toEqual({ model: 'standard', notReplicated: ['BTC-FS-27DEC24_PERP'] })
+    // Deribit's own figures are untouched.
+    expect(snapshot.margin.reported).toMatchObject({ initialMargin: '1.24669592', maintenanceMargin: '0.8857841' })
+  })
+})
+
 describe('Deribit option chain (documented format): mark IVs kept, option marks read from the chain', () => {
   let server: ReplayServer
   beforeAll(async () => {
@@ -113,6 +140,45 @@ describe('Deribit option chain (documented format): mark IVs kept, option marks 
   })
 })
 
+describe('Deribit option chain with a recorded quote (BTC-15JAN21-28000-C, 31 Dec 2020)', () => {
+  // The recorded public/get_order_book answer (SOURCES.md) replayed as the chain's row and a 2-option position.
+  const book = readSharedJson<RecordedOrderBook>('venue-responses', 'deribit', 'public-get_order_book.option-BTC-15JAN21-28000-C.json')
+  const at = new Date('2020-12-31T03:20:00Z')
+  let server: ReplayServer
+  beforeAll(async () => {
+    server = await startDeribitReplay(files, { 'public/get_book_summary_by_currency': bookSummaryAnswer([book]), 'private/get_positions': optionPositionAnswer(book, 2, 0.085) })
+  })
+  afterAll(async () => server?.close())
+
+  const fetchAt = async () => {
+    const client = deribitConnector.createClient(config, env(server.url))
+    return deribitConnector.fetchAccount(client, config, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => at }).finally(() => deribitConnector.closeClient!(client))
+  }
+
+  test('the mark IV 87.2 % is kept as 0.872 for the 28,000 strike of the 15 Jan 2021 08:00 UTC expiry', async () => {
+    const snapshot = await fetchAt()
+    expect(snapshot.impliedVols).toEqual([{ underlying: 'BTC', expiry: new Date('2021-01-15T08:00:00Z'), strike: '28000', iv: '0.872', time: new Date('2020-12-31T03:15:00Z'), source: 'deribit' }])
+  })
+
+  test('the held option keeps its mark, underlying price and open interest from the chain', async () => {
+    const snapshot = await fetchAt()
+    const [call] = snapshot.positions
+    expect(call).toMatchObject({ size: '2', markPrice: '0.09096156', instrument: expect.objectContaining({ kind: 'option', optionType: 'call', strike: '28000', expiry: new Date('2021-01-15T08:00:00Z') }), flags: [] })
+    expect((call!.raw as { ticker: unknown }).ticker).toEqual({ mark_iv: 87.2, mark_price: 0.09096156, underlying_price: 29153.69, open_interest: 303.4 })
+  })
+
+  test('Black-76 at the stored IV and the chain’s underlying price gives Deribit’s own recorded delta, 0.62396', async () => {
+    // Deribit's greeks in the same recorded answer: delta 0.62396, vega 22.57564 (per vol point). Time from the
+    // answer's timestamp to expiry in 365-day years, zero rate: the convention the stored IV must be read with.
+    const snapshot = await fetchAt()
+    const iv = Number(snapshot.impliedVols![0]!.iv)
+    const years = (Date.parse('2021-01-15T08:00:00Z') - book.timestamp) / (365 * 86_400_000)
+    const greeks = black76Greeks(book.underlying_price, 28000, years, iv, 'call')
+    expect(greeks.delta).toBeCloseTo(book.greeks.delta, 5)
+    expect(greeks.vega / 100).toBeCloseTo(book.greeks.vega, 3)
+  })
+})
+
 describe('Deribit key scope at addAccount (public/auth, client_signature)', () => {
   // public/auth's documented answer (https://docs.deribit.com/#public-auth), tokens shortened, with the scope varied.
   const auth = (scope: string) => ({ jsonrpc: '2.0', id: 9929, result: { access_token: '1582628593469.1MbQ', expires_in: 31536000, refresh_token: '1582628593469.1GP4', scope, enabled_features: [], token_type: 'bearer' } })
@@ -141,6 +207,63 @@ describe('Deribit key scope at addAccount (public/auth, client_signature)', () =
   test('a key that can trade and withdraw is accepted with a warning naming both', async () => {
     const { verification } = await verify('account:read trade:read_write wallet:read_write')
     expect(verification.warnings).toEqual(['this Deribit key can trade, withdraw and transfer funds; crossmargin only reads, so a key with read scopes only is safer'])
+  })
+
+  test('a full-access key (the scope Deribit grants a default key) is warned about each write scope', async () => {
+    // The scope string of a key created with every permission, as Deribit's docs and ccxt's source quote it.
+    const { verification } = await verify('account:read_write block_trade:read_write connection custody:read_write mainaccount trade:read_write wallet:read_write')
+    expect(verification.warnings).toEqual([
+      'this Deribit key can trade, withdraw and transfer funds, change the account and its subaccounts, make block trades, move funds to and from custody; crossmargin only reads, so a key with read scopes only is safer',
+    ])
+  })
+
+  test('block RFQ and block trade read access is not a write grant', async () => {
+    const { verification } = await verify('account:read block_trade:read block_rfq:read trade:read wallet:none')
+    expect(verification.warnings).toEqual([])
+  })
+
+  test('13004 invalid_credentials is Unauthorized, naming neither id nor secret', async () => {
+    // Deribit's error answer for a wrong client id or secret (https://docs.deribit.com/#rpc-error-codes).
+    const server = await startDeribitReplay(files)
+    server.setFault('GET /api/v2/public/auth', { kind: 'status', status: 400, body: { jsonrpc: '2.0', error: { message: 'invalid_credentials', code: 13004 }, testnet: false } })
+    const client = deribitConnector.createClient(config, env(server.url))
+    try {
+      const error = (await deribitConnector.verifyAccount!(client, config, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => new Date() }).then(() => null, (e: unknown) => e)) as Error & { code: string }
+      expect(error.code).toBe('UNAUTHORIZED')
+      expect(error.message).not.toContain(ID)
+      expect(error.message).not.toContain(SECRET)
+    } finally {
+      await deribitConnector.closeClient!(client)
+      await server.close()
+    }
+  })
+
+  test('a currency public/get_currencies does not list is refused naming `currency`', async () => {
+    // The docs' example answer lists ETH and BTC only: a USDC account is unknown to that Deribit.
+    const server = await startDeribitReplay(files, { 'public/auth': auth('account:read trade:read wallet:read') })
+    const usdc = deribitDescriptor.configSchema.parse({ currency: 'USDC', clientIdEnv: 'DERIBIT_ID', clientSecretEnv: 'DERIBIT_SECRET' })
+    const client = deribitConnector.createClient(usdc, env(server.url))
+    try {
+      const error = (await deribitConnector.verifyAccount!(client, usdc, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => new Date() }).then(() => null, (e: unknown) => e)) as Error & { code: string; field: string }
+      expect(error).toMatchObject({ code: 'INVALID_INPUT', field: 'currency' })
+      expect(error.message).toContain('BTC, ETH')
+    } finally {
+      await deribitConnector.closeClient!(client)
+      await server.close()
+    }
+  })
+
+  test('maintenance during the check is transient (the add goes ahead with a warning)', async () => {
+    const server = await startDeribitReplay(files, { 'public/auth': auth('account:read') })
+    server.setFault('GET /api/v2/public/get_currencies', { kind: 'status', status: 400, body: { jsonrpc: '2.0', error: { code: 13028, message: 'temporarily_unavailable' } } })
+    const client = deribitConnector.createClient(config, env(server.url))
+    try {
+      const error = await deribitConnector.verifyAccount!(client, config, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => new Date() }).then(() => null, (e: unknown) => e)
+      expect(error).toMatchObject({ code: 'VENUE_UNAVAILABLE' })
+    } finally {
+      await deribitConnector.closeClient!(client)
+      await server.close()
+    }
   })
 })
 
