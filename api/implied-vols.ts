@@ -4,20 +4,37 @@ import type { ApiContext } from './context.js'
 import type { AccountState } from './portfolio-state.js'
 import { canonicalAsset } from '../core/assets.js'
 
+/**
+ * A mark older than this is not used: an option without a recent IV is left unvalued (exposures skip it, the risk
+ * engine names it) rather than valued at a volatility the market has moved away from. A day covers a venue outage.
+ */
+export const MAX_IV_AGE_MS = 24 * 3600 * 1000
+
 export async function latestOptionVols(ctx: ApiContext, states: AccountState[]): Promise<Record<string, number>> {
   const options = states.flatMap((s) => s.positions).filter((p) => p.instrument.kind === 'option' && p.instrument.expiry && p.instrument.strike !== null)
   if (options.length === 0) return {}
   const keyOf = (underlying: string, expiry: Date, strike: { toString(): string }) => `${underlying}|${expiry.getTime()}|${Number(strike.toString())}`
-  const wanted = new Map(options.map((p) => [keyOf(canonicalAsset(p.instrument.underlying).factor, p.instrument.expiry!, p.instrument.strike!), p.instrument.venueSymbol]))
+  // A call and a put of one strike (or one option on two venues) share a row: each symbol gets its IV.
+  const wanted = new Map<string, Set<string>>()
+  for (const p of options) {
+    const key = keyOf(canonicalAsset(p.instrument.underlying).factor, p.instrument.expiry!, p.instrument.strike!)
+    wanted.set(key, (wanted.get(key) ?? new Set()).add(p.instrument.venueSymbol))
+  }
+  const now = ctx.now()
   const rows = await ctx.prisma.impliedVol.findMany({
-    where: { OR: options.map((p) => ({ underlying: canonicalAsset(p.instrument.underlying).factor, expiry: p.instrument.expiry!, strike: p.instrument.strike! })) },
+    where: {
+      // The window keeps the read to the last day's marks (the history grows by a chain every quarter hour).
+      time: { gt: new Date(now.getTime() - MAX_IV_AGE_MS), lte: now },
+      OR: options.map((p) => ({ underlying: canonicalAsset(p.instrument.underlying).factor, expiry: p.instrument.expiry!, strike: p.instrument.strike! })),
+    },
     orderBy: { time: 'desc' },
   })
   const vols: Record<string, number> = {}
   for (const row of rows) {
-    const symbol = wanted.get(keyOf(row.underlying, row.expiry, row.strike))
     // Newest first: the first row of a strike is its latest mark. float64 from here on (risk engine input).
-    if (symbol && vols[symbol] === undefined) vols[symbol] = Number(row.iv.toString())
+    for (const symbol of wanted.get(keyOf(row.underlying, row.expiry, row.strike)) ?? []) {
+      if (vols[symbol] === undefined) vols[symbol] = Number(row.iv.toString())
+    }
   }
   return vols
 }

@@ -97,6 +97,8 @@ describe('every venue through the API', () => {
           'private/get_account_summaries': sharedDataPath('venue-responses', 'deribit', 'http_get_account_summaries.nautilus.json'),
           'private/get_positions': sharedDataPath('venue-responses', 'deribit', 'private-get_positions.docs-example.json'),
           'public/get_book_summary_by_currency': path.join(deribitDir, 'public-get_book_summary_by_currency.option.json'),
+          // The docs' example lists BTC and ETH: the BTC account passes the currency check.
+          'public/get_currencies': path.join(deribitDir, 'public-get_currencies.docs-example.json'),
         },
         // public/auth's documented answer with a read-only scope: the key check passes without a warning.
         { 'public/auth': { jsonrpc: '2.0', id: 1, result: { access_token: 'e2e', expires_in: 31536000, refresh_token: 'e2e', scope: 'account:read trade:read wallet:read', token_type: 'bearer' } } },
