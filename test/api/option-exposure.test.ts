@@ -8,7 +8,6 @@
 // Derivatives", ch. "Black's model"): with zero rates, d1 = (ln(F/K) + σ²T/2) / (σ√T), d2 = d1 − σ√T,
 // call = F·N(d1) − K·N(d2), put = K·N(−d2) − F·N(−d1), call delta N(d1), put delta −N(−d1). N is integrated here
 // from the normal density (Simpson's rule), not taken from the engine's normalCdf.
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { silentLogger } from '../../core/logger.js'
 import type { VenueSnapshot } from '../../core/domain.js'
