@@ -24,6 +24,9 @@ export const deribitDescriptor: VenueDescriptor<DeribitConfig> = {
   docs: [
     'https://docs.deribit.com/api-reference/account-management/private-get_account_summaries',
     'https://docs.deribit.com/api-reference/account-management/private-get_positions',
+    'https://docs.deribit.com/api-reference/market-data/public-get_book_summary_by_currency',
+    'https://docs.deribit.com/api-reference/market-data/public-get_currencies',
+    'https://docs.deribit.com/articles/access-scope',
     'https://support.deribit.com/hc/en-us/articles/25944756247837-Portfolio-Margin',
   ],
 }
