@@ -84,19 +84,28 @@ interface RawBookSummary {
  */
 const IV_BUCKET_MS = 15 * 60_000
 
-/** The chain's mark IVs as stored points (mark_iv is in percent); instruments we cannot read are skipped. */
+/**
+ * The chain's mark IVs as stored points (mark_iv is in percent); instruments we cannot read are skipped. A call and a
+ * put of one strike carry the same mark IV (one surface marks both), so each strike is kept once.
+ */
 function chainVols(chain: RawBookSummary[], now: Date): ImpliedVolPoint[] {
   const time = new Date(Math.floor(now.getTime() / IV_BUCKET_MS) * IV_BUCKET_MS)
-  return chain.flatMap((row) => {
-    if (typeof row.mark_iv !== 'number' || !(row.mark_iv > 0)) return []
-    try {
-      const parsed = parseInstrumentSymbol('deribit', row.instrument_name, 'book_summary.instrument_name')
-      if (parsed.kind !== 'option') return []
-      return [{ underlying: parsed.underlying, expiry: new Date(parsed.expiryMs!), strike: String(parsed.strike), iv: new Decimal(row.mark_iv).div(100).toFixed(), time, source: 'deribit' }]
-    } catch {
-      return []
-    }
-  })
+  const points = new Map<string, ImpliedVolPoint>()
+  for (const row of chain) {
+    if (typeof row.mark_iv !== 'number' || !(row.mark_iv > 0)) continue
+    const parsed = (() => {
+      try {
+        return parseInstrumentSymbol('deribit', row.instrument_name, 'book_summary.instrument_name')
+      } catch {
+        return null
+      }
+    })()
+    if (parsed?.kind !== 'option') continue
+    const point = { underlying: parsed.underlying, expiry: new Date(parsed.expiryMs!), strike: String(parsed.strike), iv: new Decimal(row.mark_iv).div(100).toFixed(), time, source: 'deribit' }
+    const key = `${point.underlying}|${point.expiry.getTime()}|${point.strike}`
+    if (!points.has(key)) points.set(key, point)
+  }
+  return [...points.values()]
 }
 
 function result<T>(response: unknown, what: string): T {

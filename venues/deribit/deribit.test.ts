@@ -167,6 +167,20 @@ describe('Deribit option chain with a recorded quote (BTC-15JAN21-28000-C, 31 De
     expect((call!.raw as { ticker: unknown }).ticker).toEqual({ mark_iv: 87.2, mark_price: 0.09096156, underlying_price: 29153.69, open_interest: 303.4 })
   })
 
+  test('a call and a put of one strike give one point (Deribit marks both from one surface)', async () => {
+    // The recorded call and a put row under the same strike and mark IV, as the chain lists every strike twice.
+    const put = { ...book, instrument_name: 'BTC-15JAN21-28000-P' }
+    const twin = await startDeribitReplay(files, { 'public/get_book_summary_by_currency': bookSummaryAnswer([book, put]), 'private/get_positions': optionPositionAnswer(book, 2, 0.085) })
+    const client = deribitConnector.createClient(config, env(twin.url))
+    try {
+      const snapshot = await deribitConnector.fetchAccount(client, config, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => at })
+      expect(snapshot.impliedVols!.map((p) => [p.strike, p.iv])).toEqual([['28000', '0.872']])
+    } finally {
+      await deribitConnector.closeClient!(client)
+      await twin.close()
+    }
+  })
+
   test('Black-76 at the stored IV and the chain’s underlying price gives Deribit’s own recorded delta, 0.62396', async () => {
     // Deribit's greeks in the same recorded answer: delta 0.62396, vega 22.57564 (per vol point). Time from the
     // answer's timestamp to expiry in 365-day years, zero rate: the convention the stored IV must be read with.
