@@ -4,9 +4,12 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'generated/**', '.crossmargin/**'],
+    exclude: ['**/node_modules/**', 'generated/**', '.crossmargin/**', '**/.graphclient/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The Graph's client (venues/aave-v3/subgraph/client) is loaded by Node as it is at run time: bundled by Vite,
+    // its `graphql` would come in twice (the package's ES module beside the CommonJS copy Mesh's packages require).
+    server: { deps: { external: [/\/subgraph\/client\//] } },
   },
 })

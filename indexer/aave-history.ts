@@ -13,7 +13,6 @@ export interface AaveHistorySyncDeps {
   now?: () => Date
   /** Least time between two reads of one account's history. */
   intervalMs?: number
-  pageSize?: number
 }
 
 export class AaveHistorySync {
@@ -40,7 +39,7 @@ export class AaveHistorySync {
     // From the second of the latest stored event (events of that second may not all be stored): duplicates are skipped.
     const since = latest ? Math.floor(latest.time.getTime() / 1000) : 0
     try {
-      const events = await fetchAaveHistory({ url, user, since, until: Math.floor(nowMs / 1000) + 1, timeoutMs: this.deps.timeoutMs, pageSize: this.deps.pageSize })
+      const events = await fetchAaveHistory({ url, user, since, until: Math.floor(nowMs / 1000) + 1, timeoutMs: this.deps.timeoutMs })
       const stored = await this.deps.prisma.accountEvent.createMany({
         data: events.map((e) => ({
           accountId,

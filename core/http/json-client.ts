@@ -21,12 +21,14 @@ function retryAfterMs(value: string | null): number | null {
   return Number.isFinite(at) ? Math.max(0, at - Date.now()) : null
 }
 
-async function requestJson(url: string, init: RequestInit, options: JsonRequestOptions): Promise<unknown> {
+/** One call's answer body, after the venue's failures were turned into errors (429/418 and 5xx retryable). */
+export async function requestText(url: string, init: RequestInit, options: JsonRequestOptions): Promise<string> {
   // Wait for the venue's shared budget before the deadline starts: a queue behind other accounts is not the
   // venue being slow.
   await requestBudgets.for(options.venue)?.acquire(options.weight ?? 1, options.signal)
   const deadline = AbortSignal.timeout(options.timeoutMs)
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
+  const signals = [options.signal, init.signal, deadline].filter((s): s is AbortSignal => s != null)
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : deadline
   let response: Response
   try {
     response = await fetch(url, { ...init, signal })
@@ -45,11 +47,20 @@ async function requestJson(url: string, init: RequestInit, options: JsonRequestO
   }
   if (response.status >= 500) throw new VenueUnavailable(`${options.venue}: HTTP ${response.status} while ${options.what}`, retryAfterMs(response.headers.get('retry-after')))
   if (response.status >= 400) throw new VenueRejected(`${options.venue}: HTTP ${response.status} while ${options.what}: ${text.slice(0, 200)}`)
+  return text
+}
+
+/** A body that must be JSON: one that is not (cut off, an HTML error page) is a transient failure. */
+export function parseJsonAnswer(text: string, options: Pick<JsonRequestOptions, 'venue' | 'what'>): unknown {
   try {
     return JSON.parse(text)
   } catch {
     throw new VenueUnavailable(`${options.venue}: malformed JSON while ${options.what}`)
   }
+}
+
+async function requestJson(url: string, init: RequestInit, options: JsonRequestOptions): Promise<unknown> {
+  return parseJsonAnswer(await requestText(url, init, options), options)
 }
 
 export function postJson(url: string, body: unknown, options: JsonRequestOptions): Promise<unknown> {

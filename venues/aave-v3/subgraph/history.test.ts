@@ -1,5 +1,7 @@
-// An Aave v3 user's history read from a local GraphQL server answering in the subgraph's schema, paged through,
-// stored once in PostgreSQL (PGlite), and a broken subgraph leaving what is stored untouched.
+// An Aave v3 user's history read through The Graph's client from a local GraphQL server answering in the subgraph's
+// schema with graph-node's limits: pages of 5,000 split by the client's auto-pagination under the 1,000-row cap,
+// block tracking against a lagging indexer, stored once in PostgreSQL (PGlite), and a broken subgraph leaving what
+// is stored untouched.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { silentLogger } from '../../../core/logger.js'
 import { AaveHistorySync } from '../../../indexer/aave-history.js'
@@ -16,10 +18,15 @@ const weth = { symbol: 'WETH', decimals: 18, underlyingAsset: '0xc02aaa39b223fe8
 const tx = (n: number) => `0x${n.toString(16).padStart(64, '0')}`
 
 // Entities in the subgraph's shape: ids as the subgraph makes them (<tx hash>:<log index>), amounts in token units.
+// 5,001 supplies (1 WETH each, the last 5 WETH): a full page of 5,000, over The Graph's 1,000-row cap, and one more.
+const SUPPLIES = 5_001
 function subgraphData() {
-  const supplies = [1, 2, 3, 4, 5].map((n) => ({ id: `${tx(n)}:1`, txHash: tx(n), user: { id: USER }, reserve: weth, amount: `${n}000000000000000000`, timestamp: 1_700_000_000 + n * 60, assetPriceUSD: '2000' }))
+  const supplies = Array.from({ length: SUPPLIES }, (_, i) => {
+    const n = i + 1
+    return { id: `${tx(n)}:1`, txHash: tx(n), user: { id: USER }, reserve: weth, amount: n === SUPPLIES ? '5000000000000000000' : '1000000000000000000', timestamp: 1_690_000_000 + n, assetPriceUSD: '2000' }
+  })
   return {
-    supplies: [...supplies, { id: `${tx(99)}:1`, txHash: tx(99), user: { id: OTHER }, reserve: weth, amount: '1', timestamp: 1_700_000_100, assetPriceUSD: '2000' }],
+    supplies: [...supplies, { id: `${tx(100_000)}:1`, txHash: tx(100_000), user: { id: OTHER }, reserve: weth, amount: '1', timestamp: 1_690_000_100, assetPriceUSD: '2000' }],
     borrows: [{ id: `${tx(10)}:2`, txHash: tx(10), user: { id: USER }, reserve: usdc, amount: '1500000000', borrowRateMode: 2, timestamp: 1_700_001_000, assetPriceUSD: '1' }],
     repays: [{ id: `${tx(11)}:3`, txHash: tx(11), user: { id: USER }, reserve: usdc, amount: '250500000', useATokens: false, timestamp: 1_700_002_000, assetPriceUSD: '1' }],
     liquidationCalls: [
@@ -48,26 +55,54 @@ describe('Aave v3 history from the subgraph', () => {
     await db?.destroy()
   })
 
-  test('every kind is read in pages of `first` until a short page, amounts in decimals, other users left out', async () => {
+  test('every kind is read in pages of 5,000 until a short page, amounts in decimals, other users left out', async () => {
     const before = subgraph.requests
-    const events = await fetchAaveHistory({ url: subgraph.url, user: USER, since: 0, until: 2_000_000_000, timeoutMs: 5_000, pageSize: 2 })
-    // Supplies: 5 rows in pages of 2 → 3 requests; the other kinds one page each.
-    expect(subgraph.requests - before).toBe(3 + 1 + 1 + 1)
-    expect(events.filter((e) => e.kind === 'supply').map((e) => e.amount)).toEqual(['1', '2', '3', '4', '5'])
+    const events = await fetchAaveHistory({ url: subgraph.url, user: USER, since: 0, until: 2_000_000_000, timeoutMs: 5_000 })
+    // Supplies: 5,001 rows in pages of 5,000 → 2 requests (the server refuses `first` over 1,000, so the full page
+    // went as five 1,000-row selections); the other kinds one page each.
+    expect(subgraph.requests - before).toBe(2 + 1 + 1 + 1)
+    const supplies = events.filter((e) => e.kind === 'supply')
+    expect(supplies).toHaveLength(SUPPLIES)
+    expect(new Set(supplies.map((e) => e.eventId)).size).toBe(SUPPLIES)
+    expect(supplies.at(-1)).toMatchObject({ asset: 'WETH', amount: '5', eventId: `${tx(SUPPLIES)}:1` })
     expect(events.find((e) => e.kind === 'borrow')).toMatchObject({ asset: 'USDC', amount: '1500', priceUsd: '1' })
     expect(events.find((e) => e.kind === 'repay')).toMatchObject({ asset: 'USDC', amount: '250.5' })
     expect(events.find((e) => e.kind === 'liquidation')).toMatchObject({ asset: 'USDC', amount: '750', collateralAsset: 'WETH', collateralAmount: '0.4375', time: new Date(1_700_003_000 * 1000) })
-    expect(events).toHaveLength(8)
+    expect(events).toHaveLength(SUPPLIES + 3)
+  })
+
+  test('block tracking: later queries ask for at least the newest block seen, and an indexer behind it is a transient failure', async () => {
+    subgraph.indexedBlock = 18_000_100
+    await fetchAaveHistory({ url: subgraph.url, user: USER, since: 0, until: 2_000_000_000, timeoutMs: 5_000 })
+    expect(subgraph.minBlocksAsked.at(-1)).toBe(18_000_100)
+    // An indexer 50 blocks behind answers the next read (as behind a gateway): refused, not taken as the truth.
+    subgraph.indexedBlock = 18_000_050
+    await expect(fetchAaveHistory({ url: subgraph.url, user: USER, since: 0, until: 2_000_000_000, timeoutMs: 5_000 })).rejects.toMatchObject({ code: 'VENUE_UNAVAILABLE', message: expect.stringMatching(/only indexed up to block number 18000050/) })
+    subgraph.indexedBlock = 18_000_200
+    await expect(fetchAaveHistory({ url: subgraph.url, user: USER, since: 0, until: 2_000_000_000, timeoutMs: 5_000 })).resolves.toHaveLength(SUPPLIES + 3)
+  })
+
+  test('each subgraph URL tracks its own blocks: a market on a chain with lower block numbers is not held to another chain\'s', async () => {
+    const arbitrum = await startLocalSubgraph(subgraphData(), { indexedBlock: 300_000_000 })
+    const base = await startLocalSubgraph(subgraphData(), { indexedBlock: 20_000_000 })
+    try {
+      await fetchAaveHistory({ url: arbitrum.url, user: USER, since: 0, until: 2_000_000_000, timeoutMs: 5_000 })
+      await expect(fetchAaveHistory({ url: base.url, user: USER, since: 0, until: 2_000_000_000, timeoutMs: 5_000 })).resolves.toHaveLength(SUPPLIES + 3)
+      expect(base.minBlocksAsked.every((block) => block === null || block <= 20_000_000)).toBe(true)
+    } finally {
+      await arbitrum.close()
+      await base.close()
+    }
   })
 
   test('stored once: a second read adds nothing, a new event adds one', async () => {
-    const sync = new AaveHistorySync({ prisma: db.prisma, logger: silentLogger(), timeoutMs: 5_000, pageSize: 2 })
-    expect(await sync.sync(accountId, subgraph.url, USER)).toBe(8)
+    const sync = new AaveHistorySync({ prisma: db.prisma, logger: silentLogger(), timeoutMs: 5_000 })
+    expect(await sync.sync(accountId, subgraph.url, USER)).toBe(SUPPLIES + 3)
     expect(await sync.sync(accountId, subgraph.url, USER)).toBe(0)
     subgraph.data.repays.push({ id: `${tx(13)}:1`, txHash: tx(13), user: { id: USER }, reserve: usdc, amount: '100000000', useATokens: false, timestamp: 1_700_004_000, assetPriceUSD: '1' })
     expect(await sync.sync(accountId, subgraph.url, USER)).toBe(1)
     const stored = await db.prisma.accountEvent.findMany({ where: { accountId }, orderBy: { time: 'asc' } })
-    expect(stored).toHaveLength(9)
+    expect(stored).toHaveLength(SUPPLIES + 4)
     expect(stored.at(-1)).toMatchObject({ kind: 'repay', asset: 'USDC', txHash: tx(13) })
     expect(stored.at(-1)!.amount.toString()).toBe('100')
   })
@@ -88,16 +123,23 @@ describe('Aave v3 history from the subgraph', () => {
     }
   })
 
-  test('a subgraph that fails (5xx, malformed or truncated answer, a GraphQL error) stores nothing and keeps what is there', async () => {
-    const sync = new AaveHistorySync({ prisma: db.prisma, logger: silentLogger(), timeoutMs: 2_000 })
+  test('a subgraph that fails (5xx, malformed or truncated answer, a timeout, GraphQL errors) stores nothing and keeps what is there', async () => {
+    const sync = new AaveHistorySync({ prisma: db.prisma, logger: silentLogger(), timeoutMs: 1_000 })
     const before = await db.prisma.accountEvent.count({ where: { accountId } })
-    for (const fault of ['http-500', 'malformed-json', 'truncated-json'] as const) {
+    for (const fault of ['http-500', 'malformed-json', 'truncated-json', 'hang'] as const) {
       proxy.setFault(fault)
-      await expect(sync.sync(accountId, proxy.url, USER)).rejects.toMatchObject({ code: 'VENUE_UNAVAILABLE' })
+      await expect(sync.sync(accountId, proxy.url, USER), fault).rejects.toMatchObject({ code: 'VENUE_UNAVAILABLE' })
     }
+    proxy.setFault('rate-limited')
+    await expect(sync.sync(accountId, proxy.url, USER)).rejects.toMatchObject({ code: 'VENUE_UNAVAILABLE', retryAfterMs: 7000 })
     proxy.setFault(null)
-    // A query the subgraph refuses: The Graph's errors array, not data.
-    await expect(fetchAaveHistory({ url: subgraph.url, user: USER, since: 0, until: 2_000_000_000, timeoutMs: 5_000, pageSize: 5000 })).rejects.toMatchObject({ code: 'VENUE_REJECTED', message: expect.stringMatching(/must be between 0 and 1000/) })
+    // graph-node's answer for a subgraph stopped on an indexing error: retried later.
+    subgraph.failWith = 'indexing_error'
+    await expect(sync.sync(accountId, subgraph.url, USER)).rejects.toMatchObject({ code: 'VENUE_UNAVAILABLE' })
+    // A URL that serves another subgraph: the query is refused, which no retry mends.
+    subgraph.failWith = 'Type `Query` has no field `supplies`'
+    await expect(sync.sync(accountId, subgraph.url, USER)).rejects.toMatchObject({ code: 'VENUE_REJECTED', message: expect.stringMatching(/refused the Supplies query: Type `Query` has no field `supplies`/) })
+    subgraph.failWith = null
     expect(await db.prisma.accountEvent.count({ where: { accountId } })).toBe(before)
   })
 

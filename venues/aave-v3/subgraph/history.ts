@@ -1,14 +1,13 @@
-// An Aave v3 user's history from the market's subgraph (The Graph): supplies, borrows, repays and liquidations,
-// each kind paged through by id (The Graph caps a page at 1,000 rows), amounts turned from token units into
-// decimals. The queries are user-history.graphql, written against schema.graphql (the subgraph's own types).
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+// An Aave v3 user's history from the market's subgraph, read through The Graph's client (graph-client.ts):
+// supplies, borrows, repays and liquidations, each kind paged through by id in pages of 5,000 rows, amounts turned
+// from token units into decimals. The queries are user-history.graphql, written against schema.graphql (the
+// subgraph's own types).
 import { fromFixedPoint } from '../../../core/decimal.js'
-import { VenueRejected, VenueUnavailable } from '../../../core/errors.js'
-import { postJson } from '../../../core/http/json-client.js'
+import { VenueRejected } from '../../../core/errors.js'
+import { AaveSubgraphClient, type AaveHistoryOperation } from './graph-client.js'
 
-const DOCUMENT = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'user-history.graphql'), 'utf8')
+/** Rows per page, as user-history.graphql asks (`first: 5000`): a shorter page is the last. */
+const PAGE_ROWS = 5000
 
 export type AaveHistoryKind = 'supply' | 'borrow' | 'repay' | 'liquidation'
 
@@ -37,7 +36,6 @@ export interface AaveHistoryQuery {
   until: number
   timeoutMs: number
   signal?: AbortSignal
-  pageSize?: number
 }
 
 interface RawReserve {
@@ -59,35 +57,33 @@ interface RawRow {
   principalReserve?: RawReserve
 }
 
-const OPERATIONS: { kind: AaveHistoryKind; operation: string; field: string }[] = [
+const OPERATIONS: { kind: AaveHistoryKind; operation: AaveHistoryOperation; field: string }[] = [
   { kind: 'supply', operation: 'Supplies', field: 'supplies' },
   { kind: 'borrow', operation: 'Borrows', field: 'borrows' },
   { kind: 'repay', operation: 'Repays', field: 'repays' },
   { kind: 'liquidation', operation: 'LiquidationCalls', field: 'liquidationCalls' },
 ]
 
+// One client per subgraph URL for the life of the process, so block tracking holds across reads.
+const clients = new Map<string, AaveSubgraphClient>()
+function clientFor(url: string): AaveSubgraphClient {
+  let client = clients.get(url)
+  if (!client) clients.set(url, (client = new AaveSubgraphClient(url)))
+  return client
+}
+
 /** Every event of the user in [since, until), oldest first within each kind. */
 export async function fetchAaveHistory(query: AaveHistoryQuery): Promise<AaveHistoryEvent[]> {
-  const first = query.pageSize ?? 1000
+  const client = clientFor(query.url)
   const events: AaveHistoryEvent[] = []
   for (const { kind, operation, field } of OPERATIONS) {
     let after = ''
     for (;;) {
-      const variables = { user: query.user.toLowerCase(), since: query.since, until: query.until, after, first }
-      const answer = (await postJson(query.url, { query: DOCUMENT, operationName: operation, variables }, { venue: 'aave-v3', timeoutMs: query.timeoutMs, signal: query.signal, what: `reading ${field} from the subgraph` })) as {
-        data?: Record<string, RawRow[] | undefined>
-        errors?: { message?: string }[]
-      }
-      if (answer?.errors?.length) {
-        const message = answer.errors.map((e) => e.message ?? '?').join('; ').slice(0, 300)
-        // The Graph's gateway reports an indexer that is behind or down as an error too: worth another try later.
-        if (/indexer|timeout|unavailable|behind/i.test(message)) throw new VenueUnavailable(`aave-v3 subgraph: ${message}`)
-        throw new VenueRejected(`aave-v3 subgraph refused the ${field} query: ${message}`)
-      }
-      const rows = answer?.data?.[field]
+      const data = await client.query(operation, { user: query.user.toLowerCase(), since: query.since, until: query.until, after }, { timeoutMs: query.timeoutMs, signal: query.signal })
+      const rows = data[field] as RawRow[] | undefined
       if (!Array.isArray(rows)) throw new VenueRejected(`aave-v3 subgraph sent no ${field} list`)
       for (const row of rows) events.push(toEvent(kind, row))
-      if (rows.length < first) break
+      if (rows.length < PAGE_ROWS) break
       after = rows[rows.length - 1]!.id
     }
   }
