@@ -7,7 +7,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Decimal } from '../../core/decimal.js'
-import { InvalidInput, Unauthorized, VenueUnavailable } from '../../core/errors.js'
+import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import { silentLogger } from '../../core/logger.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
 import { readSharedJson, sharedDataPath } from '../../test/support/shared-data.js'
@@ -173,6 +173,47 @@ describe('Bybit positions it cannot margin', () => {
       expect(snapshot.positions.map((p) => p.flags)).toEqual([['unknown-symbol'], ['unknown-symbol']])
     } finally {
       server.setFault('GET /v5/market/risk-limit', null)
+    }
+  })
+})
+
+describe('Bybit position lists over more than one page', () => {
+  let dir: string
+  // Bybit's linear example answers one position with a nextPageCursor ("updateAt%3D1672279322668"): the next page,
+  // derived from it at run time, holds a second position and ends the list.
+  const firstPage = JSON.parse(readFileSync(shared('v5-position-list.linear-XRPUSDT.docs-2023-04.json'), 'utf8')) as { result: { list: Record<string, unknown>[]; nextPageCursor: string } }
+  const pageAfter = (nextPageCursor: string) => ({ ...firstPage, result: { ...firstPage.result, list: [{ ...firstPage.result.list[0], symbol: 'ZZZNEWUSDT', riskId: 1 }], nextPageCursor } })
+  const serve = async (second: unknown) => {
+    writeFileSync(path.join(dir, 'second.json'), JSON.stringify(second))
+    return startBybitReplay({ ...files, '/v5/position/list': [shared('v5-position-list.linear-XRPUSDT.docs-2023-04.json'), path.join(dir, 'second.json'), shared('v5-position-list.inverse.docs-current.json')] })
+  }
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'bybit-pages-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  test('the cursor is followed: positions of the second page are in the snapshot', async () => {
+    expect(firstPage.result.nextPageCursor).not.toBe('')
+    const server = await serve(pageAfter(''))
+    try {
+      const snapshot = await fetchFrom(server.url)
+      expect(snapshot.positions.map((p) => p.instrument.venueSymbol)).toEqual(['XRPUSDT', 'ZZZNEWUSDT', 'BTCUSD'])
+      const cursors = server.requests.filter((r) => r.path === '/v5/position/list' && r.query.get('category') === 'linear').map((r) => r.query.get('cursor'))
+      // Bybit writes the cursor URL-encoded, to go into the query string as it is.
+      expect(cursors).toEqual([null, decodeURIComponent(firstPage.result.nextPageCursor)])
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('a cursor that comes back again fails the fetch instead of looping or storing part of the list', async () => {
+    const server = await serve(pageAfter(firstPage.result.nextPageCursor))
+    try {
+      const error = await failure(fetchFrom(server.url))
+      expect(error).toBeInstanceOf(VenueRejected)
+      expect(error.message).toMatch(/kept paging the linear positions \(2 pages, cursor repeated\)/)
+    } finally {
+      await server.close()
     }
   })
 })

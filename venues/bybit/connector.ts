@@ -126,17 +126,43 @@ interface Replication {
   usdPerUnit: Decimal | null
 }
 
+/** Pages of a position list Bybit may send before crossmargin gives up: 50 × 200 = 10,000 positions. */
+const MAX_POSITION_PAGES = 50
+
+/**
+ * Every page of a category's position list (200 a page, Bybit's largest), following `nextPageCursor` until an empty
+ * page or cursor: an account with more positions than one page must not lose the rest. A cursor that repeats, or more
+ * pages than anyone holds, fails the fetch rather than storing part of the account.
+ */
+async function positionList(client: BybitClient, category: BybitContract, filter: Record<string, string>, ctx: FetchContext): Promise<RawPosition[]> {
+  const positions: RawPosition[] = []
+  const seen = new Set<string>()
+  let cursor = ''
+  for (let page = 1; ; page++) {
+    const params = { category, ...filter, limit: 200, ...(cursor ? { cursor } : {}) }
+    const answer = await call<{ list?: RawPosition[]; nextPageCursor?: string }>(client, `reading the ${category} positions${page > 1 ? ` (page ${page})` : ''}`, (ex) => ex.privateGetV5PositionList!(params))
+    const list = answer.result.list ?? []
+    positions.push(...list)
+    const next = answer.result.nextPageCursor ?? ''
+    if (list.length === 0 || !next) return positions
+    if (seen.has(next) || page >= MAX_POSITION_PAGES) throw new VenueRejected(`bybit kept paging the ${category} positions (${page} pages, cursor ${seen.has(next) ? 'repeated' : 'still open'}): the list was not stored`)
+    seen.add(next)
+    cursor = next
+    ctx.signal.throwIfAborted()
+  }
+}
+
 async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: FetchContext): Promise<VenueSnapshot> {
   const wallet = await call<{ list: RawWallet[] }>(client, 'reading the wallet balance', (ex) => ex.privateGetV5AccountWalletBalance!({ accountType: 'UNIFIED' }))
-  const linear = await call<{ list: RawPosition[] }>(client, 'reading the linear positions', (ex) => ex.privateGetV5PositionList!({ category: 'linear', settleCoin: config.settleCoin, limit: 200 }))
-  const inverse = await call<{ list: RawPosition[] }>(client, 'reading the inverse positions', (ex) => ex.privateGetV5PositionList!({ category: 'inverse', limit: 200 }))
+  const linear = await positionList(client, 'linear', { settleCoin: config.settleCoin }, ctx)
+  const inverse = await positionList(client, 'inverse', {}, ctx)
   ctx.signal.throwIfAborted()
   try {
     const account = wallet.result.list?.[0]
     if (!account) throw new InvalidInput('wallet-balance', 'has no account')
     const held = (list: RawPosition[] | undefined, contract: BybitContract) =>
       (list ?? []).filter((p) => p.side !== 'None' && p.side !== '' && !parseDecimal(p.size, `${contract}.${p.symbol}.size`).isZero()).map((p) => ({ p, contract }))
-    const open = [...held(linear.result.list, 'linear'), ...held(inverse.result.list, 'inverse')]
+    const open = [...held(linear, 'linear'), ...held(inverse, 'inverse')]
     const tables = new Map<string, SymbolTiers | null>()
     for (const { p, contract } of open) {
       const key = `${contract}:${p.symbol}`

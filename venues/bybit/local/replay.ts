@@ -1,6 +1,8 @@
 // A local server answering like Bybit's v5 REST API from response files; private endpoints need Bybit's headers.
 // Position lists answer for the category their file is for (an empty list for any other, as Bybit answers an account
-// holding nothing there), and risk limits for the symbol their file lists (an empty list for a symbol none lists).
+// holding nothing there), page by page: a request with `cursor` gets the next file of that category after the one
+// whose `nextPageCursor` it is, or an empty page. Risk limits answer for the symbol their file lists (an empty list
+// for a symbol none lists).
 import { readFileSync } from 'node:fs'
 import { startReplayServer, type RecordedRequest, type ReplayRoute, type ReplayServer } from '../../../core/replay/http-replay-server.js'
 
@@ -11,7 +13,7 @@ const requireSignature = (request: RecordedRequest) =>
 
 interface V5List {
   retCode: number
-  result: { category?: string; list?: { symbol?: string }[] }
+  result: { category?: string; list?: { symbol?: string }[]; nextPageCursor?: string }
   time?: number
 }
 
@@ -22,8 +24,12 @@ function selectBy(files: V5List[], bySymbol: boolean) {
   return (request: RecordedRequest) => {
     const category = request.query.get('category')
     const symbol = request.query.get('symbol')
-    const match = files.find((f) => (!category || !f.result.category || f.result.category === category) && (!bySymbol || !symbol || (f.result.list ?? []).some((t) => t.symbol === symbol)))
-    return match ?? empty(category)
+    const candidates = files.filter((f) => (!category || !f.result.category || f.result.category === category) && (!bySymbol || !symbol || (f.result.list ?? []).some((t) => t.symbol === symbol)))
+    const cursor = request.query.get('cursor')
+    if (!cursor) return candidates[0] ?? empty(category)
+    // Bybit sends the cursor URL-encoded, to be put in the query string as it is: compare it decoded.
+    const after = candidates.findIndex((f) => f.result.nextPageCursor !== undefined && decodeURIComponent(f.result.nextPageCursor) === cursor)
+    return (after >= 0 ? candidates[after + 1] : undefined) ?? empty(category)
   }
 }
 
