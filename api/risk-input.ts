@@ -2,6 +2,7 @@
 // and the USD price of each factor with where it came from. This is the only place stored decimals become floats.
 import { canonicalAsset } from '../core/assets.js'
 import type { RiskAccount, RiskInstrumentKind } from '../risk/types.js'
+import { LENDING_DEFAULTS, lendingParamsOver, type LendingAssetParams } from '../risk/venue-rules.js'
 import type { AccountState } from './portfolio-state.js'
 
 export interface PriceObservation {
@@ -13,6 +14,8 @@ export interface PriceObservation {
 export interface PortfolioRiskInput {
   accounts: RiskAccount[]
   prices: Map<string, PriceObservation>
+  /** Per account id, its own parameters for its venue's rule, where its snapshot states them (see ruleParams). */
+  ruleParams: Record<string, unknown>
 }
 
 const RISK_KINDS = new Set<RiskInstrumentKind>(['spot', 'perpetual', 'future', 'option'])
@@ -23,11 +26,48 @@ function observe(prices: Map<string, PriceObservation>, factor: string, observat
   if (!current || observation.asOf.getTime() > current.asOf.getTime()) prices.set(factor, observation)
 }
 
+interface StoredCollateralFactor {
+  asset: string
+  ltv: string
+  liquidationThreshold: string
+}
+
+/**
+ * A lending account's own parameters for the engine's lending rule, from the collateral factors its connector stored
+ * (`details.collateralFactors`: this user's LTV and liquidation threshold per supplied asset, e-mode and switched-off
+ * collateral applied), laid over the venue's defaults. Several venue assets of one factor are weighted by value,
+ * which is exact while they move with the factor's price. Undefined when the venue has no lending rule or the
+ * snapshot states no factors: the defaults apply.
+ */
+export function ruleParams(state: AccountState): unknown {
+  const defaults = LENDING_DEFAULTS[state.account.venue]
+  const stored = (state.margins.replicated?.details as { collateralFactors?: StoredCollateralFactor[] } | null | undefined)?.collateralFactors
+  if (!defaults || !Array.isArray(stored)) return undefined
+  const bySymbol = new Map(stored.map((f) => [f.asset, f]))
+  const sums = new Map<string, { weight: number; ltv: number; lt: number }>()
+  for (const balance of state.balances) {
+    const factors = balance.kind === 'collateral' ? bySymbol.get(balance.asset) : undefined
+    if (!factors) continue
+    const factor = canonicalAsset(balance.asset).factor
+    const weight = Number((balance.valueUsd ?? balance.amount).toFixed())
+    const sum = sums.get(factor) ?? { weight: 0, ltv: 0, lt: 0 }
+    sum.weight += weight
+    sum.ltv += weight * Number(factors.ltv)
+    sum.lt += weight * Number(factors.liquidationThreshold)
+    sums.set(factor, sum)
+  }
+  const own: Record<string, LendingAssetParams> = {}
+  for (const [factor, sum] of sums) if (sum.weight > 0) own[factor] = { ltv: sum.ltv / sum.weight, lt: sum.lt / sum.weight }
+  return lendingParamsOver(defaults, own)
+}
+
 export function toRiskInput(states: AccountState[]): PortfolioRiskInput {
+  const ruleParamsById: Record<string, unknown> = {}
   const prices = new Map<string, PriceObservation>()
   prices.set('USD', { priceUsd: 1, source: 'definition', asOf: new Date(0) })
   const accounts: RiskAccount[] = []
-  for (const { account, snapshot, positions, balances } of states) {
+  for (const state of states) {
+    const { account, snapshot, positions, balances } = state
     if (!snapshot) continue
     const riskAccount: RiskAccount = { id: account.id, venue: account.venue, label: account.label, marginMode: null, positions: [], balances: [] }
     for (const balance of balances) {
@@ -68,6 +108,8 @@ export function toRiskInput(states: AccountState[]): PortfolioRiskInput {
       }
     }
     accounts.push(riskAccount)
+    const params = ruleParams(state)
+    if (params !== undefined) ruleParamsById[account.id] = params
   }
-  return { accounts, prices }
+  return { accounts, prices, ruleParams: ruleParamsById }
 }

@@ -63,7 +63,7 @@ export function simulationContext(input: SimulationInput, history: PriceHistory,
 
 export async function portfolioRiskContext(ctx: ApiContext, portfolioId: string): Promise<RiskContext | null> {
   const states = await loadPortfolioState(ctx, portfolioId)
-  const { accounts, prices } = toRiskInput(states)
+  const { accounts, prices, ruleParams } = toRiskInput(states)
   if (accounts.length === 0) return null
   const history = await requireHistory(ctx)
   const now = ctx.now()
@@ -83,7 +83,7 @@ export async function portfolioRiskContext(ctx: ApiContext, portfolioId: string)
   }
   // Options are valued at their latest stored mark IV (from the venues' option chains).
   const impliedVols = await latestOptionVols(ctx, states)
-  return { accounts, market: { asOfMs: now.getTime(), prices: marketPrices, volSurfaces: {}, impliedVols }, history, asOfDate, reported }
+  return { accounts, market: { asOfMs: now.getTime(), prices: marketPrices, volSurfaces: {}, impliedVols }, history, asOfDate, reported, ruleParams }
 }
 
 function portfolioReport(ctx: ApiContext, portfolioId: string) {

@@ -5,7 +5,7 @@ import { InvalidInput } from '../core/errors.js'
 import { computeExposures } from '../risk/exposures.js'
 import { computeUnifiedMargin, type UnifiedMarginResult } from '../risk/unified-margin.js'
 import { capitalEfficiency } from '../risk/capital-efficiency.js'
-import { liquidationPrice, liquidationScaleAlong, ruleFor } from '../risk/venue-rules.js'
+import { liquidationPrice, liquidationScaleAlong, ruleFor, withParams } from '../risk/venue-rules.js'
 import { runVarBacktest } from '../risk/backtest/var-backtest.js'
 import { DEFAULT_FHS_PARAMS } from '../risk/scenarios/fhs.js'
 import type { MarketState, PriceHistory, RiskAccount } from '../risk/types.js'
@@ -21,6 +21,8 @@ export interface RiskContext {
   asOfDate: string
   /** The venues' own figures per account id, in USD (from stored snapshots). */
   reported?: Record<string, { initialMargin?: number; maintenanceMargin?: number; equity?: number }>
+  /** Per account id, its own parameters for its venue's rule (a lending account's collateral factors). */
+  ruleParams?: Record<string, unknown>
 }
 
 /** The latest close of each factor at or before `asOfDate`: default prices for what-if requests. */
@@ -58,7 +60,7 @@ export function riskReport(ctx: RiskContext) {
   if (ctx.accounts.length === 0) throw new InvalidInput('accounts', 'needs at least one account')
   const labels = new Map(ctx.accounts.map((a) => [a.id, a]))
   const unified = computeUnifiedMargin({ accounts: ctx.accounts, market: ctx.market, history: ctx.history, asOfDate: ctx.asOfDate })
-  const efficiency = capitalEfficiency(ctx.accounts, ctx.market, unified.initialMargin, { reported: ctx.reported })
+  const efficiency = capitalEfficiency(ctx.accounts, ctx.market, unified.initialMargin, { reported: ctx.reported, params: ctx.ruleParams })
   // The book's worst filtered historical day, as relative moves per factor, for the worst-direction distance.
   const worstDay = unified.worstScenarios[0]?.label
   const t = worstDay ? ctx.history.dates.indexOf(worstDay) : -1
@@ -70,7 +72,7 @@ export function riskReport(ctx: RiskContext) {
   const factorsOf = (a: RiskAccount) => [...new Set([...a.balances.map((b) => b.asset), ...a.positions.map((p) => p.instrument.underlying)])].filter((f) => f !== 'USD').sort()
   const venues = efficiency.perAccount.map((row) => {
     const account = labels.get(row.accountId)!
-    const rule = ruleFor(account.venue)
+    const rule = withParams(ruleFor(account.venue), ctx.ruleParams?.[account.id])
     return {
       venue: account.venue,
       label: account.label,

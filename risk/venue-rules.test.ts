@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest'
 import fc from 'fast-check'
 import { InvalidInput } from '../core/errors.js'
-import { aaveRule, deribitPmRule, fallbackRule, lendingRule, linearMargins, linearPerpRule, liquidationBuffer, pinEntryPrices, ruleFor, DEFAULT_VENUE_RULES, type LinearPerpParams } from './venue-rules.js'
+import { aaveRule, compoundRule, deribitPmRule, fallbackRule, lendingParamsOver, lendingRule, linearMargins, linearPerpRule, liquidationBuffer, pinEntryPrices, ruleFor, withParams, AAVE_DEFAULT_LENDING, DEFAULT_VENUE_RULES, type LinearPerpParams } from './venue-rules.js'
 import type { MarketState, RiskAccount, RiskPosition } from './types.js'
 
 const market: MarketState = { asOfMs: Date.UTC(2025, 11, 31), prices: { BTC: 60000, ETH: 3000, USD: 1 }, volSurfaces: {}, impliedVols: {} }
@@ -54,6 +54,31 @@ describe('lending rule (Aave-like health factor)', () => {
     const r = aaveRule.evaluate(acct, market, { assets: { ETH: { ltv: 0.9, lt: 0.93 } }, other: { ltv: 0.5, lt: 0.6 } })
     expect(r.metric.value).toBeCloseTo(0.93 * 3, 12)
     expect(() => aaveRule.evaluate(acct, market, { assets: { ETH: { ltv: 0.95, lt: 0.9 } }, other: { ltv: 0.5, lt: 0.6 } })).toThrow(/params\.assets\.ETH/)
+  })
+
+  test('Compound III (cUSDCv3 launch factors): liquidatable when Σ collateral·liquidateCF < debt; supplied base is not collateral', () => {
+    // comet deployments/mainnet/usdc/configuration.json: WETH borrowCF 0.82, liquidateCF 0.90. 1 WETH against 1,500
+    // USDC borrowed: Comet's liquidity is 3000·0.9 − 1500 = 1200; it goes negative below 1500 / 0.9 = 1666.67.
+    const r = compoundRule.evaluate(account('c', 'compound-v3', [], [['ETH', 1], ['USD', -1500]]), market)
+    expect(r.venue).toBe('compound-v3')
+    expect(liquidationBuffer(r)).toBeCloseTo(3000 * 0.9 - 1500, 9)
+    expect(r.initialMargin).toBeCloseTo(3000 * (1 - 0.82), 9)
+    expect(r.liquidationPrices).toEqual([{ factor: 'ETH', price: expect.closeTo(1500 / 0.9, 6) }])
+    // Supplied USDC is Comet's base: it earns interest but backs nothing (and cannot sit beside a borrow).
+    expect(compoundRule.evaluate(account('c', 'compound-v3', [], [['USD', 5000]]), market).maintenanceMargin).toBe(5000)
+    expect(ruleFor('compound-v3')).toBe(compoundRule)
+  })
+
+  test('an account’s own factors over the defaults, fixed with withParams: e-mode ETH at LT 0.93, switched-off BTC at 0', () => {
+    const own = lendingParamsOver(AAVE_DEFAULT_LENDING, { ETH: { ltv: 0.9, lt: 0.93 }, BTC: { ltv: 0, lt: 0 } })
+    expect(own.assets.LINK).toEqual(AAVE_DEFAULT_LENDING.assets.LINK)
+    const acct = account('a', 'aave-v3', [], [['ETH', 2], ['BTC', 1], ['USD', -3000]])
+    const r = withParams(aaveRule, own).evaluate(acct, market)
+    // The BTC counts for equity but not as collateral: HF = 2·3000·0.93 / 3000, ETH liquidates at 3000 / (2·0.93).
+    expect(r.metric.value).toBeCloseTo(1.86, 12)
+    expect(r.liquidationPrices.find((p) => p.factor === 'ETH')!.price).toBeCloseTo(3000 / 1.86, 6)
+    expect(r.liquidationPrices.find((p) => p.factor === 'BTC')).toBeUndefined()
+    expect(withParams(aaveRule, undefined)).toBe(aaveRule)
   })
 
   test('no debt: HF is infinite and nothing liquidates', () => {

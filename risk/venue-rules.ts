@@ -202,7 +202,8 @@ export const AAVE_DEFAULT_LENDING: LendingRuleParams = { assets: AAVE_DEFAULT_PA
 function checkLending(params: LendingRuleParams): void {
   if (!params?.assets || !params.other) throw new InvalidInput('params', 'a lending rule needs assets and other')
   for (const [asset, p] of [...Object.entries(params.assets), ['other', params.other] as const]) {
-    if (!(p.ltv >= 0 && p.lt > 0 && p.ltv <= p.lt && p.lt < 1)) throw new InvalidInput(`params.assets.${asset}`, `needs 0 ≤ ltv ≤ lt < 1, got ltv ${p.ltv}, lt ${p.lt}`)
+    // lt 0: held but not collateral (switched off by the user, or an asset the market does not take).
+    if (!(p.ltv >= 0 && p.lt >= 0 && p.ltv <= p.lt && p.lt < 1)) throw new InvalidInput(`params.assets.${asset}`, `needs 0 ≤ ltv ≤ lt < 1, got ltv ${p.ltv}, lt ${p.lt}`)
   }
 }
 
@@ -245,6 +246,30 @@ export const lendingRule: RuleFactory<LendingRuleParams> = ruleFactory<LendingRu
 
 /** Aave v3 with the default parameters above. */
 export const aaveRule: VenueMarginRule = lendingRule(AAVE_DEFAULT_LENDING, 'aave-v3')
+
+/**
+ * Compound III's cUSDCv3 on Ethereum as launched: borrow and liquidate collateral factors as `ltv` and `lt`
+ * (compound-finance/comet, deployments/mainnet/usdc/configuration.json: WETH 0.82/0.90, WBTC 0.70/0.78,
+ * LINK 0.79/0.87, UNI 0.75/0.83, COMP 0.65/0.73). Comet's isLiquidatable is this rule: liquidatable when
+ * Σ collateral·liquidateCF < debt. The base asset is never collateral (supplied base and debt cannot coexist), nor is
+ * an asset the market does not list. Stored accounts use their market's live factors (venues/compound-v3).
+ */
+export const COMPOUND_DEFAULT_LENDING: LendingRuleParams = {
+  assets: { ETH: { ltv: 0.82, lt: 0.9 }, BTC: { ltv: 0.7, lt: 0.78 }, LINK: { ltv: 0.79, lt: 0.87 }, UNI: { ltv: 0.75, lt: 0.83 }, COMP: { ltv: 0.65, lt: 0.73 }, USD: { ltv: 0, lt: 0 } },
+  other: { ltv: 0, lt: 0 },
+}
+export const compoundRule: VenueMarginRule = lendingRule(COMPOUND_DEFAULT_LENDING, 'compound-v3')
+
+/** The lending rules' defaults by venue: what an account's own factors are laid over. */
+export const LENDING_DEFAULTS: Record<string, LendingRuleParams> = { 'aave-v3': AAVE_DEFAULT_LENDING, 'compound-v3': COMPOUND_DEFAULT_LENDING }
+
+/**
+ * A lending account's own collateral factors (venue details, see api/rule-params.ts) laid over a rule's defaults:
+ * listed factors take the account's, others keep the defaults (an asset a what-if brings in).
+ */
+export function lendingParamsOver(defaults: LendingRuleParams, own: Record<string, LendingAssetParams>): LendingRuleParams {
+  return { ...defaults, assets: { ...defaults.assets, ...own } }
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Linear perpetuals (Binance-like): MM per position = notional·rate − maintenance amount ("cum") of its bracket,
@@ -423,6 +448,7 @@ export const deribitPmRule: VenueMarginRule = makeRule('deribit', null, () => un
 /** Which rule each venue uses when the engine has only positions and balances. */
 export const DEFAULT_VENUE_RULES: VenueRuleSet = {
   'aave-v3': aaveRule,
+  'compound-v3': compoundRule,
   binance: linearPerpRule,
   bybit: linearPerpRule(undefined, 'bybit'),
   okx: linearPerpRule(undefined, 'okx'),
@@ -433,6 +459,16 @@ export const DEFAULT_VENUE_RULES: VenueRuleSet = {
 
 export function ruleFor(venue: string, rules: VenueRuleSet = DEFAULT_VENUE_RULES): VenueMarginRule {
   return rules[venue] ?? fallbackRule
+}
+
+/** The rule with an account's own parameters fixed (for callers that take a rule, not parameters). */
+export function withParams(rule: VenueMarginRule, params: unknown): VenueMarginRule {
+  if (params === undefined) return rule
+  return {
+    venue: rule.venue,
+    evaluate: (account, market) => rule.evaluate(account, market, params),
+    evaluateCore: rule.evaluateCore ? (account, market) => rule.evaluateCore!(account, market, params) : undefined,
+  }
 }
 
 /** The signed distance to liquidation in the rule's currency: positive while the account is safe. */

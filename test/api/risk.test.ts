@@ -130,6 +130,24 @@ describe('risk through GraphQL', () => {
     expect(liq(w.after)).toBeCloseTo(2000 / 1.66, 0)
   })
 
+  test('stored lending accounts are margined with their own collateral factors: Aave e-mode, a Compound market’s live ones', async () => {
+    const portfolio = await db.prisma.portfolio.create({ data: { name: 'Own factors' } })
+    const aave = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'aave-v3', label: 'aave e-mode', config: {} } })
+    const compound = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'compound-v3', label: 'comet', config: {} } })
+    const asOf = new Date('2025-12-31T00:00:00Z')
+    // 2 WETH in an ETH e-mode (LT 0.93, where the default table says 0.83) against 3,000 USDC.
+    const eMode = lendingSnapshot(asOf, '2', '3000', '2970')
+    await writeSnapshot(db.prisma, aave, { ...eMode, margin: { ...eMode.margin, details: { collateralFactors: [{ asset: 'WETH', ltv: '0.9', liquidationThreshold: '0.93' }] } } }, 1)
+    // 1 WETH against 1,500 USDC on a Comet whose liquidateCF for WETH is now 0.88 (0.90 at launch, the default).
+    const comet = lendingSnapshot(asOf, '1', '1500', '2970')
+    await writeSnapshot(db.prisma, compound, { ...comet, margin: { ...comet.margin, details: { collateralFactors: [{ asset: 'WETH', ltv: '0.8', liquidationThreshold: '0.88' }] } } }, 1)
+    const res = await api.query<{ portfolio: { liquidationDistances: { venue: string; factor: string; price: string | null }[] } }>(`query ($id: ID!) { portfolio(id: $id) { liquidationDistances { venue factor price } } }`, { id: portfolio.id })
+    expect(res.errors).toBeUndefined()
+    const price = (venue: string) => Number(res.data!.portfolio.liquidationDistances.find((l) => l.venue === venue && l.factor === 'ETH')!.price)
+    expect(price('aave-v3')).toBeCloseTo(3000 / (2 * 0.93), 1)
+    expect(price('compound-v3')).toBeCloseTo(1500 / 0.88, 1)
+  })
+
   test('whatIf names the line at fault and stores nothing', async () => {
     const portfolio = await db.prisma.portfolio.findFirstOrThrow({ where: { name: 'Stored' } })
     const before = await db.prisma.snapshot.count()

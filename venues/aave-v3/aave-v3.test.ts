@@ -183,6 +183,12 @@ describe('Aave v3 against the real contracts on anvil', () => {
     // Threshold (9900 × 9500 + 2000 × 8250) / 11900 = 9289.9 → 9289; LTV (9900 × 9300 + 2000 × 8000) / 11900 = 9081.5 → 9081.
     expect(snapshot.margin.replicated).toMatchObject({ totalCollateral: '11900', liquidationThreshold: '0.9289', ltv: '0.9081' })
     expect(snapshot.margin.details).toMatchObject({ eModeCategory: '1', eModePriceBase: '99000000' })
+    // The weights the risk engine gets: USDC at the category's, WETH at its own.
+    expect((snapshot.margin.details as { collateralFactors: unknown[] }).collateralFactors).toEqual(expect.arrayContaining([
+      { asset: 'USDC', ltv: '0.93', liquidationThreshold: '0.95' },
+      { asset: 'WETH', ltv: '0.8', liquidationThreshold: '0.825' },
+    ]))
+    expect((snapshot.margin.details as { collateralFactors: unknown[] }).collateralFactors).toHaveLength(2)
     // Balances keep USDC's own oracle price; only the account figures use the category's.
     expect(snapshot.balances.find((b) => b.kind === 'collateral' && b.asset === 'USDC')).toMatchObject({ priceUsd: '1', valueUsd: '10000' })
   })

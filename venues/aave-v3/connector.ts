@@ -12,7 +12,7 @@ import { OneBlockReader, type ContractRead } from './one-block-reader.js'
 import { DEBT_CEILING_DECIMALS, decodeReserveConfiguration } from './reserve-configuration.js'
 import { verifyAaveAccount } from './verify.js'
 import { aaveV3Descriptor, type AaveV3Config } from './descriptor.js'
-import { aaveEffectivePrice, aaveFigures, aaveLiquidationPrice, calculateAaveAccount, simulateAaveLiquidation, type AaveAccountInput, type AaveReserveState } from './margin.js'
+import { aaveCollateralFactors, aaveEffectivePrice, aaveFigures, aaveLiquidationPrice, calculateAaveAccount, simulateAaveLiquidation, type AaveAccountInput, type AaveReserveState } from './margin.js'
 
 export interface AaveV3Client {
   provider: JsonRpcProvider
@@ -232,6 +232,8 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
         eModeCategory: eModeId.toString(),
         eModePriceBase: userEMode?.priceBase?.toString() ?? null,
         hasZeroLtvCollateral: replicated.hasZeroLtvCollateral,
+        // This user's weights of each supplied reserve (e-mode applied, 0 where it is not collateral).
+        collateralFactors: aaveCollateralFactors(input),
         liquidationPrices,
         isolationMode,
         liquidationSimulation,

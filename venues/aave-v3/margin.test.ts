@@ -3,7 +3,7 @@
 // WadRayMath.wadDiv, node_modules/@aave/core-v3/contracts). aave-v3.test.ts checks the same code against the
 // deployed contracts themselves.
 import { describe, expect, test } from 'vitest'
-import { aaveFigures, calculateAaveAccount, type AaveAccountInput, type AaveReserveState } from './margin.js'
+import { aaveCollateralFactors, aaveFigures, calculateAaveAccount, type AaveAccountInput, type AaveReserveState } from './margin.js'
 
 const E8 = 10n ** 8n
 
@@ -98,6 +98,32 @@ describe('Aave v3 account rule (replicated)', () => {
     expect(r.ltv).toBe(9081n)
     // percentMul(11900e8, 9289) = 11053.91e8; / 7920e8 = 1.395695707070707070|7 → half up ends in 1.
     expect(r.healthFactor).toBe(1_395_695_707_070_707_071n)
+  })
+
+  test('collateral factors per supplied reserve, as the account weighs them: e-mode, switched off, LT 0, LTV 0', () => {
+    const eMode = { id: 1n, ltvBps: 9300n, liquidationThresholdBps: 9500n, priceBase: null }
+    const reserves = [
+      reserve({ symbol: 'USDC', aTokenBalance: 100n * E8, ltvBps: 7700n, liquidationThresholdBps: 8000n, eModeCategory: 1n }),
+      reserve({ symbol: 'WETH', aTokenBalance: 100n * E8, eModeCategory: 2n }),
+      reserve({ symbol: 'OFF', aTokenBalance: 100n * E8, usageAsCollateralEnabled: false }),
+      reserve({ symbol: 'LT0', aTokenBalance: 100n * E8, ltvBps: 0n, liquidationThresholdBps: 0n }),
+      reserve({ symbol: 'CRV', aTokenBalance: 100n * E8, ltvBps: 0n, liquidationThresholdBps: 4100n }),
+      reserve({ symbol: 'DEBT', debtBalance: 100n * E8 }),
+    ]
+    const factors = aaveCollateralFactors({ reserves, userEMode: eMode, baseCurrencyDecimals: 8 })
+    expect(factors).toEqual([
+      { asset: 'USDC', ltv: '0.93', liquidationThreshold: '0.95' },
+      { asset: 'WETH', ltv: '0.8', liquidationThreshold: '0.825' },
+      { asset: 'OFF', ltv: '0', liquidationThreshold: '0' },
+      { asset: 'LT0', ltv: '0', liquidationThreshold: '0' },
+      { asset: 'CRV', ltv: '0', liquidationThreshold: '0.41' },
+    ])
+    // Weighted by the reserves' values (100 each), they give the account's own threshold: (9500 + 8250 + 4100) / 3
+    // over the 300 that counts = 7283.3 → 7283 bps, as calculateUserAccountData truncates it.
+    const r = account(reserves, eMode)
+    expect(r.currentLiquidationThreshold).toBe(7283n)
+    const counted = factors.filter((f) => Number(f.liquidationThreshold) > 0)
+    expect(Math.trunc((counted.reduce((sum, f) => sum + Number(f.liquidationThreshold), 0) / counted.length) * 10_000)).toBe(7283)
   })
 
   test('an e-mode category without a price source leaves the oracle prices alone', () => {

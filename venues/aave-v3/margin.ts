@@ -79,6 +79,34 @@ export function aaveEffectivePrice(reserve: AaveReserveState, eMode: AaveEModeCa
   return reserve.priceBase
 }
 
+/**
+ * What a reserve counts with as this user's collateral (bps), or null when it does not count: a reserve with LT 0 is
+ * not collateral whatever the user's switch says, nor is one the user switched off. A reserve of the user's e-mode
+ * category weighs with the category's LTV and threshold; the reserve's own LTV 0 still keeps it out of the LTV.
+ */
+export function aaveCollateralWeights(r: AaveReserveState, eMode: AaveEModeCategory | null): { ltvBps: bigint; liquidationThresholdBps: bigint } | null {
+  if (r.liquidationThresholdBps === 0n || !r.usageAsCollateralEnabled) return null
+  const inEMode = eMode !== null && r.eModeCategory === eMode.id
+  return {
+    ltvBps: r.ltvBps === 0n ? 0n : inEMode ? eMode.ltvBps : r.ltvBps,
+    liquidationThresholdBps: inEMode ? eMode.liquidationThresholdBps : r.liquidationThresholdBps,
+  }
+}
+
+/**
+ * Each supplied reserve's LTV and liquidation threshold for this user, as fractions (0 where it is not collateral):
+ * the risk engine's lending rule weighs the account's balances with them (api/rule-params.ts).
+ */
+export function aaveCollateralFactors(input: AaveAccountInput): { asset: string; ltv: string; liquidationThreshold: string }[] {
+  const eMode = activeEMode(input)
+  return input.reserves
+    .filter((r) => r.aTokenBalance > 0n)
+    .map((r) => {
+      const weights = aaveCollateralWeights(r, eMode)
+      return { asset: r.symbol, ltv: fromFixedPoint(weights?.ltvBps ?? 0n, 4), liquidationThreshold: fromFixedPoint(weights?.liquidationThresholdBps ?? 0n, 4) }
+    })
+}
+
 /** GenericLogic.calculateUserAccountData followed by calculateAvailableBorrows, as Pool.getUserAccountData runs them. */
 export function calculateAaveAccount(input: AaveAccountInput): AaveAccountResult {
   let totalCollateral = 0n
@@ -90,16 +118,14 @@ export function calculateAaveAccount(input: AaveAccountInput): AaveAccountResult
   for (const r of input.reserves) {
     const unit = 10n ** BigInt(r.decimals)
     const price = aaveEffectivePrice(r, eMode)
-    const inEMode = eMode !== null && r.eModeCategory === eMode.id
-    // A reserve with LT 0 is not collateral whatever the user's switch says.
-    if (r.liquidationThresholdBps !== 0n && r.usageAsCollateralEnabled && r.aTokenBalance > 0n) {
+    const weights = r.aTokenBalance > 0n ? aaveCollateralWeights(r, eMode) : null
+    if (weights) {
       // Integer division per reserve, as _getUserBalanceInBaseCurrency does: sub-unit dust is lost per reserve.
       const balanceBase = (r.aTokenBalance * price) / unit
       totalCollateral += balanceBase
-      // The reserve's own LTV decides whether it weighs at all, even in e-mode.
-      if (r.ltvBps !== 0n) weightedLtv += balanceBase * (inEMode ? eMode.ltvBps : r.ltvBps)
-      else hasZeroLtvCollateral = true
-      weightedThreshold += balanceBase * (inEMode ? eMode.liquidationThresholdBps : r.liquidationThresholdBps)
+      if (r.ltvBps === 0n) hasZeroLtvCollateral = true
+      weightedLtv += balanceBase * weights.ltvBps
+      weightedThreshold += balanceBase * weights.liquidationThresholdBps
     }
     if (r.debtBalance > 0n) totalDebt += (r.debtBalance * price) / unit
   }

@@ -23,6 +23,7 @@ interface Details {
   borrowCapacity: string
   liquidationMargin: string
   availableToBorrow: string
+  collateralFactors: { asset: string; ltv: string; liquidationThreshold: string }[]
 }
 const details = (s: VenueSnapshot) => s.margin.details as Details
 
@@ -99,6 +100,12 @@ describe('Compound v3 connector, local cUSDCv3 node', () => {
     // Borrow capacity 4,725.63 × 0.825 + 3,888.422 × 0.70 = 6,620.54015; less the 3,750 debt.
     expect(details(s)).toMatchObject({ borrowCapacity: '6620.54015', liquidationMargin: '3473.52379', availableToBorrow: '2870.54015' })
     expect(s.margin.replicated.availableBorrows).toBe('2870.54015')
+    // The factors the risk engine weighs the collateral with: the market's own, as above.
+    expect(details(s).collateralFactors).toEqual(expect.arrayContaining([
+      { asset: 'WETH', ltv: '0.825', liquidationThreshold: '0.895' },
+      { asset: 'WBTC', ltv: '0.7', liquidationThreshold: '0.77' },
+    ]))
+    expect(details(s).collateralFactors).toHaveLength(2)
     // WETH alone: (3,750 − 2,994.08494) / (1.5 × 0.895) = 563.0652216…, the first safe 8-decimal tick above it.
     // WBTC: WETH's 4,229.44 covers the debt by itself, so no WBTC price liquidates the account.
     const wethPrice = d('3750').minus('2994.08494').div(d('1.5').mul('0.895')).toDecimalPlaces(8, Decimal.ROUND_UP)

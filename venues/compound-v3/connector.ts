@@ -214,6 +214,12 @@ async function fetchAccount(client: CompoundV3Client, config: CompoundV3Config, 
         liquidationMargin: price(result.liquidationLiquidity),
         availableToBorrow: fromScale(result.availableToBorrowBase, baseScale),
         liquidationPrices,
+        // Each held collateral's borrow and liquidate collateral factors as the risk engine's lending rule weighs them
+        // (api/rule-params.ts); supplied base is never collateral.
+        collateralFactors: [
+          ...(supplyBalance > 0n ? [{ asset: baseName, ltv: '0', liquidationThreshold: '0' }] : []),
+          ...[...heldByAsset.values()].filter((h) => h.balance > 0n).map((h) => ({ asset: h.symbol ?? h.info.asset, ltv: ratio(h.info.borrowCollateralFactor), liquidationThreshold: ratio(h.info.liquidateCollateralFactor) })),
+        ],
         indices: { baseSupplyIndex: totals.baseSupplyIndex.toString(), baseBorrowIndex: totals.baseBorrowIndex.toString(), lastAccrualTime: Number(totals.lastAccrualTime) },
         assets: result.collaterals.map((c) => {
           const info = heldByAsset.get(c.asset.toLowerCase())!.info
