@@ -3,6 +3,7 @@
 import type { Resolvers, WebhookEvent as GraphqlWebhookEvent } from '../generated/graphql/resolvers.js'
 import { InvalidInput, NotFound } from '../core/errors.js'
 import { generateWebhookSecret } from '../notify/webhook-signature.js'
+import { checkWebhookTarget, PrivateAddressRefused } from '../notify/webhook-target.js'
 import type { WebhookEvent } from '../notify/webhook-dispatcher.js'
 import { canSeePortfolio } from './access.js'
 import type { ApiContext } from './context.js'
@@ -11,7 +12,7 @@ const TO_STORED: Record<GraphqlWebhookEvent, WebhookEvent> = { MARGIN_CALL_OPENE
 const FROM_STORED = Object.fromEntries(Object.entries(TO_STORED).map(([k, v]) => [v, k])) as Record<string, GraphqlWebhookEvent>
 const MAX_DELIVERIES = 200
 
-function webhookUrl(text: string): string {
+function webhookUrl(text: string): URL {
   let url: URL
   try {
     url = new URL(text)
@@ -22,7 +23,17 @@ function webhookUrl(text: string): string {
   // Credentials in a URL would be stored and shown in clear: the signature is how a receiver authenticates us.
   if (url.username || url.password) throw new InvalidInput('input.url', 'must not carry a user name or password')
   if (text.length > 2000) throw new InvalidInput('input.url', 'is longer than 2000 characters')
-  return url.toString()
+  return url
+}
+
+/** A webhook may reach public addresses only, unless the deployment allows its own network (webhook-target.ts). */
+async function checkTarget(url: URL, ctx: ApiContext): Promise<void> {
+  try {
+    await checkWebhookTarget(url, ctx.allowPrivateWebhookAddresses ?? false)
+  } catch (error) {
+    if (error instanceof PrivateAddressRefused) throw new InvalidInput('input.url', `${error.message}; set webhooks.allowPrivateAddresses for receivers on your own network`)
+    throw new InvalidInput('input.url', `its host ${url.hostname} could not be resolved`)
+  }
 }
 
 export const webhookResolvers = {
@@ -44,9 +55,11 @@ export const webhookResolvers = {
       const portfolio = canSeePortfolio(ctx.access, input.portfolioId) ? await ctx.prisma.portfolio.findUnique({ where: { id: input.portfolioId }, select: { id: true } }) : null
       if (!portfolio) throw new InvalidInput('input.portfolioId', `portfolio ${input.portfolioId} does not exist`)
       if (!ctx.sealCredentials) throw new InvalidInput('CROSSMARGIN_SECRET_KEY', 'is not set, so webhook secrets cannot be stored encrypted')
+      // After the portfolio check: a key with no portfolio gets no DNS lookups out of us.
+      await checkTarget(url, ctx)
       const secret = generateWebhookSecret()
       const webhook = await ctx.prisma.webhook.create({
-        data: { portfolioId: portfolio.id, url, secret: ctx.sealCredentials({ secret }), events: [...new Set(input.events.map((e) => TO_STORED[e]))] },
+        data: { portfolioId: portfolio.id, url: url.toString(), secret: ctx.sealCredentials({ secret }), events: [...new Set(input.events.map((e) => TO_STORED[e]))] },
       })
       return { webhook, secret }
     },

@@ -99,6 +99,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         venuePause: (venue) => indexer.backoff.pausedUntil(venue),
         events,
         requireApiKey: config.server.requireApiKey,
+        allowPrivateWebhookAddresses: config.webhooks.allowPrivateAddresses,
         refreshAccount: async (id) => {
           await indexer.runOnce([id])
         },
@@ -107,7 +108,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     )
     // Webhook secrets are stored sealed under the same key as credentials: without it there are no webhooks.
     const webhooks = secretKey
-      ? new WebhookDispatcher({ prisma: db.prisma, logger: logger.child({ component: 'webhooks' }), openSecret: (sealed) => decryptCredentials(sealed, secretKey).secret! })
+      ? new WebhookDispatcher({
+          prisma: db.prisma,
+          logger: logger.child({ component: 'webhooks' }),
+          openSecret: (sealed) => decryptCredentials(sealed, secretKey).secret!,
+          allowPrivateAddresses: config.webhooks.allowPrivateAddresses,
+        })
       : null
     webhooks?.listen(events)
     webhooks?.start()

@@ -38,6 +38,12 @@ export const ConfigSchema = z.strictObject({
       concurrencyPerVenue: z.number().int().positive().default(4),
     })
     .default({ intervalSeconds: 60, timeoutMs: 20_000, concurrencyPerVenue: 4 }),
+  webhooks: z
+    .strictObject({
+      /** Let webhooks reach loopback and private networks (notify/webhook-target.ts): for receivers on your own network. */
+      allowPrivateAddresses: z.boolean().default(false),
+    })
+    .default({ allowPrivateAddresses: false }),
   portfolios: z.array(PortfolioSchema).default([]),
 })
 

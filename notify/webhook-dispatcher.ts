@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import type { PrismaClient } from '../generated/prisma/client.js'
 import type { PortfolioEvent, PortfolioEvents } from '../core/events.js'
 import { SIGNATURE_HEADER, signPayload } from './webhook-signature.js'
+import { PrivateAddressRefused, postWebhook } from './webhook-target.js'
 
 export const WEBHOOK_EVENTS = ['margin_call.opened', 'margin_call.resolved'] as const
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
@@ -22,6 +23,8 @@ export interface WebhookDispatcherDeps {
   timeoutMs?: number
   /** Deliveries sent per pass. */
   batchSize?: number
+  /** Lets webhooks reach loopback and private networks (webhook-target.ts); off unless the deployment says so. */
+  allowPrivateAddresses?: boolean
 }
 
 export class WebhookDispatcher {
@@ -88,18 +91,16 @@ export class WebhookDispatcher {
     let error: string | null = null
     try {
       const signature = signPayload(this.deps.openSecret(delivery.webhook.secret), body, Math.floor(sentAt.getTime() / 1000))
-      const response = await fetch(delivery.webhook.url, {
-        method: 'POST',
+      status = await postWebhook({
+        url: delivery.webhook.url,
         headers: { 'content-type': 'application/json', 'user-agent': 'crossmargin-webhooks', [SIGNATURE_HEADER]: signature, 'crossmargin-event': delivery.event, 'crossmargin-delivery': delivery.id },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.deps.timeoutMs ?? 10_000),
+        timeoutMs: this.deps.timeoutMs ?? 10_000,
+        allowPrivateAddresses: this.deps.allowPrivateAddresses ?? false,
       })
-      status = response.status
-      await response.body?.cancel()
     } catch (e) {
       // Only the kind of failure: a URL or an address could carry what the owner would not want in our logs.
-      error = e instanceof Error && e.name === 'TimeoutError' ? 'no answer in time' : 'unreachable'
+      error = e instanceof PrivateAddressRefused ? 'refused: the host resolves to a private address' : e instanceof Error && e.name === 'TimeoutError' ? 'no answer in time' : 'unreachable'
     }
     const attempts = delivery.attempts + 1
     if (status !== null && status >= 200 && status < 300) {

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   if (process.env.CROSSMARGIN_PORT) config.server.port = Number(process.env.CROSSMARGIN_PORT)
   if (process.env.CROSSMARGIN_HOST) config.server.host = process.env.CROSSMARGIN_HOST
   if (process.env.CROSSMARGIN_REQUIRE_API_KEY) config.server.requireApiKey = /^(1|true|yes)$/i.test(process.env.CROSSMARGIN_REQUIRE_API_KEY)
+  if (process.env.CROSSMARGIN_WEBHOOKS_ALLOW_PRIVATE) config.webhooks.allowPrivateAddresses = /^(1|true|yes)$/i.test(process.env.CROSSMARGIN_WEBHOOKS_ALLOW_PRIVATE)
 
   // The risk engine's daily history: CROSSMARGIN_PRICES_DIR, or the shared data beside a development checkout.
   const pricesDir = process.env.CROSSMARGIN_PRICES_DIR ?? path.resolve(process.cwd(), '..', 'shared', 'data', 'prices')

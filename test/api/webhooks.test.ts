@@ -40,13 +40,14 @@ describe('margin-call webhooks', () => {
   let api: TestApi
   let receiver: Awaited<ReturnType<typeof startReceiver>>
   let clock = new Date('2026-11-25T10:00:00Z')
-  const dispatcher = () => new WebhookDispatcher({ prisma: db.prisma, logger: silentLogger(), openSecret: (sealed) => decryptCredentials(sealed, key).secret!, now: () => clock })
+  // The receiver is on 127.0.0.1: this deployment allows private addresses (the default refuses them, tested below).
+  const dispatcher = (allowPrivateAddresses = true) => new WebhookDispatcher({ prisma: db.prisma, logger: silentLogger(), openSecret: (sealed) => decryptCredentials(sealed, key).secret!, now: () => clock, allowPrivateAddresses })
   const ids = { portfolio: '', account: '', call: '' }
 
   beforeAll(async () => {
     db = await createTestDatabase('pglite')
     receiver = await startReceiver()
-    api = await startTestApi(db, { sealCredentials: (plain) => encryptCredentials(plain, key) })
+    api = await startTestApi(db, { sealCredentials: (plain) => encryptCredentials(plain, key), allowPrivateWebhookAddresses: true })
     const portfolio = await db.prisma.portfolio.create({ data: { name: 'Fund' } })
     const account = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'aave-v3', label: 'aave', config: {} } })
     const call = await db.prisma.marginCall.create({
@@ -160,6 +161,27 @@ describe('margin-call webhooks', () => {
       expect(res.errors![0]!.extensions).toMatchObject({ code: 'INVALID_INPUT', field })
     }
     expect(await db.prisma.webhook.count()).toBe(before)
+  })
+
+  test('by default a webhook may not reach this machine or a private network: refused at creation, and at delivery', async () => {
+    const guarded = await startTestApi(db, { sealCredentials: (plain) => encryptCredentials(plain, key) })
+    try {
+      for (const url of ['http://127.0.0.1:9/x', 'http://169.254.169.254/latest/meta-data', 'http://10.1.2.3/x', 'http://[::1]/x', 'http://[::ffff:192.168.1.1]/x', 'http://localhost:9/x']) {
+        const res = await guarded.query(`mutation($p: ID!, $u: String!) { createWebhook(input: { portfolioId: $p, url: $u, events: [MARGIN_CALL_OPENED] }) { secret } }`, { p: ids.portfolio, u: url })
+        expect(res.errors?.[0], url).toMatchObject({ message: expect.stringMatching(/private or reserved address/), extensions: { code: 'INVALID_INPUT', field: 'input.url' } })
+      }
+    } finally {
+      await guarded.close()
+    }
+    // A webhook stored while private addresses were allowed (or whose name now resolves inward) is refused when sent:
+    // localhost resolves to loopback, and the connection is never opened.
+    const hook = await db.prisma.webhook.create({ data: { portfolioId: ids.portfolio, url: receiver.url.replace('127.0.0.1', 'localhost'), secret: encryptCredentials({ secret: 'whsec_x' }, key), events: ['margin_call.opened'] } })
+    const delivery = await db.prisma.webhookDelivery.create({ data: { webhookId: hook.id, event: 'margin_call.opened', payload: {}, nextAttemptAt: clock } })
+    const before = receiver.received.length
+    await dispatcher(false).deliverDue()
+    expect(receiver.received.length).toBe(before)
+    expect(await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ attempts: 1, deliveredAt: null, lastError: 'refused: the host resolves to a private address' })
+    await db.prisma.webhook.delete({ where: { id: hook.id } })
   })
 
   test('the signature is HMAC-SHA256 over "<t>.<body>", as an independent implementation computes it', () => {

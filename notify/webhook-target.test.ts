@@ -1,0 +1,35 @@
+// Which addresses a webhook may reach by default: the IANA special-purpose address registries (RFC 6890 and its
+// updates) name the ranges; public resolvers' well-known addresses are the public side.
+import { describe, expect, test } from 'vitest'
+import { checkWebhookTarget, isPrivateAddress, PrivateAddressRefused } from './webhook-target.js'
+
+describe('webhook targets', () => {
+  test.each([
+    ['127.0.0.1', 'loopback'],
+    ['10.20.30.40', 'RFC 1918'],
+    ['172.31.255.255', 'RFC 1918, top of 172.16/12'],
+    ['192.168.0.1', 'RFC 1918'],
+    ['169.254.169.254', 'link-local: cloud metadata'],
+    ['100.64.0.1', 'carrier-grade NAT (RFC 6598)'],
+    ['0.0.0.0', '"this network"'],
+    ['198.18.0.1', 'benchmarking (RFC 2544)'],
+    ['224.0.0.251', 'multicast'],
+    ['::1', 'IPv6 loopback'],
+    ['fd12:3456::1', 'unique local (fc00::/7)'],
+    ['fe80::1', 'IPv6 link-local'],
+    ['::ffff:10.0.0.5', 'IPv4-mapped private'],
+  ])('%s is refused (%s)', (address) => {
+    expect(isPrivateAddress(address)).toBe(true)
+  })
+
+  test.each([['8.8.8.8'], ['1.1.1.1'], ['172.32.0.1'], ['2606:4700:4700::1111'], ['::ffff:8.8.8.8']])('%s is public', (address) => {
+    expect(isPrivateAddress(address)).toBe(false)
+  })
+
+  test('a URL is checked on the address its host names, and allowed when the deployment says so', async () => {
+    await expect(checkWebhookTarget(new URL('http://[fd00::1]/x'), false)).rejects.toBeInstanceOf(PrivateAddressRefused)
+    await expect(checkWebhookTarget(new URL('http://localhost/x'), false)).rejects.toBeInstanceOf(PrivateAddressRefused)
+    await expect(checkWebhookTarget(new URL('https://8.8.8.8/x'), false)).resolves.toBeUndefined()
+    await expect(checkWebhookTarget(new URL('http://localhost/x'), true)).resolves.toBeUndefined()
+  })
+})
