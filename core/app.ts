@@ -10,6 +10,7 @@ import { Indexer } from '../indexer/indexer.js'
 import { MarginCallMonitor } from '../indexer/margin-call-monitor.js'
 import { PortfolioEvents } from './events.js'
 import { WebhookDispatcher } from '../notify/webhook-dispatcher.js'
+import { RetentionJob } from '../indexer/retention.js'
 import { AaveHistorySync } from '../indexer/aave-history.js'
 import { verifyAccount, verifyConfigAccounts, type AccountVerifierDeps } from '../indexer/verify-account.js'
 import { startApiServer, type ApiServer } from '../api/server.js'
@@ -117,7 +118,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       : null
     webhooks?.listen(events)
     webhooks?.start()
-    if (options.indexer !== false) indexer.start()
+    const retention = new RetentionJob({ prisma: db.prisma, logger: logger.child({ component: 'retention' }), policy: config.retention })
+    if (options.indexer !== false) {
+      indexer.start()
+      retention.start()
+    }
     return {
       db,
       api,
@@ -128,6 +133,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         // Indexer first: no fetch should start writing while the database closes.
         logger.info('stopping the indexer')
         await indexer.stop()
+        await retention.stop()
         await webhooks?.stop()
         logger.info('stopping the API')
         await api.close()

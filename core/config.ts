@@ -44,6 +44,14 @@ export const ConfigSchema = z.strictObject({
       allowPrivateAddresses: z.boolean().default(false),
     })
     .default({ allowPrivateAddresses: false }),
+  /** Days of old data kept (indexer/retention.ts); null keeps everything. An account's latest good snapshot always stays. */
+  retention: z
+    .strictObject({
+      snapshotDays: z.number().positive().nullable().default(30),
+      impliedVolDays: z.number().positive().nullable().default(30),
+      webhookDeliveryDays: z.number().positive().nullable().default(30),
+    })
+    .default({ snapshotDays: 30, impliedVolDays: 30, webhookDeliveryDays: 30 }),
   portfolios: z.array(PortfolioSchema).default([]),
 })
 
