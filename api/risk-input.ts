@@ -2,7 +2,7 @@
 // and the USD price of each factor with where it came from. This is the only place stored decimals become floats.
 import { canonicalAsset } from '../core/assets.js'
 import type { RiskAccount, RiskInstrumentKind } from '../risk/types.js'
-import { LENDING_DEFAULTS, lendingParamsOver, type LendingAssetParams } from '../risk/venue-rules.js'
+import { LENDING_DEFAULTS, lendingParamsOver, type GmxPositionRuleParams, type GmxRuleParams, type LendingAssetParams } from '../risk/venue-rules.js'
 import type { AccountState } from './portfolio-state.js'
 
 export interface PriceObservation {
@@ -40,6 +40,7 @@ interface StoredCollateralFactor {
  * snapshot states no factors: the defaults apply.
  */
 export function ruleParams(state: AccountState): unknown {
+  if (state.account.venue === 'gmx-v2') return gmxRuleParams(state)
   const defaults = LENDING_DEFAULTS[state.account.venue]
   const stored = (state.margins.replicated?.details as { collateralFactors?: StoredCollateralFactor[] } | null | undefined)?.collateralFactors
   if (!defaults || !Array.isArray(stored)) return undefined
@@ -59,6 +60,40 @@ export function ruleParams(state: AccountState): unknown {
   const own: Record<string, LendingAssetParams> = {}
   for (const [factor, sum] of sums) if (sum.weight > 0) own[factor] = { ltv: sum.ltv / sum.weight, lt: sum.lt / sum.weight }
   return lendingParamsOver(defaults, own)
+}
+
+interface StoredGmxPosition {
+  positionKey?: string
+  marketName?: string
+  isLong?: boolean
+  replicated?: { costsUsd: string; priceImpactUsd: string; maintenanceMarginUsd: string; initialMarginUsd: string }
+}
+
+/**
+ * A GMX account's isolated positions for the engine's GMX rule, from what the connector stored: each position's
+ * collateral (the balance carrying its position key), its maintenance and initial margin, and its fees and closing
+ * impact, held fixed. A position stored without them (a market that could not be valued) leaves the account to the
+ * fallback fractions.
+ */
+function gmxRuleParams(state: AccountState): GmxRuleParams | undefined {
+  const stored = (state.margins.replicated?.details as { positions?: StoredGmxPosition[] } | null | undefined)?.positions
+  if (!Array.isArray(stored)) return undefined
+  const positions: GmxPositionRuleParams[] = []
+  for (const p of stored) {
+    const collateral = state.balances.find((b) => b.kind === 'collateral' && (b.raw as { positionKey?: string } | null)?.positionKey === p.positionKey)
+    if (!p.replicated || !p.marketName || p.isLong === undefined || !collateral) continue
+    positions.push({
+      symbol: p.marketName,
+      isLong: p.isLong,
+      collateralAsset: canonicalAsset(collateral.asset).factor,
+      collateralAmount: Number(collateral.amount.toFixed()),
+      // Costs count against the position, and so does a negative closing impact.
+      fixedCostsUsd: Number(p.replicated.costsUsd) - Number(p.replicated.priceImpactUsd),
+      maintenanceMarginUsd: Number(p.replicated.maintenanceMarginUsd),
+      initialMarginUsd: Number(p.replicated.initialMarginUsd),
+    })
+  }
+  return { positions }
 }
 
 export function toRiskInput(states: AccountState[]): PortfolioRiskInput {

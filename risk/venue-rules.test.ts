@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest'
 import fc from 'fast-check'
 import { InvalidInput } from '../core/errors.js'
-import { aaveRule, compoundRule, deribitPmRule, fallbackRule, lendingParamsOver, lendingRule, linearMargins, linearPerpRule, liquidationBuffer, pinEntryPrices, ruleFor, withParams, AAVE_DEFAULT_LENDING, DEFAULT_VENUE_RULES, type LinearPerpParams } from './venue-rules.js'
+import { aaveRule, compoundRule, deribitPmRule, fallbackRule, gmxRule, lendingParamsOver, lendingRule, linearMargins, linearPerpRule, liquidationBuffer, pinEntryPrices, ruleFor, withParams, AAVE_DEFAULT_LENDING, DEFAULT_VENUE_RULES, type GmxRuleParams, type LinearPerpParams } from './venue-rules.js'
 import type { MarketState, RiskAccount, RiskPosition } from './types.js'
 
 const market: MarketState = { asOfMs: Date.UTC(2025, 11, 31), prices: { BTC: 60000, ETH: 3000, USD: 1 }, volSurfaces: {}, impliedVols: {} }
@@ -157,6 +157,51 @@ describe('fallback rule and rule lookup', () => {
     expect(() => linearPerpRule.evaluate(account('b', 'binance', [perp('b', 'BTC', NaN, 1)]), market)).toThrow(/positions\[0\]\.size/)
     expect(() => aaveRule.evaluate(account('a', 'aave-v3', [], [['DOGE', 1]]), market)).toThrow(/balances\[0\]\.asset/)
     expect(() => lendingRule({ assets: {}, other: { ltv: 0.5, lt: 1.2 } })).toThrow(/params\.assets\.other/)
+  })
+})
+
+describe('GMX v2 rule (isolated positions)', () => {
+  // GMX v2 liquidates a position when collateral + P&L − costs < max(sizeInUsd × minCollateralFactorForLiquidation,
+  // MIN_COLLATERAL_USD) (MarketUtils / PositionUtils.isPositionLiquidatable). Here: size 10,000 USD (5 ETH at 2,000),
+  // 1,000 USDC collateral, 10 USD of fees held fixed, factor 0.005 → maintenance 50 USD.
+  const at2000: MarketState = { ...market, prices: { ...market.prices, ETH: 2000 } }
+  const side = (isLong: boolean, collateralAsset = 'USD', collateralAmount = 1000) => ({ symbol: 'ETH/USD [WETH-USDC]', isLong, collateralAsset, collateralAmount, fixedCostsUsd: 10, maintenanceMarginUsd: 50, initialMarginUsd: 100 })
+  const gmxPerp = (size: number) => ({ ...perp('g', 'ETH', size, 2000), instrument: { ...perp('g', 'ETH', size, 2000).instrument, symbol: 'ETH/USD [WETH-USDC]' } })
+  const params = (...positions: ReturnType<typeof side>[]): GmxRuleParams => ({ positions })
+
+  test('a lone long liquidates where 1000 + 5·(P − 2000) − 10 = 50, at 1,812; a lone short at 2,188', () => {
+    const long = gmxRule.evaluate(account('g', 'gmx-v2', [gmxPerp(5)]), at2000, params(side(true)))
+    expect(long.equity).toBeCloseTo(990, 9)
+    expect(long.maintenanceMargin).toBeCloseTo(50, 9)
+    expect(long.liquidationPrices).toEqual([{ factor: 'ETH', price: expect.closeTo(1812, 6) }])
+    const short = gmxRule.evaluate(account('g', 'gmx-v2', [gmxPerp(-5)]), at2000, params(side(false)))
+    expect(short.liquidationPrices).toEqual([{ factor: 'ETH', price: expect.closeTo(2188, 6) }])
+  })
+
+  test('isolated, not pooled: a long and a short of one market each keep their own liquidation price', () => {
+    const both = account('g', 'gmx-v2', [gmxPerp(5), gmxPerp(-5)])
+    const r = gmxRule.evaluate(both, at2000, params(side(true), side(false)))
+    // Pooled, the hedge could never be liquidated by ETH alone; isolated, the first position goes at either price.
+    expect(r.liquidationPrices.map((l) => l.price)).toEqual([expect.closeTo(1812, 6), expect.closeTo(2188, 6)])
+    // Equity 990 + 990; both buffers 940: MM is the equity at which the first goes, 1980 − 940.
+    expect(r.maintenanceMargin).toBeCloseTo(1040, 9)
+    expect(r.liquidated).toBe(false)
+    expect(gmxRule.evaluate(both, { ...at2000, prices: { ...at2000.prices, ETH: 1800 } }, params(side(true), side(false))).liquidated).toBe(true)
+  })
+
+  test('collateral in the index token moves with it: 0.5 ETH backing 5 ETH long liquidates at 10,060 / 5.5', () => {
+    const r = gmxRule.evaluate(account('g', 'gmx-v2', [gmxPerp(5)]), at2000, params(side(true, 'ETH', 0.5)))
+    // 0.5·P + 5·(P − 2000) − 10 = 50.
+    expect(r.liquidationPrices).toEqual([{ factor: 'ETH', price: expect.closeTo(10_060 / 5.5, 6) }])
+  })
+
+  test('without the positions’ parameters (an account described in a request) the fallback fractions apply', () => {
+    const acct = account('g', 'gmx-v2', [gmxPerp(5)], [['USD', 1000]])
+    const r = gmxRule.evaluate(acct, at2000)
+    expect(r.venue).toBe('gmx-v2')
+    expect(r.maintenanceMargin).toBeCloseTo(0.05 * 5 * 2000, 9)
+    expect(ruleFor('gmx-v2')).toBe(gmxRule)
+    expect(() => gmxRule.evaluate(acct, at2000, { positions: [{ ...side(true), maintenanceMarginUsd: -1 }] })).toThrow(/params\.positions\[0\]\.maintenanceMarginUsd/)
   })
 })
 

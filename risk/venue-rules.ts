@@ -398,6 +398,74 @@ export const fallbackRule: RuleFactory<FallbackParams> = ruleFactory<FallbackPar
 )
 
 // ---------------------------------------------------------------------------------------------------------------
+// GMX v2: isolated positions. Each position has its own collateral and is liquidated on its own when what remains of
+// it (collateral + P&L − fees and impact) falls to its maintenance margin, max(size in USD × the market's
+// minCollateralFactorForLiquidation, MIN_COLLATERAL_USD); venues/gmx-v2/margin.ts replicates that exactly.
+
+export interface GmxPositionRuleParams {
+  /** The position's venue symbol (the market's name) and side: the account position these apply to. */
+  symbol: string
+  isLong: boolean
+  /** Its collateral: factor and amount (pending funding fees already taken off). */
+  collateralAsset: string
+  collateralAmount: number
+  /** Closing and pending fees and the closing price impact, in USD, held fixed as prices move. */
+  fixedCostsUsd: number
+  /** USD the position must keep (constant: GMX sizes it on the position's size in USD, not its value). */
+  maintenanceMarginUsd: number
+  initialMarginUsd: number
+}
+
+export interface GmxRuleParams {
+  positions: GmxPositionRuleParams[]
+}
+
+function checkGmx(params: GmxRuleParams): void {
+  if (!Array.isArray(params?.positions)) throw new InvalidInput('params.positions', 'a GMX rule needs its positions')
+  params.positions.forEach((p, i) => {
+    for (const key of ['collateralAmount', 'fixedCostsUsd', 'maintenanceMarginUsd', 'initialMarginUsd'] as const) {
+      if (!Number.isFinite(p[key]) || (key !== 'fixedCostsUsd' && p[key] < 0)) throw new InvalidInput(`params.positions[${i}].${key}`, `must be a ${key === 'fixedCostsUsd' ? 'finite' : 'non-negative'} number, got ${p[key]}`)
+    }
+  })
+}
+
+/**
+ * Each position's buffer = collateral·price + size·(P − entry) − fixed costs − its maintenance margin; the account is
+ * liquidated when any buffer reaches 0. To keep every rule's contract (liquidated ⇔ equity ≤ MM, and searches
+ * root-find equity − MM), equity is the positions' remaining collateral and MM is the equity at which the first
+ * position goes: equity − min(buffer). With one position that is its own maintenance margin. Without a position's
+ * parameters (an account described in a request) the fixed fractions of the fallback rule apply.
+ */
+export const gmxRule: VenueMarginRule = makeRule<GmxRuleParams>('gmx-v2', { positions: [] }, checkGmx, (params, account, market) => {
+  const unused = [...params.positions]
+  const matched = account.positions.map((p) => {
+    const i = unused.findIndex((q) => q.symbol === p.instrument.symbol && q.isLong === p.size > 0)
+    return i < 0 ? null : unused.splice(i, 1)[0]!
+  })
+  if (account.positions.length === 0 || matched.some((m) => m === null)) return { ...fallbackRule.evaluateCore!(account, market, FALLBACK_DEFAULTS), venue: 'gmx-v2' }
+  let equity = 0
+  let initialMargin = 0
+  let worstBuffer = Infinity
+  account.positions.forEach((p, j) => {
+    const q = matched[j]!
+    const remaining = q.collateralAmount * factorPrice(market, q.collateralAsset, `params.positions[${j}].collateralAsset`) + unrealisedUsd(p, market, `positions[${j}]`) - q.fixedCostsUsd
+    equity += remaining
+    initialMargin += q.initialMarginUsd
+    worstBuffer = Math.min(worstBuffer, remaining - q.maintenanceMarginUsd)
+  })
+  const mm = equity - worstBuffer
+  return {
+    venue: 'gmx-v2',
+    currency: 'USD',
+    equity,
+    initialMargin,
+    maintenanceMargin: mm,
+    metric: { kind: 'marginRatio', value: equity > 0 ? mm / equity : Infinity, liquidationAt: 1 },
+    liquidated: worstBuffer <= 0,
+  }
+})
+
+// ---------------------------------------------------------------------------------------------------------------
 // Deribit: adapter to the replicated portfolio margin (venues/deribit/margin.ts), per currency, in USD.
 
 /** Option positions need an implied vol from the market; options' value is not part of equity here (see docs). */
@@ -449,6 +517,7 @@ export const deribitPmRule: VenueMarginRule = makeRule('deribit', null, () => un
 export const DEFAULT_VENUE_RULES: VenueRuleSet = {
   'aave-v3': aaveRule,
   'compound-v3': compoundRule,
+  'gmx-v2': gmxRule,
   binance: linearPerpRule,
   bybit: linearPerpRule(undefined, 'bybit'),
   okx: linearPerpRule(undefined, 'okx'),

@@ -10,6 +10,12 @@ import { readCandlesCsv } from '../../indexer/market/price-csv.js'
 import { storeCandles } from '../../indexer/market/candle-store.js'
 import { writeSnapshot } from '../../indexer/snapshot-writer.js'
 import { lendingSnapshot, perpSnapshot } from '../support/snapshots.js'
+import { silentLogger } from '../../core/logger.js'
+import { gmxV2Connector } from '../../venues/gmx-v2/connector.js'
+import { gmxV2Descriptor } from '../../venues/gmx-v2/descriptor.js'
+import { startGmxApiReplay } from '../../venues/gmx-v2/local/replay.js'
+import { startLocalGmxRpc } from '../../venues/gmx-v2/local/rpc-server.js'
+import { TRADER, testState } from '../../venues/gmx-v2/local/state.js'
 
 const SIMULATE = /* GraphQL */ `
   query ($input: SimulationInput!) {
@@ -146,6 +152,42 @@ describe('risk through GraphQL', () => {
     const price = (venue: string) => Number(res.data!.portfolio.liquidationDistances.find((l) => l.venue === venue && l.factor === 'ETH')!.price)
     expect(price('aave-v3')).toBeCloseTo(3000 / (2 * 0.93), 1)
     expect(price('compound-v3')).toBeCloseTo(1500 / 0.88, 1)
+  })
+
+  test('a stored GMX v2 account: each isolated position’s liquidation price as the connector computes it with GMX’s formula', async () => {
+    // The GMX trader of venues/gmx-v2/local (a local Reader and DataStore, GMX's API replayed from recorded files).
+    const rpc = await startLocalGmxRpc(testState())
+    const gmxApi = await startGmxApiReplay({
+      markets: sharedDataPath('venue-responses', 'gmx-v2', 'api-arbitrumMarkets.gmx-interface-sdk-fixture.json'),
+      tokens: sharedDataPath('venue-responses', 'gmx-v2', 'api-arbitrumTokens.gmx-interface-sdk-fixture.json'),
+      tickers: sharedDataPath('venue-responses', 'gmx-v2', 'api-arbitrumTickers.gmx-interface-sdk-fixture.json'),
+    })
+    try {
+      const config = gmxV2Descriptor.configSchema.parse({ chain: 'arbitrum', account: TRADER, rpcUrl: rpc.url, apiUrl: gmxApi.url })
+      const client = gmxV2Connector.createClient(config, { secret: () => undefined, timeoutMs: 5_000, logger: silentLogger() })
+      const snapshot = await gmxV2Connector.fetchAccount(client, config, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => new Date() }).finally(() => gmxV2Connector.closeClient!(client))
+      const portfolio = await db.prisma.portfolio.create({ data: { name: 'GMX' } })
+      const account = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'gmx-v2', label: 'gmx', config: {} } })
+      await writeSnapshot(db.prisma, account, snapshot, 1)
+      const res = await api.query<{ portfolio: { liquidationDistances: { factor: string; price: string | null }[] } }>(`query ($id: ID!) { portfolio(id: $id) { liquidationDistances { factor price } } }`, { id: portfolio.id })
+      expect(res.errors).toBeUndefined()
+      const ours = res.data!.portfolio.liquidationDistances
+      // Per factor the engine reports the nearest price that liquidates something; the connector, each position's own
+      // (GMX's formula with fees and impact). ETH: the long goes at ~1,390 and the short at ~1,983, the nearer.
+      const mark = (factor: string) => Number(snapshot.positions.find((p) => p.instrument.underlying === factor)!.markPrice)
+      for (const factor of ['ETH', 'BTC']) {
+        const venue = snapshot.positions
+          .filter((p) => p.instrument.underlying === factor && p.liquidationPrice !== null)
+          .map((p) => Number(p.liquidationPrice))
+          .sort((a, b) => Math.abs(a - mark(factor)) - Math.abs(b - mark(factor)))[0]!
+        const engine = Number(ours.find((l) => l.factor === factor)!.price)
+        // The same terms, but the engine holds the closing impact fixed and values USDC at 1: a small fraction apart.
+        expect(Math.abs(engine / venue - 1), factor).toBeLessThan(2e-4)
+      }
+    } finally {
+      await rpc.close()
+      await gmxApi.close()
+    }
   })
 
   test('whatIf names the line at fault and stores nothing', async () => {
