@@ -12,6 +12,7 @@ import { useServer } from 'graphql-ws/use/ws'
 import { buildApiSchema } from './schema.js'
 import { formatError } from './errors.js'
 import { buildGraphiql } from './graphiql.js'
+import { dashboardHtml } from './dashboard.js'
 import { createContext, type ApiContext, type ApiServices } from './context.js'
 import { presentedKey, resolveAccess, type Access } from './access.js'
 import { Unauthorized } from '../core/errors.js'
@@ -100,6 +101,11 @@ export async function startApiServer(services: ApiServices, options: { host: str
     const script = graphiql.scripts.get(req.params.name)
     if (!script) return res.status(404).end()
     res.type('application/javascript').set('Cache-Control', 'public, max-age=31536000, immutable').send(script)
+  })
+  // The dashboard: a page that reads the API like any client (and asks for a key where one is required).
+  const dashboard = dashboardHtml('/graphql')
+  app.get(['/', '/dashboard'], (_req, res) => {
+    res.type('html').set('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'").send(dashboard)
   })
   app.get('/healthz', async (_req, res) => {
     try {
