@@ -11,6 +11,7 @@ import { MarginCallMonitor } from '../indexer/margin-call-monitor.js'
 import { PortfolioEvents } from './events.js'
 import { WebhookDispatcher } from '../notify/webhook-dispatcher.js'
 import { RetentionJob } from '../indexer/retention.js'
+import { bridgeEventsThroughPostgres, type EventBridge } from './events-postgres.js'
 import { AaveHistorySync } from '../indexer/aave-history.js'
 import { verifyAccount, verifyConfigAccounts, type AccountVerifierDeps } from '../indexer/verify-account.js'
 import { startApiServer, type ApiServer } from '../api/server.js'
@@ -46,6 +47,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { config, logger } = options
   const target = resolveDatabaseTarget(options.env, path.resolve(config.dataDir, 'pgdata'))
   const db = await openDatabase(target)
+  let bridge: EventBridge | null = null
   try {
     const migrated = await db.migrate()
     logger.info({ database: target.kind, applied: migrated.applied }, 'database ready')
@@ -67,6 +69,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     // Stored credentials need CROSSMARGIN_SECRET_KEY; without it accounts use environment variables only.
     const secretKey = options.env.CROSSMARGIN_SECRET_KEY ? loadSecretKey(options.env) : null
     const events = new PortfolioEvents()
+    // On a PostgreSQL server several processes may serve one database (an indexer, API processes behind a balancer):
+    // their events meet through LISTEN/NOTIFY. Embedded PGlite is one process's own.
+    bridge = db.target.kind === 'postgres' ? bridgeEventsThroughPostgres(events, { connectionString: db.target.url, logger: logger.child({ component: 'events' }) }) : null
     const marginCalls = new MarginCallMonitor({ prisma: db.prisma, events, logger: logger.child({ component: 'margin-calls' }) })
     const history = new AaveHistorySync({ prisma: db.prisma, logger: logger.child({ component: 'history' }), timeoutMs: config.indexer.timeoutMs })
     const indexer = new Indexer({
@@ -135,6 +140,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         await indexer.stop()
         await retention.stop()
         await webhooks?.stop()
+        await bridge?.close()
         logger.info('stopping the API')
         await api.close()
         logger.info('closing the database')
@@ -143,6 +149,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       },
     }
   } catch (error) {
+    await bridge?.close()
     await db.close()
     throw error
   }

@@ -1,5 +1,6 @@
-// Portfolio events inside one process: the indexer publishes, GraphQL subscriptions listen. One process only; a
-// deployment with several API processes would carry these over PostgreSQL LISTEN/NOTIFY or Redis instead.
+// Portfolio events: the indexer publishes, GraphQL subscriptions and webhooks listen. Inside one process they go
+// through an emitter; with PostgreSQL (DATABASE_URL), events-postgres.ts also relays them to the other crossmargin
+// processes on the same database (LISTEN/NOTIFY), so an API process other than the indexer's serves subscriptions.
 import { EventEmitter } from 'node:events'
 
 export type PortfolioEvent =
@@ -18,13 +19,29 @@ const ALL = Symbol('all portfolios')
 
 export class PortfolioEvents {
   private readonly emitter = new EventEmitter().setMaxListeners(0)
+  private relay: ((event: PortfolioEvent) => void) | null = null
 
+  /** An event of this process: to its listeners, and to other processes when a relay is set. */
   publish(event: PortfolioEvent): void {
     this.emitter.emit(event.portfolioId, event)
     this.emitter.emit(ALL, event)
+    this.relay?.(event)
   }
 
-  /** Every event of every portfolio (webhook delivery); returns the function that stops listening. */
+  /**
+   * An event another process published: to this process's subscribers only. `listenAll` listeners (webhook
+   * queueing) are left out, since the publishing process has already acted on it once.
+   */
+  deliverRemote(event: PortfolioEvent): void {
+    this.emitter.emit(event.portfolioId, event)
+  }
+
+  /** Where published events also go (events-postgres.ts); null to stop. */
+  setRelay(relay: ((event: PortfolioEvent) => void) | null): void {
+    this.relay = relay
+  }
+
+  /** Every event of every portfolio published in this process (webhook queueing); returns the function that stops listening. */
   listenAll(listener: (event: PortfolioEvent) => void): () => void {
     this.emitter.on(ALL, listener)
     return () => void this.emitter.off(ALL, listener)

@@ -3,7 +3,7 @@
 // growing delays. Deliveries live in PostgreSQL, so a restart resumes where it stopped; a receiver may still see an
 // event twice (a crash between its 2xx and our write), so each POST carries the delivery id to deduplicate on.
 import type { Logger } from 'pino'
-import type { PrismaClient } from '../generated/prisma/client.js'
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js'
 import type { PortfolioEvent, PortfolioEvents } from '../core/events.js'
 import { SIGNATURE_HEADER, signPayload } from './webhook-signature.js'
 import { PrivateAddressRefused, postWebhook } from './webhook-target.js'
@@ -74,12 +74,21 @@ export class WebhookDispatcher {
 
   /** Sends every due delivery once (up to the batch size); returns how many were attempted. */
   async deliverDue(): Promise<number> {
-    const due = await this.deps.prisma.webhookDelivery.findMany({
-      where: { deliveredAt: null, failedAt: null, nextAttemptAt: { lte: this.now() }, webhook: { disabledAt: null } },
-      include: { webhook: true },
-      orderBy: { nextAttemptAt: 'asc' },
-      take: this.deps.batchSize ?? 20,
-    })
+    const now = this.now()
+    // Claimed, not just read: several crossmargin processes may run this loop on one database. Each claim moves the
+    // rows' next attempt past a lease (the send's timeout and a minute), skipping rows another process holds, so no
+    // delivery goes out twice at once; one whose sender died is sent again when its lease runs out.
+    const lease = new Date(now.getTime() + (this.deps.timeoutMs ?? 10_000) + 60_000)
+    const claimed = await this.deps.prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
+      UPDATE "WebhookDelivery" SET "nextAttemptAt" = ${lease}
+      WHERE "id" IN (
+        SELECT d."id" FROM "WebhookDelivery" d JOIN "Webhook" w ON w."id" = d."webhookId"
+        WHERE d."deliveredAt" IS NULL AND d."failedAt" IS NULL AND d."nextAttemptAt" <= ${now} AND w."disabledAt" IS NULL
+        ORDER BY d."nextAttemptAt" LIMIT ${this.deps.batchSize ?? 20}
+        FOR UPDATE OF d SKIP LOCKED)
+      RETURNING "id"`)
+    if (claimed.length === 0) return 0
+    const due = await this.deps.prisma.webhookDelivery.findMany({ where: { id: { in: claimed.map((c) => c.id) } }, include: { webhook: true }, orderBy: { createdAt: 'asc' } })
     for (const delivery of due) await this.attempt(delivery)
     return due.length
   }

@@ -18,6 +18,8 @@ async function main(): Promise<void> {
       demo: { type: 'boolean', default: false },
       port: { type: 'string' },
       once: { type: 'boolean', default: false },
+      // The API (and webhook delivery) without the indexer: more API processes beside one indexer on a PostgreSQL server.
+      'api-only': { type: 'boolean', default: false },
     },
   })
   const logger = createLogger()
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
   // The risk engine's daily history: CROSSMARGIN_PRICES_DIR, or the shared data beside a development checkout.
   const pricesDir = process.env.CROSSMARGIN_PRICES_DIR ?? path.resolve(process.cwd(), '..', 'shared', 'data', 'prices')
   const configSource = configFile ? path.basename(configFile) : 'demo'
-  const app = await startApp({ config, configSource, venues: venueConnectors, logger, env: process.env, secrets, urlOverrides, indexer: !values.once, pricesDir })
+  const app = await startApp({ config, configSource, venues: venueConnectors, logger, env: process.env, secrets, urlOverrides, indexer: !values.once && !values['api-only'], pricesDir })
   if (values.once) await app.indexer.runOnce()
 
   // Browsers try both 127.0.0.1 and ::1 for localhost, so the friendlier name is safe to show for a loopback bind.
