@@ -108,6 +108,17 @@ function chainVols(chain: RawBookSummary[], now: Date): ImpliedVolPoint[] {
   return [...points.values()]
 }
 
+/**
+ * Deribit's contract size (its contract specifications): options are 1 coin; inverse futures and perpetuals are
+ * USD notional, 10 USD a contract on BTC and 1 USD on ETH; linear USDC contracts vary by instrument (null: not known
+ * without reading the instrument). Positions are stored in coin either way; this is what one contract is.
+ */
+export function deribitContractSize(kind: string, underlying: string, inverse: boolean): string | null {
+  if (kind === 'option' || kind === 'option_combo') return '1'
+  if (!inverse) return null
+  return underlying === 'BTC' ? '10' : underlying === 'ETH' ? '1' : null
+}
+
 function result<T>(response: unknown, what: string): T {
   const r = (response as { result?: T })?.result
   if (r === undefined) throw new InvalidInput(what, 'has no result')
@@ -174,7 +185,7 @@ async function fetchAccount(client: DeribitClient, config: DeribitConfig, ctx: F
           quote: parsed?.quote ?? 'USD',
           settlement: parsed?.settlement ?? config.currency,
           inverse: parsed?.inverse ?? true,
-          contractSize: inCoin ? '1' : '10',
+          contractSize: deribitContractSize(p.kind, parsed?.underlying ?? canonicalAsset(p.instrument_name.split(/[-_]/)[0]!).factor, parsed?.inverse ?? true),
           expiry: parsed?.expiryMs ? new Date(parsed.expiryMs) : null,
           strike: parsed?.strike ? String(parsed.strike) : null,
           optionType: parsed?.optionType ?? null,

@@ -7,7 +7,7 @@ import { silentLogger } from '../../core/logger.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
 import { readSharedJson, sharedDataPath } from '../../test/support/shared-data.js'
 import { describeConnectorConformance, replayFault } from '../../test/support/connector-conformance.js'
-import { deribitConnector } from './connector.js'
+import { deribitConnector, deribitContractSize } from './connector.js'
 import { deribitDescriptor } from './descriptor.js'
 import { deribitStandardFutureMargin, deribitStandardOptionMargin } from './margin.js'
 import { startDeribitReplay } from './local/replay.js'
@@ -31,6 +31,16 @@ const env = (url: string, timeoutMs = 5_000) => ({
   logger: silentLogger(),
 })
 const config = deribitDescriptor.configSchema.parse({ currency: 'BTC', clientIdEnv: 'DERIBIT_ID', clientSecretEnv: 'DERIBIT_SECRET' })
+
+describe('Deribit contract sizes', () => {
+  test('inverse BTC contracts are 10 USD, inverse ETH 1 USD, options 1 coin; linear USDC ones are read per instrument', () => {
+    // Deribit's contract specifications: BTC futures and perpetual 10 USD, ETH 1 USD; options 1 BTC / 1 ETH.
+    expect(deribitContractSize('future', 'BTC', true)).toBe('10')
+    expect(deribitContractSize('future', 'ETH', true)).toBe('1')
+    expect(deribitContractSize('option', 'ETH', true)).toBe('1')
+    expect(deribitContractSize('future', 'SOL', false)).toBeNull()
+  })
+})
 
 describe('Deribit, recorded account summary and documented positions', () => {
   let server: ReplayServer
@@ -59,7 +69,7 @@ describe('Deribit, recorded account summary and documented positions', () => {
   test('a 50 USD BTC-PERPETUAL long is 0.006687487 BTC of an inverse perpetual, with the venue’s own margins', async () => {
     const snapshot = await fetchOnce()
     const [perp] = snapshot.positions
-    expect(perp!.instrument).toMatchObject({ venueSymbol: 'BTC-PERPETUAL', kind: 'perpetual', underlying: 'BTC', inverse: true, settlement: 'BTC' })
+    expect(perp!.instrument).toMatchObject({ venueSymbol: 'BTC-PERPETUAL', kind: 'perpetual', underlying: 'BTC', inverse: true, settlement: 'BTC', contractSize: '10' })
     expect(perp).toMatchObject({ size: '0.006687487', markPrice: '7476.65', venueInitialMargin: '0.000197283', venueMaintenanceMargin: '0.000143783', notional: '50' })
     // Standard margin replication (2 % + 0.5 %/100 BTC): IM ≈ 0.0001337 BTC beside Deribit's 0.000197283, which
     // includes its open-order margin (0.000197288 in the same payload): the difference is shown, not hidden.
