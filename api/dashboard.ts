@@ -92,7 +92,7 @@ async function refresh() {
   const open = p.marginCalls
   panel('calls', 'Margin calls', open.length === 0 ? h('p', { class: 'ok' }, 'None open.') :
     table([['Level'], ['Account'], ['Metric'], ['Value', 'num'], ['Line', 'num'], ['Since']],
-      open.map((c) => [[c.level, c.level === 'WARNING' ? 'warn' : 'bad'], [(c.account ? c.account.venue + ' · ' + c.account.label : '—')], [c.metric], [num(c.value), 'num'], [num(c.threshold), 'num'], [new Date(c.openedAt).toLocaleString()]])))
+      open.map((c) => [[c.level, c.level === 'WARNING' ? 'warn' : 'bad'], [(c.account ? c.account.venue + ' · ' + c.account.label : 'unified book')], [c.metric], [num(c.value), 'num'], [num(c.threshold), 'num'], [new Date(c.openedAt).toLocaleString()]])))
 
   const metric = (f) => (f.healthFactor !== null ? 'HF ' + num(f.healthFactor, 3) : f.marginRatio !== null ? 'MR ' + pct(Number(f.marginRatio)) : '—')
   panel('margins', 'Venue margins: the venue’s own figures and ours', table(

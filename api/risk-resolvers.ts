@@ -71,12 +71,16 @@ export async function portfolioRiskContext(ctx: ApiContext, portfolioId: string)
   const marketPrices = historyPrices(history, asOfDate)
   // The venues' own marks and oracle prices are fresher than yesterday's close: they win.
   for (const [factor, observation] of prices) marketPrices[factor] = observation.priceUsd
-  // Venue-reported margins (USD and USDⓈ-M figures taken at par) replace the default rules' estimates.
+  // Venue-reported margins replace the default rules' estimates, in USD: stablecoin figures at par, coin figures
+  // (Deribit's BTC, COIN-M's margin asset) at the coin's price; a currency with no price leaves the estimate.
   const reported: NonNullable<RiskContext['reported']> = {}
   for (const { account, margins } of states) {
     const figures = margins.reported
     if (!figures) continue
-    const toNumber = (d: { toFixed(): string } | null) => (d === null ? undefined : Number(d.toFixed()))
+    const factor = canonicalAsset(figures.currency).factor
+    const usdPerUnit = factor === 'USD' ? 1 : marketPrices[factor]
+    if (usdPerUnit === undefined) continue
+    const toNumber = (d: { toFixed(): string } | null) => (d === null ? undefined : Number(d.toFixed()) * usdPerUnit)
     reported[account.id] = Object.fromEntries(
       Object.entries({ initialMargin: toNumber(figures.initialMargin), maintenanceMargin: toNumber(figures.maintenanceMargin), equity: toNumber(figures.equity) }).filter(([, v]) => v !== undefined),
     )

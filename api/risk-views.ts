@@ -56,6 +56,21 @@ export function unifiedView(result: UnifiedMarginResult) {
   }
 }
 
+/**
+ * The unified book margin calls watch (risk/margin-calls.ts, unified coverage = equity / IM): Σ equity in USD, each
+ * account's as its venue reports it where it does, else as its rule computes it, and the unified initial margin.
+ */
+export function unifiedBook(ctx: RiskContext): { equity: number; initialMargin: number } {
+  const unified = computeUnifiedMargin({ accounts: ctx.accounts, market: ctx.market, history: ctx.history, asOfDate: ctx.asOfDate })
+  const equity = ctx.accounts.reduce((sum, account) => {
+    const reported = ctx.reported?.[account.id]?.equity
+    if (reported !== undefined) return sum + reported
+    const rule = withParams(ruleFor(account.venue), ctx.ruleParams?.[account.id])
+    return sum + (rule.evaluateCore?.(account, ctx.market) ?? rule.evaluate(account, ctx.market)).equity
+  }, 0)
+  return { equity, initialMargin: unified.initialMargin }
+}
+
 export function riskReport(ctx: RiskContext) {
   if (ctx.accounts.length === 0) throw new InvalidInput('accounts', 'needs at least one account')
   const labels = new Map(ctx.accounts.map((a) => [a.id, a]))

@@ -22,12 +22,12 @@ import type { PriceHistory } from '../risk/types.js'
 const HISTORY_TTL_MS = 60_000
 
 /** Stored candles change once a day: keep the aligned history for a minute rather than per request. */
-function cachedPriceHistory(services: ApiServices): () => Promise<PriceHistory | null> {
+export function cachedPriceHistory(prisma: ApiServices['prisma']): () => Promise<PriceHistory | null> {
   let cached: { at: number; value: Promise<PriceHistory | null> } | null = null
   return () => {
     const now = Date.now()
     if (!cached || now - cached.at > HISTORY_TTL_MS) {
-      const value = loadPriceHistory(services.prisma)
+      const value = loadPriceHistory(prisma)
       cached = { at: now, value }
       value.catch(() => (cached = null))
     }
@@ -50,7 +50,7 @@ export async function startApiServer(services: ApiServices, options: { host: str
   const app = express()
   const httpServer = http.createServer(app)
   const schema = buildApiSchema()
-  services = { ...services, priceHistory: services.priceHistory ?? cachedPriceHistory(services) }
+  services = { ...services, priceHistory: services.priceHistory ?? cachedPriceHistory(services.prisma) }
   // Subscriptions: graphql-ws on the same path; each subscription gets its own context (see margin-call-resolvers).
   // Browsers cannot set headers on a WebSocket, so the key may also come in the connection_init payload.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' })

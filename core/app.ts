@@ -14,7 +14,10 @@ import { RetentionJob } from '../indexer/retention.js'
 import { bridgeEventsThroughPostgres, type EventBridge } from './events-postgres.js'
 import { AaveHistorySync } from '../indexer/aave-history.js'
 import { verifyAccount, verifyConfigAccounts, type AccountVerifierDeps } from '../indexer/verify-account.js'
-import { startApiServer, type ApiServer } from '../api/server.js'
+import { cachedPriceHistory, startApiServer, type ApiServer } from '../api/server.js'
+import { createContext } from '../api/context.js'
+import { portfolioRiskContext } from '../api/risk-resolvers.js'
+import { unifiedBook } from '../api/risk-views.js'
 import type { AnyVenueConnector, ClientEnvironment } from '../venues/types.js'
 
 export interface AppOptions {
@@ -72,7 +75,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     // On a PostgreSQL server several processes may serve one database (an indexer, API processes behind a balancer):
     // their events meet through LISTEN/NOTIFY. Embedded PGlite is one process's own.
     bridge = db.target.kind === 'postgres' ? bridgeEventsThroughPostgres(events, { connectionString: db.target.url, logger: logger.child({ component: 'events' }) }) : null
-    const marginCalls = new MarginCallMonitor({ prisma: db.prisma, events, logger: logger.child({ component: 'margin-calls' }) })
+    const priceHistory = cachedPriceHistory(db.prisma)
+    const marginCalls = new MarginCallMonitor({
+      prisma: db.prisma,
+      events,
+      logger: logger.child({ component: 'margin-calls' }),
+      // The unified book, computed as the API computes it for the portfolio (risk engine over stored snapshots).
+      unifiedBook: async (portfolioId) => {
+        const riskCtx = await portfolioRiskContext(createContext({ prisma: db.prisma, logger, venues: options.venues, now: () => new Date(), priceHistory }), portfolioId)
+        return riskCtx ? unifiedBook(riskCtx) : null
+      },
+    })
     const history = new AaveHistorySync({ prisma: db.prisma, logger: logger.child({ component: 'history' }), timeoutMs: config.indexer.timeoutMs })
     const indexer = new Indexer({
       onFetched: async (outcome) => {
@@ -105,6 +118,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         venuePause: (venue) => indexer.backoff.pausedUntil(venue),
         events,
         requireApiKey: config.server.requireApiKey,
+        priceHistory,
         allowPrivateWebhookAddresses: config.webhooks.allowPrivateAddresses,
         refreshAccount: async (id) => {
           await indexer.runOnce([id])

@@ -1,5 +1,6 @@
 // After each fetch, the portfolio's margin calls are brought up to date: every account's latest good margin
-// figures are read as the venue's own liquidation metric, the risk engine's pure state machine
+// figures are read as the venue's own liquidation metric, and (where the app gives a way to compute it) the unified
+// book's coverage, Σ equity over the unified initial margin; the risk engine's pure state machine
 // (risk/margin-calls.ts, with hysteresis) decides what opens, holds and resolves, and the result is stored and
 // published. Stored calls are the state the next decision starts from, so a restart neither loses nor repeats calls.
 import type { Logger } from 'pino'
@@ -37,12 +38,22 @@ export function venueMetric(figures: MarginFigures): Pick<VenueMetric, 'kind' | 
   return null
 }
 
+/** The unified book of a portfolio in USD: Σ equity across its accounts and the unified initial margin. */
+export interface UnifiedBookReading {
+  equity: number
+  initialMargin: number
+}
+
 export interface MarginCallMonitorDeps {
   prisma: PrismaClient
   events: PortfolioEvents
   logger: Logger
   policy?: Partial<MarginCallPolicy>
   now?: () => Date
+  /** Computes the portfolio's unified book (the risk engine over stored snapshots); null when it cannot be. */
+  unifiedBook?: (portfolioId: string) => Promise<UnifiedBookReading | null>
+  /** Least time between two unified computations of one portfolio; the last reading serves in between. */
+  unifiedIntervalMs?: number
 }
 
 /** Decimal columns hold finite numbers; a metric at ±∞ (no debt, no equity) is stored at a bound that says so. */
@@ -52,7 +63,25 @@ function storable(value: number): string {
 }
 
 export class MarginCallMonitor {
+  private readonly unifiedReadings = new Map<string, { atMs: number; reading: UnifiedBookReading | null }>()
+
   constructor(private readonly deps: MarginCallMonitorDeps) {}
+
+  /** The unified book, recomputed at most every interval (each fetch of each account would otherwise rerun it). */
+  private async unified(portfolioId: string, nowMs: number): Promise<UnifiedBookReading | null> {
+    if (!this.deps.unifiedBook) return null
+    const cached = this.unifiedReadings.get(portfolioId)
+    if (cached && nowMs - cached.atMs < (this.deps.unifiedIntervalMs ?? 60_000)) return cached.reading
+    let reading: UnifiedBookReading | null = null
+    try {
+      reading = await this.deps.unifiedBook(portfolioId)
+    } catch (error) {
+      // No price history yet, an account the engine cannot value: no unified reading, so no decision on it.
+      this.deps.logger.warn({ portfolioId, error: (error as Error).message }, 'unified book not computed for margin calls')
+    }
+    this.unifiedReadings.set(portfolioId, { atMs: nowMs, reading })
+    return reading
+  }
 
   /** Re-decides the calls of the portfolio holding `accountId`; returns the portfolio and what changed. */
   async afterFetch(accountId: string): Promise<{ portfolioId: string | null; opened: string[]; resolved: string[] }> {
@@ -82,28 +111,32 @@ export class MarginCallMonitor {
       return metric ? [{ accountId: a.id, venue: a.venue, result: { metric: { ...metric, liquidationAt: 1 } } }] : []
     })
 
-    const openRows = await prisma.marginCall.findMany({ where: { portfolioId, resolvedAt: null, accountId: { not: null } } })
+    const now = this.deps.now?.() ?? new Date()
+    const unified = await this.unified(portfolioId, now.getTime())
+    const openRows = await prisma.marginCall.findMany({ where: { portfolioId, resolvedAt: null } })
+    const keyOf = (row: { accountId: string | null }) => (row.accountId === null ? 'unified' : `account:${row.accountId}`)
     const previous: OpenCall[] = openRows.map((row) => ({
-      key: `account:${row.accountId}`,
-      subject: { kind: 'account', accountId: row.accountId!, venue: accounts.find((a) => a.id === row.accountId)?.venue ?? 'unknown' },
+      key: keyOf(row),
+      subject: row.accountId === null ? { kind: 'unified' } : { kind: 'account', accountId: row.accountId, venue: accounts.find((a) => a.id === row.accountId)?.venue ?? 'unknown' },
       level: row.level,
       metric: row.metric as CallMetric,
       threshold: row.threshold.toNumber(),
       value: row.value.toNumber(),
       openedAtMs: row.openedAt.getTime(),
     }))
-    // Accounts whose latest snapshot carries no margin figure keep their open call as it is: no reading, no decision.
-    // (A removed account's calls go with it: the foreign key cascades.)
-    const read = new Set(readings.map((r) => `account:${r.accountId}`))
+    // Accounts whose latest snapshot carries no margin figure keep their open call as it is: no reading, no decision;
+    // so does the unified book when it could not be computed. (A removed account's calls go with it: the foreign key
+    // cascades.)
+    const read = new Set([...readings.map((r) => `account:${r.accountId}`), ...(unified ? ['unified'] : [])])
     const decisions = evaluateMarginCalls({
-      asOfMs: (this.deps.now?.() ?? new Date()).getTime(),
+      asOfMs: now.getTime(),
       accounts: readings,
+      ...(unified ? { unified } : {}),
       previous: previous.filter((c) => read.has(c.key)),
       policy: this.deps.policy,
     })
 
-    const rowByKey = new Map(openRows.map((row) => [`account:${row.accountId}`, row]))
-    const now = this.deps.now?.() ?? new Date()
+    const rowByKey = new Map(openRows.map((row) => [keyOf(row), row]))
     const opened: string[] = []
     const resolved: string[] = []
     await prisma.$transaction(async (tx) => {
@@ -118,9 +151,8 @@ export class MarginCallMonitor {
         if (row) await tx.marginCall.update({ where: { id: row.id }, data: { value: storable(call.value) } })
       }
       for (const { call, reason } of decisions.open) {
-        if (call.subject.kind !== 'account') continue
         const created = await tx.marginCall.create({
-          data: { portfolioId, accountId: call.subject.accountId, level: call.level, metric: call.metric, threshold: storable(call.threshold), value: storable(call.value), reason, openedAt: now },
+          data: { portfolioId, accountId: call.subject.kind === 'account' ? call.subject.accountId : null, level: call.level, metric: call.metric, threshold: storable(call.threshold), value: storable(call.value), reason, openedAt: now },
           select: { id: true },
         })
         opened.push(created.id)

@@ -9,7 +9,11 @@ import { sharedDataPath } from '../support/shared-data.js'
 import { readCandlesCsv } from '../../indexer/market/price-csv.js'
 import { storeCandles } from '../../indexer/market/candle-store.js'
 import { writeSnapshot } from '../../indexer/snapshot-writer.js'
-import { lendingSnapshot, perpSnapshot } from '../support/snapshots.js'
+import { figures, lendingSnapshot, perpSnapshot } from '../support/snapshots.js'
+import { createContext } from '../../api/context.js'
+import { portfolioRiskContext } from '../../api/risk-resolvers.js'
+import { unifiedBook } from '../../api/risk-views.js'
+import { cachedPriceHistory } from '../../api/server.js'
 import { silentLogger } from '../../core/logger.js'
 import { gmxV2Connector } from '../../venues/gmx-v2/connector.js'
 import { gmxV2Descriptor } from '../../venues/gmx-v2/descriptor.js'
@@ -188,6 +192,23 @@ describe('risk through GraphQL', () => {
       await rpc.close()
       await gmxApi.close()
     }
+  })
+
+  test('the unified book margin calls watch: Σ equity in USD (a coin-margined venue’s at the coin price) over the unified IM', async () => {
+    const portfolio = await db.prisma.portfolio.create({ data: { name: 'Book' } })
+    const aave = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'aave-v3', label: 'aave', config: {} } })
+    const deribit = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'deribit', label: 'deribit', config: {} } })
+    const asOf = new Date('2025-12-31T00:00:00Z')
+    await writeSnapshot(db.prisma, aave, lendingSnapshot(asOf, '2', '3000', '2970'), 1)
+    // Deribit reports in BTC: an account holding 0.5 BTC of equity and nothing else.
+    await writeSnapshot(db.prisma, deribit, { asOf, blockNumber: null, positions: [], balances: [], margin: { reported: figures('BTC', { equity: '0.5' }), replicated: figures('BTC'), details: null }, raw: {} }, 1)
+    const ctx = createContext({ prisma: db.prisma, logger: silentLogger(), venues: {}, now: () => new Date('2025-12-31T12:00:00Z'), priceHistory: cachedPriceHistory(db.prisma) })
+    const riskCtx = (await portfolioRiskContext(ctx, portfolio.id))!
+    const book = unifiedBook(riskCtx)
+    // Aave reports no equity: its rule's, 2 × 2,970 − 3,000 = 2,940; Deribit's 0.5 BTC at the day's BTC close.
+    expect(book.equity).toBeCloseTo(2940 + 0.5 * riskCtx.market.prices.BTC!, 6)
+    const res = await api.query<{ portfolio: { unifiedMargin: { initialMargin: string } } }>(`query ($id: ID!) { portfolio(id: $id) { unifiedMargin { initialMargin } } }`, { id: portfolio.id })
+    expect(book.initialMargin).toBeCloseTo(Number(res.data!.portfolio.unifiedMargin.initialMargin), 2)
   })
 
   test('whatIf names the line at fault and stores nothing', async () => {

@@ -1,7 +1,7 @@
 // Hand-built VenueSnapshots for API and indexer plumbing tests (not for margin numbers: those come from venues).
 import type { Balance, Position, VenueMarginFigures, VenueSnapshot } from '../../core/domain.js'
 
-function figures(currency: string, values: Partial<VenueMarginFigures> = {}): VenueMarginFigures {
+export function figures(currency: string, values: Partial<VenueMarginFigures> = {}): VenueMarginFigures {
   return {
     currency,
     equity: null, totalCollateral: null, totalDebt: null, initialMargin: null, maintenanceMargin: null, marginRatio: null,
