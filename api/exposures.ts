@@ -25,12 +25,15 @@ const YEAR_MS = 365 * 24 * 3600 * 1000
 /** What options need to become deltas: each option's latest mark IV by instrument name, and the valuation time. */
 export interface OptionMarket {
   vols: Record<string, number>
+  /** Forward over index per option symbol (risk/types.ts MarketState.forwardRatios); 1 where absent. */
+  forwardRatios?: Record<string, number>
   asOfMs: number
 }
 
 /**
  * Units of each factor an account holds: balances (debt negative), linear positions' signed size, and options'
- * Black-76 delta × size where the option's mark IV is known (at the factor's current price as the forward).
+ * Black-76 delta × size where the option's mark IV is known, on the forward (the factor's price × the expiry's
+ * forward ratio) and turned into units of the factor (dV/dS = dV/dF × ratio).
  * An option without a known IV adds nothing: a delta cannot be guessed.
  */
 function accountDeltas(account: RiskAccount, prices: Map<string, { priceUsd: number }>, options: OptionMarket): { factor: string; units: number }[] {
@@ -41,10 +44,11 @@ function accountDeltas(account: RiskAccount, prices: Map<string, { priceUsd: num
       continue
     }
     const vol = options.vols[p.instrument.symbol]
-    const forward = prices.get(p.instrument.underlying)?.priceUsd
-    if (vol === undefined || forward === undefined || p.instrument.strike === null || p.instrument.expiryMs === null || !p.instrument.optionType) continue
+    const index = prices.get(p.instrument.underlying)?.priceUsd
+    if (vol === undefined || index === undefined || p.instrument.strike === null || p.instrument.expiryMs === null || !p.instrument.optionType) continue
+    const ratio = options.forwardRatios?.[p.instrument.symbol] ?? 1
     const years = Math.max(0, (p.instrument.expiryMs - options.asOfMs) / YEAR_MS)
-    deltas.push({ factor: p.instrument.underlying, units: p.size * black76Greeks(forward, p.instrument.strike, years, vol, p.instrument.optionType).delta })
+    deltas.push({ factor: p.instrument.underlying, units: p.size * black76Greeks(index * ratio, p.instrument.strike, years, vol, p.instrument.optionType).delta * ratio })
   }
   return deltas
 }

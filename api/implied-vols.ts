@@ -10,9 +10,16 @@ import { canonicalAsset } from '../core/assets.js'
  */
 export const MAX_IV_AGE_MS = 24 * 3600 * 1000
 
-export async function latestOptionVols(ctx: ApiContext, states: AccountState[]): Promise<Record<string, number>> {
+export interface OptionMarks {
+  /** Latest mark IV per option symbol. */
+  impliedVols: Record<string, number>
+  /** The expiry's forward over the index, per option symbol, where the venue gave one with that IV. */
+  forwardRatios: Record<string, number>
+}
+
+export async function latestOptionVols(ctx: ApiContext, states: AccountState[]): Promise<OptionMarks> {
   const options = states.flatMap((s) => s.positions).filter((p) => p.instrument.kind === 'option' && p.instrument.expiry && p.instrument.strike !== null)
-  if (options.length === 0) return {}
+  if (options.length === 0) return { impliedVols: {}, forwardRatios: {} }
   const keyOf = (underlying: string, expiry: Date, strike: { toString(): string }) => `${underlying}|${expiry.getTime()}|${Number(strike.toString())}`
   // A call and a put of one strike (or one option on two venues) share a row: each symbol gets its IV.
   const wanted = new Map<string, Set<string>>()
@@ -29,12 +36,14 @@ export async function latestOptionVols(ctx: ApiContext, states: AccountState[]):
     },
     orderBy: { time: 'desc' },
   })
-  const vols: Record<string, number> = {}
+  const marks: OptionMarks = { impliedVols: {}, forwardRatios: {} }
   for (const row of rows) {
     // Newest first: the first row of a strike is its latest mark. float64 from here on (risk engine input).
     for (const symbol of wanted.get(keyOf(row.underlying, row.expiry, row.strike)) ?? []) {
-      if (vols[symbol] === undefined) vols[symbol] = Number(row.iv.toString())
+      if (marks.impliedVols[symbol] !== undefined) continue
+      marks.impliedVols[symbol] = Number(row.iv.toString())
+      if (row.forwardRatio !== null) marks.forwardRatios[symbol] = Number(row.forwardRatio.toString())
     }
   }
-  return vols
+  return marks
 }

@@ -114,7 +114,8 @@ export const resolvers: Resolvers = {
     accounts: (portfolio, _args, ctx) => ctx.loaders.accountsByPortfolio.load(portfolio.id),
     exposures: async (portfolio, _args, ctx) => {
       const states = await loadPortfolioState(ctx, portfolio.id)
-      return portfolioExposures(states, { vols: await latestOptionVols(ctx, states), asOfMs: ctx.now().getTime() })
+      const marks = await latestOptionVols(ctx, states)
+      return portfolioExposures(states, { vols: marks.impliedVols, forwardRatios: marks.forwardRatios, asOfMs: ctx.now().getTime() })
     },
     venueMargins: async (portfolio, _args, ctx) => {
       const state = await loadPortfolioState(ctx, portfolio.id)

@@ -86,8 +86,8 @@ export async function portfolioRiskContext(ctx: ApiContext, portfolioId: string)
     )
   }
   // Options are valued at their latest stored mark IV (from the venues' option chains).
-  const impliedVols = await latestOptionVols(ctx, states)
-  return { accounts, market: { asOfMs: now.getTime(), prices: marketPrices, volSurfaces: {}, impliedVols }, history, asOfDate, reported, ruleParams }
+  const { impliedVols, forwardRatios } = await latestOptionVols(ctx, states)
+  return { accounts, market: { asOfMs: now.getTime(), prices: marketPrices, volSurfaces: {}, impliedVols, forwardRatios }, history, asOfDate, reported, ruleParams }
 }
 
 function portfolioReport(ctx: ApiContext, portfolioId: string) {

@@ -106,6 +106,12 @@ export interface ImpliedVolPoint {
   time: Date
   /** Who said so (`deribit`). */
   source: string
+  /**
+   * The expiry's forward over the index at the same moment (Deribit: the option's `underlying_price`, the future or
+   * synthetic it is priced on, over `estimated_delivery_price`); null when the venue gives none. Options are valued
+   * on index × this ratio, so the carry to expiry is kept as scenarios move the index.
+   */
+  forwardRatio?: string | null
 }
 
 /** Everything one fetch of one account produced. */

@@ -114,7 +114,7 @@ export async function writeSnapshot(
     if (snapshot.impliedVols?.length) {
       // One row per source, strike, expiry and time: a refetch of the same marks stores nothing twice.
       await tx.impliedVol.createMany({
-        data: snapshot.impliedVols.map((v) => ({ underlying: v.underlying, source: v.source, expiry: v.expiry, strike: v.strike, iv: v.iv, time: v.time })),
+        data: snapshot.impliedVols.map((v) => ({ underlying: v.underlying, source: v.source, expiry: v.expiry, strike: v.strike, iv: v.iv, time: v.time, forwardRatio: v.forwardRatio ?? null })),
         skipDuplicates: true,
       })
     }

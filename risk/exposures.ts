@@ -1,7 +1,7 @@
 // Positions and balances as sensitivities to risk factors, netted across venues: delta in units and USD (linear
 // instruments, balances, option deltas), plus gamma and vega for options. Pure; float64.
 import { black76Greeks } from './options/black76.js'
-import { positionVol, priceOf } from './revaluation.js'
+import { forwardRatioOf, positionVol, priceOf } from './revaluation.js'
 import type { MarketState, RiskAccount } from './types.js'
 
 const YEAR_MS = 365 * 86_400_000
@@ -44,9 +44,12 @@ export function computeExposures(accounts: RiskAccount[], market: MarketState): 
       const field = `accounts[${a}].positions[${j}]`
       if (p.instrument.kind !== 'option') return add(p.instrument.underlying, account.id, account.venue, p.size)
       const price = priceOf(market, p.instrument.underlying, `${field}.instrument`)
+      // Greeks on the forward F = price × ratio, turned into the factor's: ∂V/∂S = ratio·∂V/∂F, ∂²V/∂S² = ratio²·∂²V/∂F².
+      const ratio = forwardRatioOf(p, market, field)
+      const forward = price * ratio
       const t = Math.max(0, (p.instrument.expiryMs! - market.asOfMs) / YEAR_MS)
-      const g = black76Greeks(price, p.instrument.strike!, t, positionVol(p, market, price, field), p.instrument.optionType!)
-      add(p.instrument.underlying, account.id, account.venue, p.size * g.delta, p.size * g.gamma, p.size * g.vega, p.size * g.theta)
+      const g = black76Greeks(forward, p.instrument.strike!, t, positionVol(p, market, forward, field), p.instrument.optionType!)
+      add(p.instrument.underlying, account.id, account.venue, p.size * g.delta * ratio, p.size * g.gamma * ratio * ratio, p.size * g.vega, p.size * g.theta)
     })
   })
   return [...perFactor.entries()]

@@ -15,6 +15,8 @@ export interface PreparedOption {
   timeYears: number
   vol: number
   type: 'call' | 'put'
+  /** The option's forward over the factor's price (MarketState.forwardRatios), held in every scenario. */
+  forwardRatio: number
   /** Today's USD value per unit, so scenario P&L is value(shocked) − value(today). */
   valueNow: number
 }
@@ -38,6 +40,14 @@ export function positionVol(position: RiskPosition, market: MarketState, forward
   const surface = market.volSurfaces[position.instrument.underlying]
   if (!surface) throw new InvalidInput(`${field}.impliedVol`, `no implied vol for ${position.instrument.symbol} and no surface for ${position.instrument.underlying}`)
   return surface.volAt(position.instrument.strike!, position.instrument.expiryMs!, forward)
+}
+
+/** An option's forward over its factor's price; 1 (the price is the forward) when the market gives none. */
+export function forwardRatioOf(position: RiskPosition, market: MarketState, field: string): number {
+  const ratio = market.forwardRatios?.[position.instrument.symbol]
+  if (ratio === undefined) return 1
+  if (!(ratio > 0) || !Number.isFinite(ratio)) throw new InvalidInput(`${field}.forwardRatio`, `must be a positive number, got ${ratio}`)
+  return ratio
 }
 
 export function priceOf(market: MarketState, factor: string, field: string): number {
@@ -84,10 +94,12 @@ export function prepareBook(accounts: RiskAccount[], market: MarketState, factor
       const { strike, expiryMs, optionType } = p.instrument
       if (!(strike !== null && strike > 0) || expiryMs === null || !optionType) throw new InvalidInput(`${field}.instrument`, 'an option needs strike, expiry and type')
       const timeYears = Math.max(0, (expiryMs - market.asOfMs) / YEAR_MS)
-      const vol = positionVol(p, market, price, field)
+      const forwardRatio = forwardRatioOf(p, market, field)
+      const forward = price * forwardRatio
+      const vol = positionVol(p, market, forward, field)
       if (!(vol > 0)) throw new InvalidInput(`${field}.impliedVol`, `must be positive, got ${vol}`)
       // Coin-settled options are worth the same in USD (coin premium × price); the coin leg is a balance.
-      options.push({ accountIndex: a, factorIndex: f, size: p.size, strike, timeYears, vol, type: optionType, valueNow: black76Price(price, strike, timeYears, vol, optionType) })
+      options.push({ accountIndex: a, factorIndex: f, size: p.size, strike, timeYears, vol, type: optionType, forwardRatio, valueNow: black76Price(forward, strike, timeYears, vol, optionType) })
     })
   })
   return { factors, accountIds: accounts.map((a) => a.id), prices, deltaUsd, options }
@@ -139,7 +151,7 @@ export function revaluePrepared(book: PreparedBook, scenarios: ScenarioSet, move
     const out = perAccount[o.accountIndex]!
     const price = book.prices[o.factorIndex]!
     for (let s = 0; s < scenarios.count; s++) {
-      const shocked = price * Math.exp(r[s * F + o.factorIndex]!)
+      const shocked = price * o.forwardRatio * Math.exp(r[s * F + o.factorIndex]!)
       const vol = scenarios.volShifts ? Math.max(1e-4, o.vol * (1 + scenarios.volShifts[s]!)) : o.vol
       out[s] = out[s]! + o.size * (Number.isFinite(shocked) ? black76Price(shocked, o.strike, o.timeYears, vol, o.type) - o.valueNow : NaN)
     }

@@ -82,4 +82,9 @@ export interface MarketState {
   volSurfaces: Record<string, VolSurface>
   /** Per-instrument implied vol overrides (by venue symbol), used before the surface. */
   impliedVols: Record<string, number>
+  /**
+   * Per option (by venue symbol), its expiry's forward over the factor's price: the option is valued on
+   * price × ratio, in every scenario (the carry to expiry held). Absent: the factor's price is the forward.
+   */
+  forwardRatios?: Record<string, number>
 }

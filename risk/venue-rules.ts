@@ -494,7 +494,8 @@ export const deribitPmRule: VenueMarginRule = makeRule('deribit', null, () => un
           strike: p.instrument.strike,
           optionType: p.instrument.optionType,
           markIv: p.instrument.kind === 'option' ? (market.impliedVols[p.instrument.symbol] ?? market.volSurfaces[currency]?.volAt(p.instrument.strike!, p.instrument.expiryMs!, index) ?? null) : null,
-          underlyingPrice: index,
+          // Deribit prices an option on its expiry's future (or synthetic): the index × that expiry's forward ratio.
+          underlyingPrice: index * (market.forwardRatios?.[p.instrument.symbol] ?? 1),
         })),
       },
       currency === 'ETH' ? DERIBIT_PM_ETH_PARAMS : DERIBIT_PM_BTC_PARAMS,

@@ -1,7 +1,8 @@
 // A Deribit option chain stored as ImpliedVol rows (PGlite) and read back to value option positions: exposure is the
-// Black-76 delta × size, and the risk engine reprices the options at the stored IV. The quote is the recorded
-// public/get_order_book answer for BTC-15JAN21-28000-C (31 Dec 2020: mark IV 87.2 %, index 28,930.14), replayed in
-// the chain's documented format (venues/deribit/local/recorded-option.ts).
+// Black-76 delta × size on the option's forward, and the risk engine reprices the options at the stored IV. The quote
+// is the recorded public/get_order_book answer for BTC-15JAN21-28000-C (31 Dec 2020: mark IV 87.2 %, index 28,930.14,
+// the synthetic future SYN.BTC-15JAN21 it is priced on at 29,153.69, mark 0.09096156 BTC), replayed in the chain's
+// documented format (venues/deribit/local/recorded-option.ts).
 //
 // Expected figures come from Black's formula computed here, independently of risk/options (Black, F. (1976), "The
 // pricing of commodity contracts", J. Financial Economics 3, 167–179; Hull, "Options, Futures, and Other
@@ -20,6 +21,8 @@ import { deribitDescriptor } from '../../venues/deribit/descriptor.js'
 import { startDeribitReplay } from '../../venues/deribit/local/replay.js'
 import { bookSummaryAnswer, optionPositionAnswer, type RecordedOrderBook } from '../../venues/deribit/local/recorded-option.js'
 import { createTestDatabase, type TestDatabase } from '../support/databases.js'
+import { prepareBook } from '../../risk/revaluation.js'
+import type { MarketState, RiskAccount } from '../../risk/types.js'
 import { startTestApi, type TestApi } from '../support/api.js'
 import { readSharedJson, sharedDataPath } from '../support/shared-data.js'
 
@@ -29,7 +32,10 @@ const expiryMs = Date.parse('2021-01-15T08:00:00Z')
 const strike = 28000
 const iv = 0.872
 /** Deribit's index in the position answer: the BTC price the portfolio values everything at. */
-const forward = 28930.14
+const index = 28930.14
+/** The option's underlying_price: the forward it is valued on, index × the stored forward ratio. */
+const forward = 29153.69
+const ratio = forward / index
 /** BTC in the recorded account summary (http_get_account_summaries.nautilus.json). */
 const wallet = 302.60065765
 
@@ -101,20 +107,22 @@ describe('option chain to exposure and risk', () => {
     expect(rows.map((r) => [r.source, r.underlying, r.expiry.toISOString(), r.strike.toString(), r.iv.toString(), r.time.toISOString()])).toEqual([
       ['deribit', 'BTC', '2021-01-15T08:00:00.000Z', '28000', '0.872', '2020-12-31T03:15:00.000Z'],
     ])
+    expect(Number(rows[0]!.forwardRatio)).toBeCloseTo(ratio, 12)
   })
 
-  test('2 long calls add 2·N(d1) BTC and 1 short put adds N(−d1) BTC, at the stored IV and the portfolio’s BTC price', async () => {
+  test('2 long calls add 2·N(d1) BTC and 1 short put adds N(−d1) BTC, at the stored IV on the forward (×F/S in BTC)', async () => {
     const res = await api.query<{ portfolio: { exposures: { asset: string; priceUsd: string; netUnits: string; byVenue: { accountId: string; units: string }[] }[] } }>(
       `query ($id: ID!) { portfolio(id: $id) { exposures { asset priceUsd netUnits byVenue { accountId units } } } }`,
       { id: portfolioId },
     )
     expect(res.errors).toBeUndefined()
     const btc = res.data!.portfolio.exposures.find((e) => e.asset === 'BTC')!
-    expect(Number(btc.priceUsd)).toBe(forward)
+    expect(Number(btc.priceUsd)).toBe(index)
     const b = black(forward, strike, years, iv)
     const units = (accountId: string) => Number(btc.byVenue.find((r) => r.accountId === accountId)!.units)
-    expect(units(callAccountId)).toBeCloseTo(wallet + 2 * b.callDelta, 9)
-    expect(units(putAccountId)).toBeCloseTo(-1 * b.putDelta, 9)
+    // Black's delta is per unit of the forward; the forward moves ratio × the index, so in BTC it is delta × ratio.
+    expect(units(callAccountId)).toBeCloseTo(wallet + 2 * b.callDelta * ratio, 9)
+    expect(units(putAccountId)).toBeCloseTo(-1 * b.putDelta * ratio, 9)
     // A sanity bound on the formula itself: a call 3 % in the money two weeks out has a delta a little over ½.
     expect(b.callDelta).toBeGreaterThan(0.55)
     expect(b.callDelta).toBeLessThan(0.65)
@@ -126,8 +134,22 @@ describe('option chain to exposure and risk', () => {
     const scenario = res.data!.portfolio.stress.find((s) => s.name === 'grid BTC −16% vol=')!
     const now = black(forward, strike, years, iv)
     const down = black(forward * 0.84, strike, years, iv)
-    const expected = wallet * forward * -0.16 + 2 * (down.call - now.call) - 1 * (down.put - now.put)
+    const expected = wallet * index * -0.16 + 2 * (down.call - now.call) - 1 * (down.put - now.put)
     expect(Number(scenario.bookPnl)).toBeCloseTo(expected, 1)
+  })
+
+  test('the engine values the option on its forward: Deribit’s own mark, 0.09096156 BTC, within 0.1 % (on the index, 4 % off)', () => {
+    // Deribit quotes the premium in BTC: the USD value over the forward. At the quote's own time (03:18:50.848 UTC).
+    const symbol = 'BTC-15JAN21-28000-C'
+    const account: RiskAccount = {
+      id: 'a', venue: 'deribit', label: 'a', marginMode: null, balances: [],
+      positions: [{ id: 'p', accountId: 'a', size: 1, entryPrice: null, instrument: { symbol, kind: 'option', underlying: 'BTC', inverse: true, expiryMs, strike, optionType: 'call' } }],
+    }
+    const market = (forwardRatios?: Record<string, number>): MarketState => ({ asOfMs: 1_609_384_730_848, prices: { BTC: index }, volSurfaces: {}, impliedVols: { [symbol]: iv }, forwardRatios })
+    const onForward = prepareBook([account], market({ [symbol]: ratio }), ['BTC']).options[0]!.valueNow / forward
+    const onIndex = prepareBook([account], market(), ['BTC']).options[0]!.valueNow / index
+    expect(Math.abs(onForward / 0.09096156 - 1)).toBeLessThan(0.001)
+    expect(Math.abs(onIndex / 0.09096156 - 1)).toBeGreaterThan(0.04)
   })
 
   test('a mark older than a day is not used: the options add nothing then', async () => {

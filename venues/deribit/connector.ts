@@ -74,6 +74,7 @@ interface RawBookSummary {
   mark_iv?: number | null
   mark_price?: number | null
   underlying_price?: number | null
+  estimated_delivery_price?: number | null
   open_interest?: number | null
   creation_timestamp?: number
 }
@@ -101,7 +102,10 @@ function chainVols(chain: RawBookSummary[], now: Date): ImpliedVolPoint[] {
       }
     })()
     if (parsed?.kind !== 'option') continue
-    const point = { underlying: parsed.underlying, expiry: new Date(parsed.expiryMs!), strike: String(parsed.strike), iv: new Decimal(row.mark_iv).div(100).toFixed(), time, source: 'deribit' }
+    const forward = row.underlying_price
+    const index = row.estimated_delivery_price
+    const forwardRatio = typeof forward === 'number' && typeof index === 'number' && forward > 0 && index > 0 ? new Decimal(forward).div(index).toDecimalPlaces(12).toFixed() : null
+    const point = { underlying: parsed.underlying, expiry: new Date(parsed.expiryMs!), strike: String(parsed.strike), iv: new Decimal(row.mark_iv).div(100).toFixed(), time, source: 'deribit', forwardRatio }
     const key = `${point.underlying}|${point.expiry.getTime()}|${point.strike}`
     if (!points.has(key)) points.set(key, point)
   }

@@ -128,9 +128,11 @@ describe('Deribit option chain (documented format): mark IVs kept, option marks 
     const snapshot = await deribitConnector.fetchAccount(client, config, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => at }).finally(() => deribitConnector.closeClient!(client))
     const expiry = new Date('2026-12-25T08:00:00Z')
     const time = new Date('2026-11-25T08:00:00Z')
+    // Each with its expiry's forward over the index: underlying_price 95,210 (BTC-25DEC26) / estimated_delivery_price 95,000.
+    const forwardRatio = '1.002210526316'
     expect(snapshot.impliedVols).toEqual([
-      { underlying: 'BTC', expiry, strike: '100000', iv: '0.524', time, source: 'deribit' },
-      { underlying: 'BTC', expiry, strike: '90000', iv: '0.551', time, source: 'deribit' },
+      { underlying: 'BTC', expiry, strike: '100000', iv: '0.524', time, source: 'deribit', forwardRatio },
+      { underlying: 'BTC', expiry, strike: '90000', iv: '0.551', time, source: 'deribit', forwardRatio },
     ])
     // The held call's mark and underlying came from the chain: no ticker request was needed.
     expect(server.requests.some((r) => r.path.endsWith('/public/ticker'))).toBe(false)
@@ -167,7 +169,8 @@ describe('Deribit option chain with a recorded quote (BTC-15JAN21-28000-C, 31 De
 
   test('the mark IV 87.2 % is kept as 0.872 for the 28,000 strike of the 15 Jan 2021 08:00 UTC expiry', async () => {
     const snapshot = await fetchAt()
-    expect(snapshot.impliedVols).toEqual([{ underlying: 'BTC', expiry: new Date('2021-01-15T08:00:00Z'), strike: '28000', iv: '0.872', time: new Date('2020-12-31T03:15:00Z'), source: 'deribit' }])
+    // The recorded quote's forward: SYN.BTC-15JAN21 at 29,153.69 over the index 28,930.14.
+    expect(snapshot.impliedVols).toEqual([{ underlying: 'BTC', expiry: new Date('2021-01-15T08:00:00Z'), strike: '28000', iv: '0.872', time: new Date('2020-12-31T03:15:00Z'), source: 'deribit', forwardRatio: '1.007727235333' }])
   })
 
   test('the held option keeps its mark, underlying price and open interest from the chain', async () => {

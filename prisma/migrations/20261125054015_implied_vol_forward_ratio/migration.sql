@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ImpliedVol" ADD COLUMN     "forwardRatio" DECIMAL(65,30);
