@@ -54,11 +54,21 @@ export function simulationContext(input: SimulationInput, history: PriceHistory,
   const prices = historyPrices(history, asOfDate)
   for (const [j, p] of (input.market?.prices ?? []).entries()) prices[canonicalAsset(p.symbol).factor] = number(p.price, `input.market.prices[${j}].price`)
   const impliedVols: Record<string, number> = {}
+  const forwardRatios: Record<string, number> = {}
   for (const [j, v] of (input.market?.impliedVols ?? []).entries()) {
     if (!(v.iv > 0)) throw new InvalidInput(`input.market.impliedVols[${j}].iv`, `must be positive, got ${v.iv}`)
-    impliedVols[v.instrument.toUpperCase()] = v.iv
+    const symbol = v.instrument.toUpperCase()
+    impliedVols[symbol] = v.iv
+    if (v.forward !== null && v.forward !== undefined) {
+      const forward = number(v.forward, `input.market.impliedVols[${j}].forward`)
+      const underlying = accounts.flatMap((a) => a.positions).find((p) => p.instrument.symbol === symbol)?.instrument.underlying
+      const price = underlying === undefined ? undefined : prices[underlying]
+      if (!(forward > 0)) throw new InvalidInput(`input.market.impliedVols[${j}].forward`, `must be positive, got ${forward}`)
+      if (price === undefined) throw new InvalidInput(`input.market.impliedVols[${j}].instrument`, `${v.instrument} is not an option of the request with a price for its underlying`)
+      forwardRatios[symbol] = forward / price
+    }
   }
-  return { accounts, market: { asOfMs: asOf.getTime(), prices, volSurfaces: {}, impliedVols }, history, asOfDate }
+  return { accounts, market: { asOfMs: asOf.getTime(), prices, volSurfaces: {}, impliedVols, forwardRatios }, history, asOfDate }
 }
 
 export async function portfolioRiskContext(ctx: ApiContext, portfolioId: string): Promise<RiskContext | null> {

@@ -84,6 +84,24 @@ describe('risk through GraphQL', () => {
     expect(r.venues[0]!.worstDayLiquidationScale).toBeCloseTo((1 - 67000 / 0.996 / 87000) / (1 - 4800 / 7934.52), 3)
   })
 
+  test('simulateMargin: an option given its forward is valued on it: a long call and short put of one strike hold F/S BTC', async () => {
+    const market = (forward?: string) => ({
+      prices: [{ symbol: 'BTC', price: '95000' }],
+      impliedVols: ['C', 'P'].map((t) => ({ instrument: `BTC-25DEC26-90000-${t}`, iv: 0.55, ...(forward ? { forward } : {}) })),
+    })
+    const accounts = [{ venue: 'deribit', positions: [{ instrument: 'BTC-25DEC26-90000-C', size: '1' }, { instrument: 'BTC-25DEC26-90000-P', size: '-1' }] }]
+    const netBtc = async (forward?: string) => {
+      const res = await api.query<{ simulateMargin: { exposures: { factor: string; netUnits: string }[] } }>(SIMULATE, { input: { asOf: '2025-12-31T00:00:00Z', market: market(forward), accounts } })
+      expect(res.errors).toBeUndefined()
+      return Number(res.data!.simulateMargin.exposures.find((e) => e.factor === 'BTC')!.netUnits)
+    }
+    // Call − put is a forward: delta 1 per unit of F, and F moves F/S per unit of the index.
+    expect(await netBtc('95210')).toBeCloseTo(95210 / 95000, 7)
+    expect(await netBtc()).toBeCloseTo(1, 7)
+    const bad = await api.query(SIMULATE, { input: { market: { ...market(), impliedVols: [{ instrument: 'BTC-25DEC26-90000-C', iv: 0.55, forward: '-1' }] }, accounts } })
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_INPUT', field: 'input.market.impliedVols[0].forward' })
+  })
+
   test('simulateMargin names a bad instrument, a bad number and a missing vol', async () => {
     const bad = async (account: object, market?: object) => (await api.query(SIMULATE, { input: { accounts: [account], market } })).errors?.[0]
     expect((await bad({ venue: 'deribit', positions: [{ instrument: 'BTC-31FOO24', size: '1' }] }))?.extensions?.field).toBe('input.accounts[0].positions[0].instrument')
