@@ -63,7 +63,7 @@ function storable(value: number): string {
 }
 
 export class MarginCallMonitor {
-  private readonly unifiedReadings = new Map<string, { atMs: number; reading: UnifiedBookReading | null }>()
+  private readonly unifiedReadings = new Map<string, { atMs: number; reading: UnifiedBookReading | null; failure: string | null }>()
 
   constructor(private readonly deps: MarginCallMonitorDeps) {}
 
@@ -73,13 +73,16 @@ export class MarginCallMonitor {
     const cached = this.unifiedReadings.get(portfolioId)
     if (cached && nowMs - cached.atMs < (this.deps.unifiedIntervalMs ?? 60_000)) return cached.reading
     let reading: UnifiedBookReading | null = null
+    let failure: string | null = null
     try {
       reading = await this.deps.unifiedBook(portfolioId)
     } catch (error) {
-      // No price history yet, an account the engine cannot value: no unified reading, so no decision on it.
-      this.deps.logger.warn({ portfolioId, error: (error as Error).message }, 'unified book not computed for margin calls')
+      // No price history yet, an account the engine cannot value: no unified reading, so no decision on it. Said
+      // once per cause, not every minute.
+      failure = (error as Error).message
+      if (failure !== cached?.failure) this.deps.logger.warn({ portfolioId, error: failure }, 'unified book not computed for margin calls')
     }
-    this.unifiedReadings.set(portfolioId, { atMs: nowMs, reading })
+    this.unifiedReadings.set(portfolioId, { atMs: nowMs, reading, failure })
     return reading
   }
 
