@@ -33,14 +33,21 @@ interface StoredCollateralFactor {
 }
 
 /**
+ * An account's own parameters for its venue's rule in the risk engine, from what its latest snapshot stored; undefined
+ * where there are none (the rule's defaults apply).
+ */
+export function ruleParams(state: AccountState): unknown {
+  return state.account.venue === 'gmx-v2' ? gmxRuleParams(state) : lendingRuleParams(state)
+}
+
+/**
  * A lending account's own parameters for the engine's lending rule, from the collateral factors its connector stored
  * (`details.collateralFactors`: this user's LTV and liquidation threshold per supplied asset, e-mode and switched-off
  * collateral applied), laid over the venue's defaults. Several venue assets of one factor are weighted by value,
  * which is exact while they move with the factor's price. Undefined when the venue has no lending rule or the
- * snapshot states no factors: the defaults apply.
+ * snapshot states no factors.
  */
-export function ruleParams(state: AccountState): unknown {
-  if (state.account.venue === 'gmx-v2') return gmxRuleParams(state)
+function lendingRuleParams(state: AccountState): unknown {
   const defaults = LENDING_DEFAULTS[state.account.venue]
   const stored = (state.margins.replicated?.details as { collateralFactors?: StoredCollateralFactor[] } | null | undefined)?.collateralFactors
   if (!defaults || !Array.isArray(stored)) return undefined
