@@ -97,8 +97,11 @@ const ray = (fraction: string): bigint => parseUnits(fraction, 27)
 // block earlier (and then revert out of gas): user actions get a fixed, ample limit instead of an estimate.
 const USER_ACTION = { gasLimit: 3_000_000n }
 
-async function send(tx: Promise<{ wait(): Promise<unknown> }>): Promise<void> {
-  await (await tx).wait()
+/** Mines on the local node at once (automine); a receipt that never comes fails here with a reason, not a hung test. */
+const RECEIPT_TIMEOUT_MS = 60_000
+
+async function send(tx: Promise<{ wait(confirms?: number, timeout?: number): Promise<unknown> }>): Promise<void> {
+  await (await tx).wait(1, RECEIPT_TIMEOUT_MS)
 }
 
 export async function deployAaveMarket(rpcUrl: string, reserves: ReserveParams[] = DEFAULT_RESERVES): Promise<LocalAaveMarket> {
@@ -290,7 +293,7 @@ export async function deployAaveMarket(rpcUrl: string, reserves: ReserveParams[]
       await send(token.getFunction('approve')(poolAddress, funds))
       const reserveData = (await market.pool().getFunction('getReserveData')(collateral.address)) as { aTokenAddress: string }
       const pool = await poolAs(liquidator)
-      const receipt = (await (await pool.getFunction('liquidationCall')(collateral.address, debt.address, user, amount, false, USER_ACTION)).wait()) as { logs: { address: string; topics: string[]; data: string }[]; blockNumber: number }
+      const receipt = (await (await pool.getFunction('liquidationCall')(collateral.address, debt.address, user, amount, false, USER_ACTION)).wait(1, RECEIPT_TIMEOUT_MS)) as { logs: { address: string; topics: string[]; data: string }[]; blockNumber: number }
       const event = receipt.logs.map((log) => pool.interface.parseLog(log)).find((parsed) => parsed?.name === 'LiquidationCall')
       if (!event) throw new Error('liquidationCall emitted no LiquidationCall event')
       // The protocol's share moves as aTokens from the user to the treasury (the deployer here): that Transfer.
