@@ -1,7 +1,7 @@
 // Turns stored snapshots into the risk engine's plain inputs: RiskAccounts (float64, see docs/methodology.md)
 // and the USD price of each factor with where it came from. This is the only place stored decimals become floats.
 import { canonicalAsset } from '../core/assets.js'
-import type { RiskAccount, RiskInstrumentKind } from '../risk/types.js'
+import type { RiskAccount, RiskBalance, RiskInstrumentKind } from '../risk/types.js'
 import { LENDING_DEFAULTS, lendingParamsOver, type GmxPositionRuleParams, type GmxRuleParams, type LendingAssetParams } from '../risk/venue-rules.js'
 import type { AccountState } from './portfolio-state.js'
 
@@ -73,22 +73,25 @@ interface StoredGmxPosition {
   positionKey?: string
   marketName?: string
   isLong?: boolean
-  replicated?: { costsUsd: string; priceImpactUsd: string; maintenanceMarginUsd: string; initialMarginUsd: string }
+  params?: { minCollateralFactor: string; minCollateralFactorForLiquidation: string }
+  replicated?: { costsUsd: string; priceImpactUsd: string }
 }
 
 /**
  * A GMX account's isolated positions for the engine's GMX rule, from what the connector stored: each position's
- * collateral (the balance carrying its position key), its maintenance and initial margin, and its fees and closing
- * impact, held fixed. A position stored without them (a market that could not be valued) leaves the account to the
- * fallback fractions.
+ * collateral (the balance carrying its position key), its fees and closing impact (held fixed), its market's
+ * factors, MIN_COLLATERAL_USD, and the balances as stored, against which a what-if's moves are measured. A position
+ * stored without them (a market that could not be valued) leaves the account to the fallback fractions.
  */
 function gmxRuleParams(state: AccountState): GmxRuleParams | undefined {
-  const stored = (state.margins.replicated?.details as { positions?: StoredGmxPosition[] } | null | undefined)?.positions
-  if (!Array.isArray(stored)) return undefined
+  const details = state.margins.replicated?.details as { positions?: StoredGmxPosition[]; minCollateralUsd?: string } | null | undefined
+  if (!Array.isArray(details?.positions) || details.minCollateralUsd === undefined) return undefined
   const positions: GmxPositionRuleParams[] = []
-  for (const p of stored) {
+  const markets: GmxRuleParams['markets'] = {}
+  for (const p of details.positions) {
     const collateral = state.balances.find((b) => b.kind === 'collateral' && (b.raw as { positionKey?: string } | null)?.positionKey === p.positionKey)
-    if (!p.replicated || !p.marketName || p.isLong === undefined || !collateral) continue
+    if (!p.replicated || !p.params || !p.marketName || p.isLong === undefined || !collateral) return undefined
+    markets[p.marketName] = { minCollateralFactor: Number(p.params.minCollateralFactor), minCollateralFactorForLiquidation: Number(p.params.minCollateralFactorForLiquidation) }
     positions.push({
       symbol: p.marketName,
       isLong: p.isLong,
@@ -96,11 +99,16 @@ function gmxRuleParams(state: AccountState): GmxRuleParams | undefined {
       collateralAmount: Number(collateral.amount.toFixed()),
       // Costs count against the position, and so does a negative closing impact.
       fixedCostsUsd: Number(p.replicated.costsUsd) - Number(p.replicated.priceImpactUsd),
-      maintenanceMarginUsd: Number(p.replicated.maintenanceMarginUsd),
-      initialMarginUsd: Number(p.replicated.initialMarginUsd),
     })
   }
-  return { positions }
+  return { positions, markets, minCollateralUsd: Number(details.minCollateralUsd), storedBalances: state.balances.map((b) => riskBalance(state.account.id, b)) }
+}
+
+/** A stored balance as the engine holds it: its factor and basis, debt negative. */
+function riskBalance(accountId: string, balance: AccountState['balances'][number]): RiskBalance {
+  const canonical = canonicalAsset(balance.asset)
+  const amount = Number(balance.amount.toFixed())
+  return { accountId, asset: canonical.factor, basisFactor: canonical.basisFactor, amount: balance.kind === 'debt' ? -amount : amount }
 }
 
 export function toRiskInput(states: AccountState[]): PortfolioRiskInput {
@@ -114,13 +122,7 @@ export function toRiskInput(states: AccountState[]): PortfolioRiskInput {
     const riskAccount: RiskAccount = { id: account.id, venue: account.venue, label: account.label, marginMode: null, positions: [], balances: [] }
     for (const balance of balances) {
       const canonical = canonicalAsset(balance.asset)
-      const amount = Number(balance.amount.toFixed())
-      riskAccount.balances.push({
-        accountId: account.id,
-        asset: canonical.factor,
-        basisFactor: canonical.basisFactor,
-        amount: balance.kind === 'debt' ? -amount : amount,
-      })
+      riskAccount.balances.push(riskBalance(account.id, balance))
       if (balance.priceUsd !== null && canonical.factor !== 'USD') {
         observe(prices, canonical.factor, { priceUsd: Number(balance.priceUsd.toFixed()), source: `${account.venue} price of ${balance.asset}`, asOf: snapshot.asOf })
       }

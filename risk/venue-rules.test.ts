@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest'
 import fc from 'fast-check'
 import { InvalidInput } from '../core/errors.js'
-import { aaveRule, compoundRule, deribitPmRule, fallbackRule, gmxRule, lendingParamsOver, lendingRule, linearMargins, linearPerpRule, liquidationBuffer, pinEntryPrices, ruleFor, withParams, AAVE_DEFAULT_LENDING, DEFAULT_VENUE_RULES, type GmxRuleParams, type LinearPerpParams } from './venue-rules.js'
+import { aaveRule, compoundRule, deribitPmRule, fallbackRule, gmxRule, lendingParamsOver, lendingRule, linearMargins, linearPerpRule, liquidationBuffer, lowestBufferAfter, pinEntryPrices, ruleFor, withParams, AAVE_DEFAULT_LENDING, DEFAULT_VENUE_RULES, type GmxRuleParams, type LinearPerpParams } from './venue-rules.js'
 import type { MarketState, RiskAccount, RiskPosition } from './types.js'
 
 const market: MarketState = { asOfMs: Date.UTC(2025, 11, 31), prices: { BTC: 60000, ETH: 3000, USD: 1 }, volSurfaces: {}, impliedVols: {} }
@@ -163,45 +163,96 @@ describe('fallback rule and rule lookup', () => {
 describe('GMX v2 rule (isolated positions)', () => {
   // GMX v2 liquidates a position when collateral + P&L − costs < max(sizeInUsd × minCollateralFactorForLiquidation,
   // MIN_COLLATERAL_USD) (MarketUtils / PositionUtils.isPositionLiquidatable). Here: size 10,000 USD (5 ETH at 2,000),
-  // 1,000 USDC collateral, 10 USD of fees held fixed, factor 0.005 → maintenance 50 USD.
+  // 1,000 USDC collateral, 10 USD of fees held fixed, factor 0.005 → maintenance 50 USD; minCollateralFactor 0.01 →
+  // initial 100 USD; MIN_COLLATERAL_USD 1 (GMX's Arbitrum setting).
   const at2000: MarketState = { ...market, prices: { ...market.prices, ETH: 2000 } }
-  const side = (isLong: boolean, collateralAsset = 'USD', collateralAmount = 1000) => ({ symbol: 'ETH/USD [WETH-USDC]', isLong, collateralAsset, collateralAmount, fixedCostsUsd: 10, maintenanceMarginUsd: 50, initialMarginUsd: 100 })
-  const gmxPerp = (size: number) => ({ ...perp('g', 'ETH', size, 2000), instrument: { ...perp('g', 'ETH', size, 2000).instrument, symbol: 'ETH/USD [WETH-USDC]' } })
-  const params = (...positions: ReturnType<typeof side>[]): GmxRuleParams => ({ positions })
+  const symbol = 'ETH/USD [WETH-USDC]'
+  const side = (isLong: boolean, collateralAsset = 'USD', collateralAmount = 1000) => ({ symbol, isLong, collateralAsset, collateralAmount, fixedCostsUsd: 10 })
+  const gmxPerp = (size: number, entry = 2000) => ({ ...perp('g', 'ETH', size, entry), instrument: { ...perp('g', 'ETH', size, entry).instrument, symbol } })
+  const markets = { [symbol]: { minCollateralFactor: 0.01, minCollateralFactorForLiquidation: 0.005 } }
+  const params = (positions: ReturnType<typeof side>[], storedBalances: GmxRuleParams['storedBalances'] = []): GmxRuleParams => ({ positions, markets, minCollateralUsd: 1, storedBalances })
+  // The account as stored: the long's 1,000 USDC collateral.
+  const storedLong = account('g', 'gmx-v2', [gmxPerp(5)], [['USD', 1000]])
 
   test('a lone long liquidates where 1000 + 5·(P − 2000) − 10 = 50, at 1,812; a lone short at 2,188', () => {
-    const long = gmxRule.evaluate(account('g', 'gmx-v2', [gmxPerp(5)]), at2000, params(side(true)))
+    const long = gmxRule.evaluate(storedLong, at2000, params([side(true)], storedLong.balances))
     expect(long.equity).toBeCloseTo(990, 9)
     expect(long.maintenanceMargin).toBeCloseTo(50, 9)
+    expect(long.initialMargin).toBeCloseTo(100, 9)
     expect(long.liquidationPrices).toEqual([{ factor: 'ETH', price: expect.closeTo(1812, 6) }])
-    const short = gmxRule.evaluate(account('g', 'gmx-v2', [gmxPerp(-5)]), at2000, params(side(false)))
+    const short = gmxRule.evaluate(account('g', 'gmx-v2', [gmxPerp(-5)]), at2000, params([side(false)]))
     expect(short.liquidationPrices).toEqual([{ factor: 'ETH', price: expect.closeTo(2188, 6) }])
   })
 
   test('isolated, not pooled: a long and a short of one market each keep their own liquidation price', () => {
     const both = account('g', 'gmx-v2', [gmxPerp(5), gmxPerp(-5)])
-    const r = gmxRule.evaluate(both, at2000, params(side(true), side(false)))
+    const r = gmxRule.evaluate(both, at2000, params([side(true), side(false)]))
     // Pooled, the hedge could never be liquidated by ETH alone; isolated, the first position goes at either price.
     expect(r.liquidationPrices.map((l) => l.price)).toEqual([expect.closeTo(1812, 6), expect.closeTo(2188, 6)])
     // Equity 990 + 990; both buffers 940: MM is the equity at which the first goes, 1980 − 940.
     expect(r.maintenanceMargin).toBeCloseTo(1040, 9)
     expect(r.liquidated).toBe(false)
-    expect(gmxRule.evaluate(both, { ...at2000, prices: { ...at2000.prices, ETH: 1800 } }, params(side(true), side(false))).liquidated).toBe(true)
+    expect(gmxRule.evaluate(both, { ...at2000, prices: { ...at2000.prices, ETH: 1800 } }, params([side(true), side(false)])).liquidated).toBe(true)
   })
 
   test('collateral in the index token moves with it: 0.5 ETH backing 5 ETH long liquidates at 10,060 / 5.5', () => {
-    const r = gmxRule.evaluate(account('g', 'gmx-v2', [gmxPerp(5)]), at2000, params(side(true, 'ETH', 0.5)))
+    const r = gmxRule.evaluate(account('g', 'gmx-v2', [gmxPerp(5)]), at2000, params([side(true, 'ETH', 0.5)]))
     // 0.5·P + 5·(P − 2000) − 10 = 50.
     expect(r.liquidationPrices).toEqual([{ factor: 'ETH', price: expect.closeTo(10_060 / 5.5, 6) }])
   })
 
-  test('without the positions’ parameters (an account described in a request) the fallback fractions apply', () => {
+  test('collateral a what-if moves in or out goes to the position: +500 USDC moves liquidation to 1,712, −300 to 1,872', () => {
+    const withBalance = (usd: number) => ({ ...storedLong, balances: [{ ...storedLong.balances[0]!, amount: usd }] })
+    const stored = params([side(true)], storedLong.balances)
+    // 1500 + 5·(P − 2000) − 10 = 50 → P = 2000 − 1440 / 5; 700 + 5·(P − 2000) − 10 = 50 → P = 2000 − 640 / 5.
+    const deposit = gmxRule.evaluate(withBalance(1500), at2000, stored)
+    expect(deposit.equity).toBeCloseTo(1490, 9)
+    expect(deposit.maintenanceMargin).toBeCloseTo(50, 9)
+    expect(deposit.liquidationPrices).toEqual([{ factor: 'ETH', price: expect.closeTo(1712, 6) }])
+    expect(gmxRule.evaluate(withBalance(700), at2000, stored).liquidationPrices).toEqual([{ factor: 'ETH', price: expect.closeTo(1872, 6) }])
+    // Moved ETH counts at the ETH price: 0.25 ETH in is 500 USD at 2,000, and moves with ETH: 1000 + 0.25·P + 5·(P − 2000) − 10 = 50, P = 9,060 / 5.25.
+    const eth = gmxRule.evaluate({ ...storedLong, balances: [...storedLong.balances, { accountId: 'g', asset: 'ETH', basisFactor: null, amount: 0.25 }] }, at2000, stored)
+    expect(eth.liquidationPrices).toEqual([{ factor: 'ETH', price: expect.closeTo(9060 / 5.25, 6) }])
+  })
+
+  test('a what-if trade resizes a position at its new size in USD: 7 ETH (14,000 USD) keeps 70, liquidates at 2,000 − 920 / 7', () => {
+    const r = gmxRule.evaluate({ ...storedLong, positions: [gmxPerp(7)] }, at2000, params([side(true)], storedLong.balances))
+    // GMX's sizeInUsd grows by the added size at its price: 5·2000 + 2·2000; MM = 0.005 × 14,000, IM = 0.01 × 14,000.
+    expect(r.maintenanceMargin).toBeCloseTo(70, 9)
+    expect(r.initialMargin).toBeCloseTo(140, 9)
+    expect(r.liquidationPrices).toEqual([{ factor: 'ETH', price: expect.closeTo(2000 - 920 / 7, 6) }])
+  })
+
+  test('a what-if position in a known market has no collateral of its own until collateral is moved in', () => {
+    const hedged = { ...storedLong, positions: [gmxPerp(5), gmxPerp(-5)] }
+    // The new short: buffer 0 − 50, so it would go at once.
+    expect(gmxRule.evaluate(hedged, at2000, params([side(true)], storedLong.balances)).liquidated).toBe(true)
+    // 1,000 USDC moved in lifts the short past the long: buffers −50 and 940 level at (890 + 1000) / 2 = 945.
+    const funded = gmxRule.evaluate({ ...hedged, balances: [{ ...storedLong.balances[0]!, amount: 2000 }] }, at2000, params([side(true)], storedLong.balances))
+    expect(funded.liquidated).toBe(false)
+    expect(funded.equity).toBeCloseTo(1990, 9)
+    expect(funded.maintenanceMargin).toBeCloseTo(1990 - 945, 9)
+  })
+
+  test('moved collateral is spread to keep the nearest position furthest from liquidation (water-filling)', () => {
+    // Buffers 10, 40, 100. +50 lifts 10 and 40 to (10 + 40 + 50) / 2 = 50; +500 lifts all to 650 / 3.
+    expect(lowestBufferAfter([100, 10, 40], 50)).toBeCloseTo(50, 12)
+    expect(lowestBufferAfter([100, 10, 40], 500)).toBeCloseTo(650 / 3, 12)
+    // −30 and −70 come off the largest without reaching 10; −150 takes all three to (150 − 150) / 3 = 0.
+    expect(lowestBufferAfter([100, 10, 40], -30)).toBe(10)
+    expect(lowestBufferAfter([100, 10, 40], -70)).toBe(10)
+    expect(lowestBufferAfter([100, 10, 40], -150)).toBeCloseTo(0, 12)
+    expect(lowestBufferAfter([], 5)).toBe(Infinity)
+  })
+
+  test('a position in a market with no factors (an account described in a request) leaves the fallback fractions', () => {
     const acct = account('g', 'gmx-v2', [gmxPerp(5)], [['USD', 1000]])
     const r = gmxRule.evaluate(acct, at2000)
     expect(r.venue).toBe('gmx-v2')
     expect(r.maintenanceMargin).toBeCloseTo(0.05 * 5 * 2000, 9)
     expect(ruleFor('gmx-v2')).toBe(gmxRule)
-    expect(() => gmxRule.evaluate(acct, at2000, { positions: [{ ...side(true), maintenanceMarginUsd: -1 }] })).toThrow(/params\.positions\[0\]\.maintenanceMarginUsd/)
+    expect(() => gmxRule.evaluate(acct, at2000, params([{ ...side(true), collateralAmount: -1 }]))).toThrow(/params\.positions\[0\]\.collateralAmount/)
+    expect(() => gmxRule.evaluate(acct, at2000, { ...params([side(true)]), markets: { [symbol]: { minCollateralFactor: 0.001, minCollateralFactorForLiquidation: 0.005 } } })).toThrow(/params\.markets/)
   })
 })
 

@@ -406,54 +406,139 @@ export interface GmxPositionRuleParams {
   /** The position's venue symbol (the market's name) and side: the account position these apply to. */
   symbol: string
   isLong: boolean
-  /** Its collateral: factor and amount (pending funding fees already taken off). */
+  /** Its collateral: factor and amount, as stored (pending fees are in fixedCostsUsd, not taken off here). */
   collateralAsset: string
   collateralAmount: number
   /** Closing and pending fees and the closing price impact, in USD, held fixed as prices move. */
   fixedCostsUsd: number
-  /** USD the position must keep (constant: GMX sizes it on the position's size in USD, not its value). */
-  maintenanceMarginUsd: number
-  initialMarginUsd: number
+}
+
+/** A GMX market's factors (DataStore MIN_COLLATERAL_FACTOR and MIN_COLLATERAL_FACTOR_FOR_LIQUIDATION). */
+export interface GmxMarketRuleParams {
+  minCollateralFactor: number
+  minCollateralFactorForLiquidation: number
 }
 
 export interface GmxRuleParams {
   positions: GmxPositionRuleParams[]
+  /** Per market name, its factors: the stored positions' markets, and any market a what-if may open in. */
+  markets: Record<string, GmxMarketRuleParams>
+  /** MIN_COLLATERAL_USD: the least any position must keep. */
+  minCollateralUsd: number
+  /**
+   * The account's balances as stored (debt negative). What the account holds beyond them (or short of them) is
+   * collateral a what-if moved in (or out), spread over the positions (see gmxRule).
+   */
+  storedBalances: RiskBalance[]
 }
 
+export const GMX_NO_PARAMS: GmxRuleParams = { positions: [], markets: {}, minCollateralUsd: 0, storedBalances: [] }
+
 function checkGmx(params: GmxRuleParams): void {
-  if (!Array.isArray(params?.positions)) throw new InvalidInput('params.positions', 'a GMX rule needs its positions')
+  if (!Array.isArray(params?.positions) || typeof params.markets !== 'object' || params.markets === null || !Array.isArray(params.storedBalances)) {
+    throw new InvalidInput('params', 'a GMX rule needs positions, markets and storedBalances')
+  }
+  if (!(params.minCollateralUsd >= 0)) throw new InvalidInput('params.minCollateralUsd', `must be a non-negative number, got ${params.minCollateralUsd}`)
   params.positions.forEach((p, i) => {
-    for (const key of ['collateralAmount', 'fixedCostsUsd', 'maintenanceMarginUsd', 'initialMarginUsd'] as const) {
-      if (!Number.isFinite(p[key]) || (key !== 'fixedCostsUsd' && p[key] < 0)) throw new InvalidInput(`params.positions[${i}].${key}`, `must be a ${key === 'fixedCostsUsd' ? 'finite' : 'non-negative'} number, got ${p[key]}`)
-    }
+    if (!(p.collateralAmount >= 0) || !Number.isFinite(p.collateralAmount)) throw new InvalidInput(`params.positions[${i}].collateralAmount`, `must be a non-negative number, got ${p.collateralAmount}`)
+    if (!Number.isFinite(p.fixedCostsUsd)) throw new InvalidInput(`params.positions[${i}].fixedCostsUsd`, `must be a finite number, got ${p.fixedCostsUsd}`)
   })
+  for (const [market, f] of Object.entries(params.markets)) {
+    if (!(f.minCollateralFactorForLiquidation >= 0 && f.minCollateralFactor >= f.minCollateralFactorForLiquidation && f.minCollateralFactor < 1)) {
+      throw new InvalidInput(`params.markets.${market}`, `needs 0 ≤ minCollateralFactorForLiquidation ≤ minCollateralFactor < 1, got ${f.minCollateralFactorForLiquidation} and ${f.minCollateralFactor}`)
+    }
+  }
 }
 
 /**
- * Each position's buffer = collateral·price + size·(P − entry) − fixed costs − its maintenance margin; the account is
- * liquidated when any buffer reaches 0. To keep every rule's contract (liquidated ⇔ equity ≤ MM, and searches
- * root-find equity − MM), equity is the positions' remaining collateral and MM is the equity at which the first
- * position goes: equity − min(buffer). With one position that is its own maintenance margin. Without a position's
- * parameters (an account described in a request) the fixed fractions of the fallback rule apply.
+ * The smallest buffer after `extra` USD is spread over buffers as a trader would, to keep the position nearest to
+ * liquidation as far from it as it can be: added money lifts the lowest buffers to one level; withdrawn money comes
+ * off the highest down to one level, and off all of them alike once they are level (water-filling).
  */
-export const gmxRule: VenueMarginRule = makeRule<GmxRuleParams>('gmx-v2', { positions: [] }, checkGmx, (params, account, market) => {
-  const unused = [...params.positions]
+export function lowestBufferAfter(buffers: number[], extra: number): number {
+  const sorted = [...buffers].sort((a, b) => a - b)
+  const n = sorted.length
+  if (n === 0) return Infinity
+  let sum = 0
+  for (let k = 1; k <= n; k++) {
+    if (extra >= 0) {
+      // Lift the k lowest to L = (their sum + extra) / k, if L does not pass the next one up.
+      sum += sorted[k - 1]!
+      const level = (sum + extra) / k
+      if (k === n || level <= sorted[k]!) return level
+    } else {
+      // Bring the k highest down to L = (their sum + extra) / k, if L stays at or above the next one down.
+      sum += sorted[n - k]!
+      const level = (sum + extra) / k
+      if (k === n) return level
+      if (level >= sorted[n - k - 1]!) return sorted[0]!
+    }
+  }
+  return sorted[0]!
+}
+
+/** Amounts per asset (and basis): an account may hold one asset in several lines (two positions' USDC, its fees). */
+function balancesByAsset(balances: RiskBalance[]): Map<string, RiskBalance> {
+  const byAsset = new Map<string, RiskBalance>()
+  for (const b of balances) {
+    const key = `${b.asset}|${b.basisFactor ?? ''}`
+    const sum = byAsset.get(key)
+    byAsset.set(key, sum ? { ...sum, amount: sum.amount + b.amount } : { ...b })
+  }
+  return byAsset
+}
+
+/**
+ * Each position's buffer = its collateral·price + size·(P − entry) − fixed costs − its maintenance margin, where the
+ * maintenance margin is max(size in USD × minCollateralFactorForLiquidation, MIN_COLLATERAL_USD) and size in USD is
+ * |size| × entry (GMX's sizeInUsd: it grows by the added size at its price and shrinks in proportion, as a what-if
+ * trade moves the entry); the account is liquidated when any buffer reaches 0. To keep every rule's contract
+ * (liquidated ⇔ equity ≤ MM, and searches root-find equity − MM), equity is what remains of the positions plus
+ * collateral moved in, and MM is the equity at which the first position goes: equity − the lowest buffer. With one
+ * position that is its own maintenance margin.
+ *
+ * A what-if may change sizes (the fixed costs stay as stored), open a position in a market whose factors are known
+ * (no collateral of its own, no costs), and move collateral in or out: the difference between the account's
+ * balances and the stored ones, valued at the market, is spread by lowestBufferAfter, afresh at each scenario's
+ * prices (so with several positions, slightly kinder than one deposit made today). A position in a market with no
+ * factors (an account described in a request) leaves the whole account to the fallback fractions.
+ */
+export const gmxRule: VenueMarginRule = makeRule<GmxRuleParams>('gmx-v2', GMX_NO_PARAMS, checkGmx, (params, account, market) => {
+  // Each account position takes the stored position of its market and side, once.
+  const unused = new Set(params.positions.keys())
   const matched = account.positions.map((p) => {
-    const i = unused.findIndex((q) => q.symbol === p.instrument.symbol && q.isLong === p.size > 0)
-    return i < 0 ? null : unused.splice(i, 1)[0]!
+    const i = [...unused].find((k) => params.positions[k]!.symbol === p.instrument.symbol && params.positions[k]!.isLong === p.size > 0)
+    if (i !== undefined) unused.delete(i)
+    return i
   })
-  if (account.positions.length === 0 || matched.some((m) => m === null)) return { ...fallbackRule.evaluateCore!(account, market, FALLBACK_DEFAULTS), venue: 'gmx-v2' }
+  if (account.positions.length === 0 || account.positions.some((p) => params.markets[p.instrument.symbol] === undefined)) {
+    return { ...fallbackRule.evaluateCore!(account, market, FALLBACK_DEFAULTS), venue: 'gmx-v2' }
+  }
   let equity = 0
   let initialMargin = 0
-  let worstBuffer = Infinity
-  account.positions.forEach((p, j) => {
-    const q = matched[j]!
-    const remaining = q.collateralAmount * factorPrice(market, q.collateralAsset, `params.positions[${j}].collateralAsset`) + unrealisedUsd(p, market, `positions[${j}]`) - q.fixedCostsUsd
+  const buffers = account.positions.map((p, j) => {
+    const factors = params.markets[p.instrument.symbol]!
+    const sizeUsd = Math.abs(p.size) * (p.entryPrice ?? factorPrice(market, p.instrument.underlying, `positions[${j}].instrument`))
+    const i = matched[j]
+    const own = i === undefined ? undefined : params.positions[i]!
+    const collateralUsd = own ? own.collateralAmount * factorPrice(market, own.collateralAsset, `params.positions[${i}].collateralAsset`) : 0
+    const remaining = collateralUsd + unrealisedUsd(p, market, `positions[${j}]`) - (own?.fixedCostsUsd ?? 0)
     equity += remaining
-    initialMargin += q.initialMarginUsd
-    worstBuffer = Math.min(worstBuffer, remaining - q.maintenanceMarginUsd)
+    initialMargin += sizeUsd * factors.minCollateralFactor
+    return remaining - Math.max(sizeUsd * factors.minCollateralFactorForLiquidation, params.minCollateralUsd)
   })
-  const mm = equity - worstBuffer
+  // Collateral a what-if moved: the account's balances less the stored ones, at today's (or the scenario's) prices.
+  const held = balancesByAsset(account.balances)
+  const stored = balancesByAsset(params.storedBalances)
+  let movedUsd = 0
+  for (const key of new Set([...held.keys(), ...stored.keys()])) {
+    const balance = held.get(key) ?? stored.get(key)!
+    const moved = (held.get(key)?.amount ?? 0) - (stored.get(key)?.amount ?? 0)
+    if (moved !== 0) movedUsd += balanceValueUsd({ ...balance, amount: moved }, market, `balances (${balance.asset})`)
+  }
+  equity += movedUsd
+  const lowest = lowestBufferAfter(buffers, movedUsd)
+  const mm = equity - lowest
   return {
     venue: 'gmx-v2',
     currency: 'USD',
@@ -461,7 +546,7 @@ export const gmxRule: VenueMarginRule = makeRule<GmxRuleParams>('gmx-v2', { posi
     initialMargin,
     maintenanceMargin: mm,
     metric: { kind: 'marginRatio', value: equity > 0 ? mm / equity : Infinity, liquidationAt: 1 },
-    liquidated: worstBuffer <= 0,
+    liquidated: lowest <= 0,
   }
 })
 

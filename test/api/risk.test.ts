@@ -206,6 +206,22 @@ describe('risk through GraphQL', () => {
         // The same terms, but the engine holds the closing impact fixed and values USDC at 1: a small fraction apart.
         expect(Math.abs(engine / venue - 1), factor).toBeLessThan(2e-4)
       }
+
+      // 5,000 USDC moved in: the account's equity grows by it, spread over the positions to keep the nearest one
+      // furthest from liquidation, so every nearest liquidation price moves away from the mark.
+      type Venue = { equity: string; liquidationPrices: { factor: string; price: string | null }[] }
+      const whatIf = await api.query<{ whatIf: { before: { venues: Venue[] }; after: { venues: Venue[] }; touchedAccountIds: string[] } }>(
+        `query ($id: ID!, $to: ID!) { whatIf(portfolioId: $id, transfers: [{ toAccountId: $to, asset: "USDC", amount: "5000" }]) {
+          touchedAccountIds before { venues { equity liquidationPrices { factor price } } } after { venues { equity liquidationPrices { factor price } } } } }`,
+        { id: portfolio.id, to: account.id },
+      )
+      expect(whatIf.errors).toBeUndefined()
+      const [before, after] = [whatIf.data!.whatIf.before.venues[0]!, whatIf.data!.whatIf.after.venues[0]!]
+      expect(Number(after.equity) - Number(before.equity)).toBeCloseTo(5000, 4)
+      for (const factor of ['ETH', 'BTC']) {
+        const distance = (v: Venue) => Math.abs(Number(v.liquidationPrices.find((l) => l.factor === factor)!.price) / mark(factor) - 1)
+        expect(distance(after), factor).toBeGreaterThan(distance(before))
+      }
     } finally {
       await rpc.close()
       await gmxApi.close()
