@@ -24,6 +24,7 @@ interface Details {
   liquidationMargin: string
   availableToBorrow: string
   collateralFactors: { asset: string; ltv: string; liquidationThreshold: string }[]
+  absorb: { liquidatable: boolean; seized: { asset: string; amount: string; value: string; credited: string }[]; credited: string; baseBalanceBefore: string; baseBalanceAfter: string; coveredByReserves: string; penalty: string }
 }
 const details = (s: VenueSnapshot) => s.margin.details as Details
 
@@ -129,6 +130,28 @@ describe('Compound v3 connector, local cUSDCv3 node', () => {
       ['UNI', 'collateral', true, []],
     ])
     expect(supplier.margin.replicated).toMatchObject({ totalDebt: '0', healthFactor: null, totalCollateral: '98.1' })
+  })
+
+  test('absorb now: the underwater account loses all its collateral at the liquidation factors, the reserves cover the rest', async () => {
+    const s = await fetchSnapshot(UNDERWATER)
+    const absorb = details(s).absorb
+    // COMP (0.93): 20 × 45.67 = 913.4 → 849.462; WETH (0.95): 0.5 × 3,150.42 = 1,575.21 → 1,496.4495 (local/state.ts).
+    expect(absorb).toMatchObject({
+      liquidatable: true,
+      seized: [
+        { asset: 'COMP', amount: '20', value: '913.4', credited: '849.462' },
+        { asset: 'WETH', amount: '0.5', value: '1575.21', credited: '1496.4495' },
+      ],
+      credited: '2345.9115',
+      baseBalanceAfter: '0',
+      penalty: '142.6985',
+    })
+    // It starts from the debt accrued to the block (borrowBalanceOf, the debt balance), about 2,000 × 1.25.
+    const debt = s.balances.find((b) => b.kind === 'debt')!.amount
+    expect(absorb.baseBalanceBefore).toBe(d(debt).neg().toFixed())
+    expect(absorb.coveredByReserves).toBe(d(debt).minus('2345.9115').toFixed())
+    // A healthy borrower would not be absorbed; the figures say what absorbing would cost.
+    expect(details(await fetchSnapshot(BORROWER)).absorb.liquidatable).toBe(false)
   })
 
   test('at the liquidation price the contract and we both say safe; one tick lower both say liquidatable', async () => {

@@ -11,7 +11,7 @@ import { assertFreshHead, createEvmProvider, evmRpcErrors, plain, readChainHead 
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { COMET_ABI, ERC20_METADATA_ABI } from './abi.js'
 import { compoundV3Descriptor, type CompoundV3Config } from './descriptor.js'
-import { PRICE_SCALE, calculateCometAccount, cometFigures, isInAsset, type CometAccountInput, type CometCollateral } from './margin.js'
+import { PRICE_SCALE, calculateCometAccount, cometFigures, isInAsset, simulateCometAbsorb, type CometAccountInput, type CometCollateral } from './margin.js'
 import { fromScale } from './units.js'
 
 const VENUE = 'compound-v3'
@@ -119,6 +119,7 @@ async function fetchAccount(client: CompoundV3Client, config: CompoundV3Config, 
     scale: info.scale,
     borrowCollateralFactor: info.borrowCollateralFactor,
     liquidateCollateralFactor: info.liquidateCollateralFactor,
+    liquidationFactor: info.liquidationFactor,
     price: heldByAsset.get(info.asset.toLowerCase())?.price ?? null,
     balance: collateralBalances[i]!,
   }))
@@ -181,6 +182,21 @@ async function fetchAccount(client: CompoundV3Client, config: CompoundV3Config, 
   }
   const reportedDebt = baseValue(borrowBalance)
 
+  // What absorb would do at this block: it accrues interest first, so it starts from the accrued balance.
+  const absorbed = simulateCometAbsorb(input, supplyBalance > 0n ? supplyBalance : -borrowBalance)
+  const absorb = {
+    liquidatable: absorbed.liquidatable,
+    seized: absorbed.seized.map((c) => {
+      const h = heldByAsset.get(c.asset.toLowerCase())!
+      return { asset: h.symbol ?? c.asset, amount: fromScale(c.amount, h.info.scale), value: price(c.value), credited: price(c.credited) }
+    }),
+    credited: fromScale(absorbed.creditedBase, baseScale),
+    baseBalanceBefore: fromScale(absorbed.balanceBefore, baseScale),
+    baseBalanceAfter: fromScale(absorbed.balanceAfter, baseScale),
+    coveredByReserves: fromScale(absorbed.coveredByReserves, baseScale),
+    penalty: price(absorbed.penaltyValue),
+  }
+
   const ratio = (v: bigint) => fromScale(v, 10n ** 18n)
   const liquidationPrices = result.collaterals.map((c) => ({
     asset: heldByAsset.get(c.asset.toLowerCase())?.symbol ?? c.asset,
@@ -214,6 +230,8 @@ async function fetchAccount(client: CompoundV3Client, config: CompoundV3Config, 
         liquidationMargin: price(result.liquidationLiquidity),
         availableToBorrow: fromScale(result.availableToBorrowBase, baseScale),
         liquidationPrices,
+        // Comet.absorb now: every collateral seized, credited at its liquidationFactor; the penalty is what it costs.
+        absorb,
         // Each held collateral's borrow and liquidate collateral factors as the risk engine's lending rule weighs them
         // (api/rule-params.ts); supplied base is never collateral.
         collateralFactors: [

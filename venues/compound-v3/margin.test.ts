@@ -3,14 +3,15 @@
 // mulFactor, all rounding down), with cUSDCv3's collateral factors from deployments/mainnet/usdc/configuration.json.
 import { describe, expect, test } from 'vitest'
 import { Decimal } from '../../core/decimal.js'
-import { calculateCometAccount, cometFigures, cometIsBorrowCollateralized, cometIsLiquidatable, isInAsset, presentValue, type CometAccountInput, type CometCollateral } from './margin.js'
+import { calculateCometAccount, cometFigures, cometIsBorrowCollateralized, cometIsLiquidatable, isInAsset, presentValue, simulateCometAbsorb, type CometAccountInput, type CometCollateral } from './margin.js'
 
 const e = (n: number) => 10n ** BigInt(n)
 const price = (text: string) => BigInt(new Decimal(text).mul(1e8).toFixed(0))
 const factor = (text: string) => BigInt(new Decimal(text).mul('1e18').toFixed(0))
 
-function collateral(offset: number, decimals: number, balance: bigint, p: string | null, borrowCF: string, liquidateCF: string): CometCollateral {
-  return { offset, asset: `0x${String(offset).padStart(40, '0')}`, scale: e(decimals), borrowCollateralFactor: factor(borrowCF), liquidateCollateralFactor: factor(liquidateCF), price: p === null ? null : price(p), balance }
+/** liquidationFactor 0.95: cUSDCv3's WETH and WBTC (configuration.json). */
+function collateral(offset: number, decimals: number, balance: bigint, p: string | null, borrowCF: string, liquidateCF: string, liquidationFactor = '0.95'): CometCollateral {
+  return { offset, asset: `0x${String(offset).padStart(40, '0')}`, scale: e(decimals), borrowCollateralFactor: factor(borrowCF), liquidateCollateralFactor: factor(liquidateCF), liquidationFactor: factor(liquidationFactor), price: p === null ? null : price(p), balance }
 }
 
 /** USDC base at 1.00, borrow index 1.25: 1 WETH (WETH factors 0.825 / 0.895) against a principal of −1,432 USDC. */
@@ -133,5 +134,45 @@ describe('Compound v3 rule (Comet.isLiquidatable, isBorrowCollateralized)', () =
     })
     expect(new Decimal(figures.equity!).minus(figures.maintenanceMargin!).toFixed()).toBe('1029.6259') // 2,819.6259 − 1,790
     expect(figures.healthFactor).toBe(new Decimal('2819.6259').div(1790).toDecimalPlaces(18, Decimal.ROUND_DOWN).toFixed())
+  })
+})
+
+describe('Compound v3 absorb (Comet.absorbInternal)', () => {
+  test('one tick under water: 1 WETH seized at 1,999.99999999, 95 % credited, the account left with 109.999999 USDC', () => {
+    // value = ⌊1e18 × 199,999,999,999 / 1e18⌋ = 199,999,999,999; credited = ⌊× 0.95⌋ = 189,999,999,999 (…999.05);
+    // in base: ⌊189,999,999,999 × 1e6 / 1e8⌋ = 1,899,999,999 (1,899.999999 USDC); −1,790 + that = 109.999999.
+    const result = simulateCometAbsorb(edge(2000n * e(8) - 1n), -1790n * e(6))
+    expect(result.liquidatable).toBe(true)
+    expect(result.seized).toEqual([{ offset: 2, asset: expect.any(String), amount: e(18), value: 199_999_999_999n, credited: 189_999_999_999n }])
+    expect(result.creditedBase).toBe(1_899_999_999n)
+    expect(result.balanceAfter).toBe(109_999_999n)
+    expect(result.coveredByReserves).toBe(0n)
+    // The penalty: 5 % of 1,999.99999999 = 100.00000000 (10,000,000,000 price units).
+    expect(result.penaltyValue).toBe(10_000_000_000n)
+  })
+
+  test('collateral short of the debt: the balance stops at 0 and the reserves cover the rest', () => {
+    // 1 WETH at 1,500: credited 1,425 USDC against 1,790 of debt; 365 USDC is bad debt the reserves absorb.
+    const result = simulateCometAbsorb(edge(1500n * e(8)), -1790n * e(6))
+    expect(result.balanceAfter).toBe(0n)
+    expect(result.coveredByReserves).toBe(365n * e(6))
+    expect(result.penaltyValue).toBe(75n * e(8))
+  })
+
+  test('every held asset goes, each at its own liquidation factor; a healthy account is not absorbable', () => {
+    // 0.04 WBTC at 97,210.55 (0.95): 3,888.422 → 3,694.0009; 1.5 WETH at 3,150.42 (0.93 here): 4,725.63 → 4,394.8359.
+    const input: CometAccountInput = {
+      ...edge(0n),
+      assetsIn: (1 << 1) | (1 << 2),
+      collaterals: [collateral(1, 8, 4n * e(6), '97210.55', '0.70', '0.77'), collateral(2, 18, 15n * e(17), '3150.42', '0.825', '0.895', '0.93')],
+    }
+    const result = simulateCometAbsorb(input, -1790n * e(6))
+    expect(result.liquidatable).toBe(false)
+    expect(result.seized.map((c) => [c.value, c.credited])).toEqual([
+      [388_842_200_000n, 369_400_090_000n],
+      [472_563_000_000n, 439_483_590_000n],
+    ])
+    // −1,790 + 3,694.0009 + 4,394.8359 = 6,298.8368 USDC.
+    expect(result.balanceAfter).toBe(6_298_836_800n)
   })
 })

@@ -3,7 +3,8 @@
 // mulFactor): the debt is the principal at the market's stored borrow index, valued at the base price feed; each
 // collateral asset the account holds is valued at its own feed and weighted by its borrow (to borrow) or liquidate
 // (not to be liquidated) collateral factor, every product rounded down as the contract rounds it; the account may
-// borrow while that liquidity is ≥ 0 and is liquidatable when it is < 0. Pure: plain data in, plain data out.
+// borrow while that liquidity is ≥ 0 and is liquidatable when it is < 0. What a liquidation does follows
+// absorbInternal (simulateCometAbsorb). Pure: plain data in, plain data out.
 import { marginFigures, type VenueMarginFigures } from '../../core/domain.js'
 import { fromScale } from './units.js'
 
@@ -22,6 +23,8 @@ export interface CometCollateral {
   scale: bigint
   borrowCollateralFactor: bigint
   liquidateCollateralFactor: bigint
+  /** The share of the asset's value absorb credits against the debt (the rest is the liquidation penalty). */
+  liquidationFactor: bigint
   /** getPrice(priceFeed), 8 decimals; null when it was not read (the account does not hold the asset). */
   price: bigint | null
   /** userCollateral[account][asset].balance (= collateralBalanceOf). */
@@ -184,6 +187,61 @@ export function calculateCometAccount(input: CometAccountInput): CometAccountRes
       liquidationValue: r.liquidationValue,
       liquidationPrice: liquidationPriceOf(input, r.c, debtValue, liquidationCapacity - r.liquidationValue),
     })),
+  }
+}
+
+export interface CometAbsorbedCollateral {
+  offset: number
+  asset: string
+  /** All of it: absorb takes every held collateral whole. */
+  amount: bigint
+  /** mulPrice(amount, price, scale), price units × 1e8. */
+  value: bigint
+  /** mulFactor(value, liquidationFactor): what it pays off. */
+  credited: bigint
+}
+
+export interface CometAbsorbResult {
+  /** Whether absorb would go through now (isLiquidatable; absorb reverts otherwise). */
+  liquidatable: boolean
+  seized: CometAbsorbedCollateral[]
+  /** Σ credited, in base units: divPrice(Σ credited, basePrice, baseScale). */
+  creditedBase: bigint
+  /** The signed base balance before and after (never below 0: the reserves absorb what the collateral does not). */
+  balanceBefore: bigint
+  balanceAfter: bigint
+  /** Base the reserves pay for debt the collateral did not cover (bad debt), 0 when it did. */
+  coveredByReserves: bigint
+  /** Σ (value − credited): what the account loses to the liquidation, price units × 1e8. */
+  penaltyValue: bigint
+}
+
+/**
+ * What Comet.absorb would do to the account (absorbInternal): seize every held collateral, credit
+ * Σ mulFactor(mulPrice(amount, price, scale), liquidationFactor) converted to base with divPrice, and set the base
+ * balance to the old one plus that credit, floored at 0. `balanceBefore` is the signed present value the contract
+ * will start from: absorb accrues interest first, so the caller passes the balance accrued to the block
+ * (balanceOf, or −borrowBalanceOf), not the stored-index one isLiquidatable uses.
+ */
+export function simulateCometAbsorb(input: CometAccountInput, balanceBefore: bigint): CometAbsorbResult {
+  const seized = heldCollaterals(input)
+    .sort((a, b) => a.offset - b.offset)
+    .map((c) => {
+      const value = collateralValue(c)
+      return { offset: c.offset, asset: c.asset, amount: c.balance, value, credited: mulFactor(value, c.liquidationFactor) }
+    })
+  const credited = seized.reduce((sum, c) => sum + c.credited, 0n)
+  // Comet.divPrice(n, price, toScale) = n × toScale / price.
+  const creditedBase = (credited * input.baseScale) / input.basePrice
+  const uncapped = balanceBefore + creditedBase
+  return {
+    liquidatable: cometIsLiquidatable(input),
+    seized,
+    creditedBase,
+    balanceBefore,
+    balanceAfter: uncapped < 0n ? 0n : uncapped,
+    coveredByReserves: uncapped < 0n ? -uncapped : 0n,
+    penaltyValue: seized.reduce((sum, c) => sum + c.value - c.credited, 0n),
   }
 }
 
