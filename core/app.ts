@@ -1,4 +1,5 @@
 // Wires one running crossmargin: database (migrated), config accounts synced, indexer loop, GraphQL API.
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { Logger } from 'pino'
 import { openDatabase, resolveDatabaseTarget, type Database } from './db/client.js'
@@ -10,6 +11,7 @@ import { Indexer } from '../indexer/indexer.js'
 import { MarginCallMonitor } from '../indexer/margin-call-monitor.js'
 import { PortfolioEvents } from './events.js'
 import { WebhookDispatcher } from '../notify/webhook-dispatcher.js'
+import { PriceHistorySync } from '../indexer/market/history-sync.js'
 import { RetentionJob } from '../indexer/retention.js'
 import { bridgeEventsThroughPostgres, type EventBridge } from './events-postgres.js'
 import { AaveHistorySync } from '../indexer/aave-history.js'
@@ -64,7 +66,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     // Before anything from the config is stored: a subaccount the venue says does not exist stops the start.
     const warnings = await verifyConfigAccounts(verifier, config, options.configSource ?? 'config')
     const { portfolioIds } = await syncConfig(db.prisma, config, warnings)
-    if (options.pricesDir) {
+    if (options.pricesDir && existsSync(options.pricesDir)) {
       const stored = await importPriceDirectory(db.prisma, options.pricesDir)
       logger.info({ pricesDir: options.pricesDir, newCandles: stored }, 'daily price history stored')
     }
@@ -138,9 +140,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     webhooks?.listen(events)
     webhooks?.start()
     const retention = new RetentionJob({ prisma: db.prisma, logger: logger.child({ component: 'retention' }), policy: config.retention })
+    const dailyHistory = config.marketData.dailyHistory
+    const historySync = dailyHistory ? new PriceHistorySync({ prisma: db.prisma, logger: logger.child({ component: 'daily-history' }), settings: dailyHistory, timeoutMs: config.indexer.timeoutMs }) : null
     if (options.indexer !== false) {
       indexer.start()
       retention.start()
+      historySync?.start()
     }
     return {
       db,
@@ -153,6 +158,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         logger.info('stopping the indexer')
         await indexer.stop()
         await retention.stop()
+        await historySync?.stop()
         await webhooks?.stop()
         await bridge?.close()
         logger.info('stopping the API')

@@ -7,6 +7,11 @@ import { z } from 'zod'
 import { InvalidInput } from './errors.js'
 import type { AnyVenueConnector } from '../venues/types.js'
 
+/** The eight assets of the shared history (BTC, ETH, SOL, BNB, XRP, DOGE, AVAX, LINK), kept current by default. */
+const DEFAULT_HISTORY_ASSETS = ['BTC', 'ETH', 'SOL', 'BNB', 'XRP', 'DOGE', 'AVAX', 'LINK']
+/** Binance spot's public API: the source the shared history comes from. */
+const BINANCE_SPOT_URL = 'https://api.binance.com'
+
 const AccountSchema = z.strictObject({
   venue: z.string().min(1),
   label: z.string().min(1).max(100),
@@ -52,6 +57,22 @@ export const ConfigSchema = z.strictObject({
       webhookDeliveryDays: z.number().positive().nullable().default(30),
     })
     .default({ snapshotDays: 30, impliedVolDays: 30, webhookDeliveryDays: 30 }),
+  /**
+   * Daily closes for the risk engine's history (indexer/market/history-sync.ts), fetched from Binance spot's public
+   * klines for every factor held and every asset listed or already stored; null fetches nothing (history then comes
+   * only from `npm run load-prices` or CROSSMARGIN_PRICES_DIR).
+   */
+  marketData: z
+    .strictObject({
+      dailyHistory: z
+        .strictObject({
+          url: z.url().default(BINANCE_SPOT_URL),
+          assets: z.array(z.string().regex(/^[A-Za-z0-9]+$/, 'an asset symbol such as BTC')).default(DEFAULT_HISTORY_ASSETS),
+        })
+        .nullable()
+        .default({ url: BINANCE_SPOT_URL, assets: DEFAULT_HISTORY_ASSETS }),
+    })
+    .default({ dailyHistory: { url: BINANCE_SPOT_URL, assets: DEFAULT_HISTORY_ASSETS } }),
   portfolios: z.array(PortfolioSchema).default([]),
 })
 

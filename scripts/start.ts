@@ -52,6 +52,11 @@ async function main(): Promise<void> {
   if (process.env.CROSSMARGIN_REQUIRE_API_KEY) config.server.requireApiKey = /^(1|true|yes)$/i.test(process.env.CROSSMARGIN_REQUIRE_API_KEY)
   if (process.env.CROSSMARGIN_WEBHOOKS_ALLOW_PRIVATE) config.webhooks.allowPrivateAddresses = /^(1|true|yes)$/i.test(process.env.CROSSMARGIN_WEBHOOKS_ALLOW_PRIVATE)
 
+  // Daily closes fetched from Binance spot, or a mirror of its API (CROSSMARGIN_PRICE_HISTORY_URL); `off` fetches none.
+  const historyUrl = process.env.CROSSMARGIN_PRICE_HISTORY_URL
+  if (historyUrl && /^(off|0|false|no)$/i.test(historyUrl)) config.marketData.dailyHistory = null
+  else if (historyUrl) config.marketData.dailyHistory = { assets: config.marketData.dailyHistory?.assets ?? [], url: historyUrl }
+
   // The risk engine's daily history: CROSSMARGIN_PRICES_DIR, or the shared data beside a development checkout.
   const pricesDir = process.env.CROSSMARGIN_PRICES_DIR ?? path.resolve(process.cwd(), '..', 'shared', 'data', 'prices')
   const configSource = configFile ? path.basename(configFile) : 'demo'

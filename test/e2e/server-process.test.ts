@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startAnvil, type LocalChain } from '../../venues/aave-v3/local/anvil.js'
 import { deployAaveMarket } from '../../venues/aave-v3/local/deploy-market.js'
 import { startBinanceReplay } from '../../venues/binance/local/replay.js'
-import type { ReplayServer } from '../../core/replay/http-replay-server.js'
+import { startReplayServer, type ReplayServer } from '../../core/replay/http-replay-server.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx')
@@ -36,6 +36,8 @@ function run(args: string[], env: Record<string, string>): { child: ChildProcess
 describe('crossmargin as a process', () => {
   let chain: LocalChain
   let binance: ReplayServer
+  /** Binance spot's klines, for the daily history: no candle after the shared history's last day. */
+  let spot: ReplayServer
   let dir: string
   let server: ReturnType<typeof run> | null = null
 
@@ -47,6 +49,7 @@ describe('crossmargin as a process', () => {
     await market.fundAndSupply(market.wallets[1]!, 'WETH', '2')
     await market.borrow(market.wallets[1]!, 'USDC', '1000')
     binance = await startBinanceReplay({ fixtures: path.join(root, 'venues', 'binance', 'local', 'demo-account') })
+    spot = await startReplayServer({ routes: { 'GET /api/v3/klines': { body: [] } } })
     const port = await freePort()
     writeFileSync(
       path.join(dir, 'crossmargin.yaml'),
@@ -66,7 +69,7 @@ describe('crossmargin as a process', () => {
       ].join('\n'),
     )
     // The binance URL override for a config-file run comes from the environment, as a self-hosted proxy would.
-    server = run(['--config', path.join(dir, 'crossmargin.yaml')], { E2E_BINANCE_KEY: 'e2e-key', E2E_BINANCE_SECRET: 'e2e-secret', CROSSMARGIN_BINANCE_URL: binance.url })
+    server = run(['--config', path.join(dir, 'crossmargin.yaml')], { E2E_BINANCE_KEY: 'e2e-key', E2E_BINANCE_SECRET: 'e2e-secret', CROSSMARGIN_BINANCE_URL: binance.url, CROSSMARGIN_PRICE_HISTORY_URL: spot.url })
     const deadline = Date.now() + 60_000
     while (!server.output().includes('/graphql') && Date.now() < deadline) {
       if (server.child.exitCode !== null) throw new Error(`server exited: ${server.output()}`)
@@ -77,6 +80,7 @@ describe('crossmargin as a process', () => {
     server?.child.kill('SIGTERM')
     await server?.exited
     await binance?.close()
+    await spot?.close()
     await chain?.stop()
     rmSync(dir, { recursive: true, force: true })
   })
@@ -102,6 +106,15 @@ describe('crossmargin as a process', () => {
     expect(portfolio!.exposures.find((e) => e.asset === 'ETH')!.netUnits).toBe('0.5')
     const page = await fetch(url, { headers: { accept: 'text/html' } })
     expect(await page.text()).toContain('<div id="root"></div>')
+  })
+
+  test('keeps the daily history current: asks Binance spot for each held and default asset from the day after the last stored', async () => {
+    // The shared history (stored at start) ends on 2025-12-31; ETH is held (Aave's WETH, Binance's ETHUSDT).
+    const asked = async () => new Map(spot.requests.map((r) => [r.query.get('symbol'), new Date(Number(r.query.get('startTime'))).toISOString().slice(0, 10)]))
+    const deadline = Date.now() + 30_000
+    while ((await asked()).size < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
+    const requests = await asked()
+    for (const symbol of ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT', 'XRPUSDT', 'DOGEUSDT', 'AVAXUSDT', 'LINKUSDT']) expect(requests.get(symbol), symbol).toBe('2026-01-01')
   })
 
   test.each([
