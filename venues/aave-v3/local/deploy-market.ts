@@ -104,19 +104,35 @@ async function send(tx: Promise<{ wait(confirms?: number, timeout?: number): Pro
   await (await tx).wait(1, RECEIPT_TIMEOUT_MS)
 }
 
+/**
+ * A NonceManager whose transactions reach the node one after another, in nonce order. Sent concurrently, a later
+ * nonce can arrive first and wait in anvil's queue; seen under load: the queued one was then never mined and its
+ * deployment waited for ever. Waiting for receipts still overlaps; only the sending is in line.
+ */
+class OrderedNonceManager extends NonceManager {
+  private line: Promise<unknown> = Promise.resolve()
+
+  override sendTransaction(tx: Parameters<NonceManager['sendTransaction']>[0]): ReturnType<NonceManager['sendTransaction']> {
+    const sent = this.line.then(() => super.sendTransaction(tx))
+    this.line = sent.catch(() => undefined)
+    return sent
+  }
+}
+
 export async function deployAaveMarket(rpcUrl: string, reserves: ReserveParams[] = DEFAULT_RESERVES): Promise<LocalAaveMarket> {
   const provider = new JsonRpcProvider(rpcUrl, undefined, { cacheTimeout: -1, pollingInterval: 50 })
   const network = await provider.getNetwork()
   const wallets = ((await provider.send('eth_accounts', [])) as string[]).map((a) => getAddress(a))
   const deployerAddress = wallets[0]!
   // One nonce sequence for the deployer, so independent deployments below can be sent together.
-  const deployer = new NonceManager(await provider.getSigner(deployerAddress))
+  const deployer = new OrderedNonceManager(await provider.getSigner(deployerAddress))
 
   async function deploy(name: string, args: unknown[] = [], libraries: Record<string, string> = {}, signer: Signer = deployer): Promise<Contract> {
     const artifact = loadArtifact(name)
     const factory = new ContractFactory(artifact.abi as never, linkBytecode(artifact, libraries), signer)
     const contract = await factory.deploy(...args)
-    await contract.waitForDeployment()
+    // waitForDeployment has no deadline: the receipt's wait does.
+    await contract.deploymentTransaction()!.wait(1, RECEIPT_TIMEOUT_MS)
     return contract as Contract
   }
   const addressOf = (c: Contract) => c.getAddress()
@@ -224,7 +240,7 @@ export async function deployAaveMarket(rpcUrl: string, reserves: ReserveParams[]
   const signers = new Map<string, NonceManager>([[deployerAddress.toLowerCase(), deployer]])
   const signerFor = async (wallet: string) => {
     const key = wallet.toLowerCase()
-    if (!signers.has(key)) signers.set(key, new NonceManager(await provider.getSigner(wallet)))
+    if (!signers.has(key)) signers.set(key, new OrderedNonceManager(await provider.getSigner(wallet)))
     return signers.get(key)!
   }
   const poolAs = async (wallet: string) => new Contract(poolAddress, poolAbi, await signerFor(wallet))
