@@ -47,7 +47,11 @@ describe('dYdX v4, recorded subaccount (BTC-USD short 0.491, 82,291 USDC)', () =
   test('positions and the USDC balance are kept with their signs', async () => {
     const snapshot = await fetchOnce()
     expect(snapshot.positions.map((p) => [p.instrument.venueSymbol, p.size, p.instrument.underlying])).toEqual([['BTC-USD', '-0.491', 'BTC']])
-    expect(snapshot.balances).toEqual([expect.objectContaining({ asset: 'USDC', kind: 'wallet', amount: '82291.083758' })])
+    // The indexer's USDC (82,291.083758) holds the short's proceeds: stored net of them, 82,291.083758 − 0.491 ×
+    // 118,703.6081… (the entry) = 24,007.6122, which with the unrealised 1,339.128 is the subaccount's equity.
+    expect(snapshot.balances).toEqual([expect.objectContaining({ asset: 'USDC', kind: 'wallet', flags: ['net-of-entry-notional'], raw: expect.objectContaining({ size: '82291.083758' }) })])
+    expect(Number(snapshot.balances[0]!.amount)).toBeCloseTo(24007.6122, 4)
+    expect(Number(snapshot.balances[0]!.amount) + Number(snapshot.positions[0]!.unrealizedPnl)).toBeCloseTo(Number(snapshot.margin.reported.equity), 6)
     expect(snapshot.blockNumber).toBe(45293477n)
   })
 
