@@ -2,7 +2,7 @@
 // and the USD price of each factor with where it came from. This is the only place stored decimals become floats.
 import { canonicalAsset } from '../core/assets.js'
 import type { RiskAccount, RiskBalance, RiskInstrumentKind } from '../risk/types.js'
-import { LENDING_DEFAULTS, lendingParamsOver, type GmxPositionRuleParams, type GmxRuleParams, type LendingAssetParams } from '../risk/venue-rules.js'
+import { LENDING_DEFAULTS, LINEAR_PERP_DEFAULTS, lendingParamsOver, type GmxPositionRuleParams, type GmxRuleParams, type LendingAssetParams, type LinearPerpParams, type LinearSymbolParams } from '../risk/venue-rules.js'
 import type { AccountState } from './portfolio-state.js'
 
 export interface PriceObservation {
@@ -17,6 +17,9 @@ export interface PortfolioRiskInput {
   /** Per account id, its own parameters for its venue's rule, where its snapshot states them (see ruleParams). */
   ruleParams: Record<string, unknown>
 }
+
+/** The id of the account holding a venue account's spot wallet: the account's own id with this suffix. */
+export const SPOT_SUFFIX = '#spot'
 
 const RISK_KINDS = new Set<RiskInstrumentKind>(['spot', 'perpetual', 'future', 'option'])
 
@@ -37,7 +40,83 @@ interface StoredCollateralFactor {
  * where there are none (the rule's defaults apply).
  */
 export function ruleParams(state: AccountState): unknown {
-  return state.account.venue === 'gmx-v2' ? gmxRuleParams(state) : lendingRuleParams(state)
+  switch (state.account.venue) {
+    case 'gmx-v2':
+      return gmxRuleParams(state)
+    case 'dydx-v4':
+      return dydxRuleParams(state)
+    case 'hyperliquid':
+      return hyperliquidRuleParams(state)
+    case 'binance':
+      return binanceRuleParams(state)
+    default:
+      return lendingRuleParams(state)
+  }
+}
+
+/**
+ * A Binance USDⓈ-M account's own rates per symbol for the engine's linear rule: the symbol's maintenance brackets
+ * (MM = |notional| × rate − cum of the bracket the notional is in, as Binance computes it) and IM over notional at
+ * the position's leverage, as its connector stored them. Rows without brackets (COIN-M, portfolio margin) keep the
+ * defaults.
+ */
+function binanceRuleParams(state: AccountState): LinearPerpParams | undefined {
+  type Row = { symbol?: string; notional?: string; initialMargin?: string | null; brackets?: { notionalCap: string; maintMarginRatio: string; cum: string }[] }
+  const rows = detailRows<Row>(state)
+  if (!rows) return undefined
+  const symbols: Record<string, LinearSymbolParams> = {}
+  for (const row of rows) {
+    const notional = Math.abs(Number(row.notional))
+    if (!row.symbol || !Array.isArray(row.brackets) || row.brackets.length === 0 || row.initialMargin == null || !(notional > 0)) continue
+    const brackets = row.brackets.map((b) => ({ notionalCap: Number(b.notionalCap), maintenanceRate: Number(b.maintMarginRatio), maintenanceAmount: Number(b.cum) }))
+    symbols[row.symbol] = { initialRate: Number(row.initialMargin) / notional, maintenanceRate: brackets[0]!.maintenanceRate, brackets }
+  }
+  return { ...LINEAR_PERP_DEFAULTS, symbols: { ...LINEAR_PERP_DEFAULTS.symbols, ...symbols } }
+}
+
+/** The stored details array of a perpetual venue's replication (one row per position), or null. */
+function detailRows<T>(state: AccountState): T[] | null {
+  const details = state.margins.replicated?.details
+  return Array.isArray(details) ? (details as T[]) : null
+}
+
+/**
+ * A dYdX subaccount's own fractions per market for the engine's linear rule: the open-interest-scaled IMF and the
+ * MMF its connector stored (dYdX margins |notional| × fraction, so they hold as prices move), over the defaults
+ * for markets it does not trade. Undefined when the snapshot stated none.
+ */
+function dydxRuleParams(state: AccountState): LinearPerpParams | undefined {
+  const rows = detailRows<{ market?: string; imf?: string; mmf?: string }>(state)
+  if (!rows) return undefined
+  const symbols: Record<string, LinearSymbolParams> = {}
+  for (const row of rows) {
+    if (row.market && row.imf !== undefined && row.mmf !== undefined) symbols[row.market] = { initialRate: Number(row.imf), maintenanceRate: Number(row.mmf) }
+  }
+  return { ...LINEAR_PERP_DEFAULTS, symbols: { ...LINEAR_PERP_DEFAULTS.symbols, ...symbols } }
+}
+
+/**
+ * A Hyperliquid account's own margins per coin for the engine's linear rule: initial margin at the position's
+ * leverage, maintenance from the asset's margin table (value × rate − deduction, by tier), as its connector stored
+ * them. Isolated positions are pooled with the cross ones there (see docs/methodology). Undefined when the
+ * snapshot stated none.
+ */
+function hyperliquidRuleParams(state: AccountState): LinearPerpParams | undefined {
+  type Row = { coin?: string; leverage?: string; brackets?: { upTo: string | null; rate: string; deduction: string }[] }
+  const rows = detailRows<Row>(state)
+  if (!rows) return undefined
+  const symbols: Record<string, LinearSymbolParams> = {}
+  for (const row of rows) {
+    if (!row.coin || row.leverage === undefined || !Array.isArray(row.brackets) || row.brackets.length === 0) continue
+    const initialRate = 1 / Number(row.leverage)
+    symbols[row.coin] = {
+      initialRate,
+      maintenanceRate: Number(row.brackets[0]!.rate),
+      // The last tier has no bound; the rule carries its last bracket past its cap.
+      brackets: row.brackets.map((b) => ({ notionalCap: b.upTo === null ? Number.MAX_VALUE : Number(b.upTo), maintenanceRate: Number(b.rate), maintenanceAmount: Number(b.deduction), initialRate })),
+    }
+  }
+  return { ...LINEAR_PERP_DEFAULTS, symbols: { ...LINEAR_PERP_DEFAULTS.symbols, ...symbols } }
 }
 
 /**
@@ -120,9 +199,13 @@ export function toRiskInput(states: AccountState[]): PortfolioRiskInput {
     const { account, snapshot, positions, balances } = state
     if (!snapshot) continue
     const riskAccount: RiskAccount = { id: account.id, venue: account.venue, label: account.label, marginMode: null, positions: [], balances: [] }
+    // A venue's spot wallet beside its margin account (Hyperliquid's spot balances, flagged `spot`) is the owner's
+    // and moves the book, but margins nothing: it is its own account here, so the venue's rule does not count it.
+    const spotAccount: RiskAccount = { id: `${account.id}${SPOT_SUFFIX}`, venue: account.venue, label: `${account.label} (spot)`, marginMode: null, positions: [], balances: [] }
     for (const balance of balances) {
       const canonical = canonicalAsset(balance.asset)
-      riskAccount.balances.push(riskBalance(account.id, balance))
+      if (balance.flags.includes('spot')) spotAccount.balances.push(riskBalance(spotAccount.id, balance))
+      else riskAccount.balances.push(riskBalance(account.id, balance))
       if (balance.priceUsd !== null && canonical.factor !== 'USD') {
         observe(prices, canonical.factor, { priceUsd: Number(balance.priceUsd.toFixed()), source: `${account.venue} price of ${balance.asset}`, asOf: snapshot.asOf })
       }
@@ -152,8 +235,35 @@ export function toRiskInput(states: AccountState[]): PortfolioRiskInput {
       }
     }
     accounts.push(riskAccount)
+    if (spotAccount.balances.length > 0) accounts.push(spotAccount)
     const params = ruleParams(state)
     if (params !== undefined) ruleParamsById[account.id] = params
   }
   return { accounts, prices, ruleParams: ruleParamsById }
+}
+
+export interface UnvaluedHolding {
+  accountId: string
+  asset: string
+  amount: number
+}
+
+/**
+ * Holdings nothing prices (no venue states a price, no history covers the factor: a spot token on Hyperliquid, say)
+ * set aside, so one obscure token does not stop the whole portfolio's risk: they count as worth nothing, which can
+ * only understate equity, and are listed. A debt in such an asset is kept (leaving it out would overstate equity):
+ * the engine then refuses the portfolio, naming the asset.
+ */
+export function setAsideUnpriced(accounts: RiskAccount[], prices: Record<string, number>): { accounts: RiskAccount[]; unvalued: UnvaluedHolding[] } {
+  const unvalued: UnvaluedHolding[] = []
+  const priced = (asset: string) => asset === 'USD' || prices[asset] !== undefined
+  const kept = accounts.map((account) => {
+    const balances = account.balances.filter((b) => {
+      if (priced(b.asset) || b.amount < 0) return true
+      unvalued.push({ accountId: account.id, asset: b.asset, amount: b.amount })
+      return false
+    })
+    return balances.length === account.balances.length ? account : { ...account, balances }
+  })
+  return { accounts: kept, unvalued }
 }

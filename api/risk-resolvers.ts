@@ -7,7 +7,7 @@ import type { Resolvers, SimulationInput } from '../generated/graphql/resolvers.
 import type { PriceHistory, RiskAccount } from '../risk/types.js'
 import { memoize, type ApiContext } from './context.js'
 import { loadPortfolioState } from './portfolio-state.js'
-import { toRiskInput } from './risk-input.js'
+import { setAsideUnpriced, toRiskInput } from './risk-input.js'
 import { latestOptionVols } from './implied-vols.js'
 import { backtestView, historyPrices, riskReport, type RiskContext } from './risk-views.js'
 
@@ -97,7 +97,8 @@ export async function portfolioRiskContext(ctx: ApiContext, portfolioId: string)
   }
   // Options are valued at their latest stored mark IV (from the venues' option chains).
   const { impliedVols, forwardRatios } = await latestOptionVols(ctx, states)
-  return { accounts, market: { asOfMs: now.getTime(), prices: marketPrices, volSurfaces: {}, impliedVols, forwardRatios }, history, asOfDate, reported, ruleParams }
+  const { accounts: valued, unvalued } = setAsideUnpriced(accounts, marketPrices)
+  return { accounts: valued, market: { asOfMs: now.getTime(), prices: marketPrices, volSurfaces: {}, impliedVols, forwardRatios }, history, asOfDate, reported, ruleParams, unvalued }
 }
 
 function portfolioReport(ctx: ApiContext, portfolioId: string) {

@@ -9,6 +9,7 @@ import { liquidationPrice, liquidationScaleAlong, ruleFor, withParams } from '..
 import { runVarBacktest } from '../risk/backtest/var-backtest.js'
 import { DEFAULT_FHS_PARAMS } from '../risk/scenarios/fhs.js'
 import type { MarketState, PriceHistory, RiskAccount } from '../risk/types.js'
+import type { UnvaluedHolding } from './risk-input.js'
 
 export const usd = (x: number): string => new Decimal(Number.isFinite(x) ? x : 0).toDecimalPlaces(2).toFixed(2)
 export const units = (x: number): string => new Decimal(x).toDecimalPlaces(8).toFixed()
@@ -23,6 +24,8 @@ export interface RiskContext {
   reported?: Record<string, { initialMargin?: number; maintenanceMargin?: number; equity?: number }>
   /** Per account id, its own parameters for its venue's rule (a lending account's collateral factors). */
   ruleParams?: Record<string, unknown>
+  /** Holdings left out because nothing prices them (api/risk-input.ts setAsideUnpriced). */
+  unvalued?: UnvaluedHolding[]
 }
 
 /** The latest close of each factor at or before `asOfDate`: default prices for what-if requests. */
@@ -108,7 +111,10 @@ export function riskReport(ctx: RiskContext) {
   return {
     asOf: new Date(`${ctx.asOfDate}T00:00:00Z`),
     venues,
-    unified: unifiedView(unified),
+    unified: {
+      ...unifiedView(unified),
+      unvaluedHoldings: (ctx.unvalued ?? []).map((h) => ({ accountLabel: labels.get(h.accountId)?.label ?? h.accountId, venue: labels.get(h.accountId)?.venue ?? '', asset: h.asset, amount: units(h.amount) })),
+    },
     exposures: computeExposures(ctx.accounts, ctx.market)
       .filter((e) => e.factor !== 'USD')
       .map((e) => ({ factor: e.factor, netUnits: units(e.netUnits), netUsd: usd(e.netUsd), grossUsd: usd(e.grossUsd), gamma: e.gamma ? units(e.gamma) : null, vega: e.vega ? usd(e.vega) : null, theta: e.theta ? usd(e.theta) : null })),

@@ -301,7 +301,8 @@ export interface LinearPerpParams {
 
 /**
  * Binance USDⓈ-M tier-1 maintenance rates (BTC 0.4 %, ETH 0.5 %, others 1 %) at 20× leverage (IM 5 %), the
- * defaults for accounts described in a request; stored accounts use the live brackets via venues/binance.
+ * defaults for accounts described in a request; stored Binance USDⓈ-M, dYdX and Hyperliquid accounts lay their
+ * own rates over them (api/risk-input.ts).
  */
 export const LINEAR_PERP_DEFAULTS: LinearPerpParams = {
   symbols: { BTC: { initialRate: 0.05, maintenanceRate: 0.004 }, ETH: { initialRate: 0.05, maintenanceRate: 0.005 } },

@@ -316,6 +316,8 @@ async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: F
           bracket: p.bracket?.bracket ?? null,
           maintMarginRatio: p.bracket?.maintMarginRatio.toFixed() ?? null,
           maintenanceAmount: p.bracket?.cum.toFixed() ?? null,
+          // The symbol's whole table, for the risk engine's rule as prices move across brackets.
+          brackets: [...(brackets[p.symbol] ?? [])].sort((a, b) => a.bracket - b.bracket).map((b) => ({ notionalCap: b.notionalCap.toFixed(), maintMarginRatio: b.maintMarginRatio.toFixed(), cum: b.cum.toFixed() })),
           maintenanceMargin: p.maintenanceMargin?.toFixed() ?? null,
           initialMargin: p.initialMargin?.toFixed() ?? null,
           liquidationPrice: p.liquidationPrice?.toDecimalPlaces(8).toFixed() ?? null,

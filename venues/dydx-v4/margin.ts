@@ -39,7 +39,7 @@ export interface DydxAccountMargin {
   initialMargin: Decimal
   maintenanceMargin: Decimal
   freeCollateral: Decimal
-  positions: { market: string; notional: Decimal; imf: Decimal; initialMargin: Decimal; maintenanceMargin: Decimal; liquidationPrice: Decimal | null }[]
+  positions: { market: string; notional: Decimal; imf: Decimal; mmf: Decimal; initialMargin: Decimal; maintenanceMargin: Decimal; liquidationPrice: Decimal | null }[]
 }
 
 export function calculateDydxAccount(usdc: Decimal, positions: DydxPositionInput[], markets: Record<string, DydxMarket>): DydxAccountMargin {
@@ -65,7 +65,7 @@ export function calculateDydxAccount(usdc: Decimal, positions: DydxPositionInput
       const othersMaintenance = maintenance.minus(r.maintenanceMargin)
       const denominator = r.p.size.abs().mul(r.market.maintenanceMarginFraction).minus(r.p.size)
       const price = denominator.isZero() ? null : usdc.plus(othersValue).minus(othersMaintenance).div(denominator)
-      return { market: r.p.market, notional: r.notional, imf: r.imf, initialMargin: r.initialMargin, maintenanceMargin: r.maintenanceMargin, liquidationPrice: price && price.gt(0) ? price : null }
+      return { market: r.p.market, notional: r.notional, imf: r.imf, mmf: r.market.maintenanceMarginFraction, initialMargin: r.initialMargin, maintenanceMargin: r.maintenanceMargin, liquidationPrice: price && price.gt(0) ? price : null }
     }),
   }
 }

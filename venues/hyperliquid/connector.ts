@@ -158,7 +158,11 @@ async function fetchAccount(client: HyperliquidClient, config: HyperliquidConfig
           withdrawable: parseDecimal(state.withdrawable, 'withdrawable').toFixed(),
         },
         replicated: hyperliquidFigures(replicated),
-        details: replicated.positions.map((p) => ({ coin: p.coin, isolated: p.isolated, positionValue: p.positionValue.toFixed(), initialMargin: p.initialMargin.toFixed(), maintenanceMargin: p.maintenanceMargin.toFixed(), tier: p.tier, liquidationPrice: p.liquidationPrice?.toDecimalPlaces(6).toFixed() ?? null })),
+        details: replicated.positions.map((p) => ({
+          coin: p.coin, isolated: p.isolated, positionValue: p.positionValue.toFixed(), initialMargin: p.initialMargin.toFixed(), maintenanceMargin: p.maintenanceMargin.toFixed(), tier: p.tier,
+          leverage: p.leverage.toFixed(), brackets: p.brackets.map((b) => ({ upTo: b.upTo?.toFixed() ?? null, rate: b.rate.toFixed(), deduction: b.deduction.toFixed() })),
+          liquidationPrice: p.liquidationPrice?.toDecimalPlaces(6).toFixed() ?? null,
+        })),
       },
       raw: { clearinghouseState: state, spotClearinghouseState: spot, meta },
     }

@@ -44,6 +44,9 @@ export interface HyperliquidPositionMargin {
   maintenanceMargin: Decimal
   /** Tier the position value falls in (0-based). */
   tier: number
+  /** The position's leverage and its asset's margin table: what the risk engine margins it with as prices move. */
+  leverage: Decimal
+  brackets: MaintenanceBracket[]
   liquidationPrice: Decimal | null
 }
 
@@ -62,19 +65,30 @@ export interface HyperliquidAccountMargin {
 const USD_DECIMALS = 6
 const ONE = new Decimal(1)
 
-/** Maintenance margin of a position value under a margin table, and the tier it falls in. */
-export function tieredMaintenanceMargin(tiers: MarginTier[], positionValue: Decimal): { margin: Decimal; tier: number; rate: Decimal; deduction: Decimal } {
+/** One tier as a rule: for position values up to `upTo` (null: no bound), MM = value × rate − deduction. */
+export interface MaintenanceBracket {
+  upTo: Decimal | null
+  rate: Decimal
+  deduction: Decimal
+}
+
+/** A margin table as brackets: rate_i = 1 / (2 · maxLeverage_i), deduction_i = deduction_(i−1) + lowerBound_i × (rate_i − rate_(i−1)). */
+export function maintenanceBrackets(tiers: MarginTier[]): MaintenanceBracket[] {
   if (tiers.length === 0) throw new RangeError('a margin table needs at least one tier')
   let deduction = new Decimal(0)
-  let previousRate: Decimal | null = null
-  let found = { margin: new Decimal(0), tier: 0, rate: new Decimal(0), deduction }
-  tiers.forEach((t, i) => {
+  return tiers.map((t, i) => {
     const rate = ONE.div(t.maxLeverage.mul(2))
-    if (previousRate !== null) deduction = deduction.plus(t.lowerBound.mul(rate.minus(previousRate)))
-    previousRate = rate
-    if (i === 0 || positionValue.gt(t.lowerBound)) found = { margin: positionValue.mul(rate).minus(deduction), tier: i, rate, deduction }
+    if (i > 0) deduction = deduction.plus(t.lowerBound.mul(rate.minus(ONE.div(tiers[i - 1]!.maxLeverage.mul(2)))))
+    return { upTo: tiers[i + 1]?.lowerBound ?? null, rate, deduction }
   })
-  return found
+}
+
+/** Maintenance margin of a position value under a margin table, and the tier it falls in (above a bound: the next). */
+export function tieredMaintenanceMargin(tiers: MarginTier[], positionValue: Decimal): { margin: Decimal; tier: number; rate: Decimal; deduction: Decimal } {
+  const brackets = maintenanceBrackets(tiers)
+  const tier = brackets.findIndex((b) => b.upTo === null || positionValue.lte(b.upTo))
+  const { rate, deduction } = brackets[tier]!
+  return { margin: positionValue.mul(rate).minus(deduction), tier, rate, deduction }
 }
 
 export function calculateHyperliquidAccount(input: HyperliquidAccountInput): HyperliquidAccountMargin {
@@ -104,7 +118,7 @@ export function calculateHyperliquidAccount(input: HyperliquidAccountInput): Hyp
       const side = r.p.szi.isNegative() ? -1 : 1
       const available = r.isolated ? r.p.isolatedRawUsd!.plus(r.p.szi.mul(r.p.markPx)).minus(r.mm.margin) : crossAccountValue.minus(crossMaintenance)
       const price = r.p.markPx.minus(available.mul(side).div(r.p.szi.abs()).div(ONE.minus(r.mm.rate.mul(side))))
-      return { coin: r.p.coin, isolated: r.isolated, positionValue: r.positionValue, initialMargin: r.initialMargin, maintenanceMargin: r.mm.margin, tier: r.mm.tier, liquidationPrice: price.lte(0) ? null : price }
+      return { coin: r.p.coin, isolated: r.isolated, positionValue: r.positionValue, initialMargin: r.initialMargin, maintenanceMargin: r.mm.margin, tier: r.mm.tier, leverage: r.p.leverage, brackets: maintenanceBrackets(r.p.tiers), liquidationPrice: price.lte(0) ? null : price }
     }),
   }
 }
