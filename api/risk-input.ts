@@ -98,8 +98,8 @@ function dydxRuleParams(state: AccountState): LinearPerpParams | undefined {
 /**
  * A Hyperliquid account's own margins per coin for the engine's linear rule: initial margin at the position's
  * leverage, maintenance from the asset's margin table (value × rate − deduction, by tier), as its connector stored
- * them. Isolated positions are pooled with the cross ones there (see docs/methodology). Undefined when the
- * snapshot stated none.
+ * them, and each isolated position's own margin, so it is liquidated on its own. Undefined when the snapshot
+ * stated none.
  */
 function hyperliquidRuleParams(state: AccountState): LinearPerpParams | undefined {
   type Row = { coin?: string; leverage?: string; brackets?: { upTo: string | null; rate: string; deduction: string }[] }
@@ -116,7 +116,15 @@ function hyperliquidRuleParams(state: AccountState): LinearPerpParams | undefine
       brackets: row.brackets.map((b) => ({ notionalCap: b.upTo === null ? Number.MAX_VALUE : Number(b.upTo), maintenanceRate: Number(b.rate), maintenanceAmount: Number(b.deduction), initialRate })),
     }
   }
-  return { ...LINEAR_PERP_DEFAULTS, symbols: { ...LINEAR_PERP_DEFAULTS.symbols, ...symbols } }
+  // An isolated position's own margin, as a balance: its raw USD (margin net of the entry notional at the mark) +
+  // size × entry, so margin + unrealised P&L = raw USD + size × mark, its value as Hyperliquid counts it.
+  const isolated: NonNullable<LinearPerpParams['isolated']> = {}
+  for (const p of state.positions) {
+    const rawUsd = (p.raw as { leverage?: { rawUsd?: string } } | null)?.leverage?.rawUsd
+    if (p.marginMode !== 'isolated' || rawUsd === undefined || p.entryPrice === null) continue
+    isolated[p.instrument.venueSymbol] = { margin: Number(rawUsd) + Number(p.size.toFixed()) * Number(p.entryPrice.toFixed()) }
+  }
+  return { ...LINEAR_PERP_DEFAULTS, symbols: { ...LINEAR_PERP_DEFAULTS.symbols, ...symbols }, isolated }
 }
 
 /**

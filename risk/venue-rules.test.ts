@@ -122,6 +122,22 @@ describe('linear perpetual rule (Binance-like margin ratio)', () => {
     expect(r.liquidationPrices[0]!.price).toBeCloseTo(expected, 6)
   })
 
+  test('an isolated position is liquidated on its own margin, the cross book on what the balances keep beyond it', () => {
+    // 20,000 USD of balances, 5,000 of it the isolated margin of an ETH short (10 at 3,000, MM 2 %); a cross BTC long
+    // (1 at 60,000, MM 1 %). Cross: 15,000 + (P − 60,000) = 0.01·P ⇒ P = 45,000 / 0.99.
+    // Isolated: 5,000 − 10·(P − 3,000) = 0.02·10·P ⇒ P = 35,000 / 10.2. Pooled, BTC would go at 35,800 / 0.99 (with ETH's MM).
+    const params: LinearPerpParams = { symbols: { BTC: { initialRate: 0.1, maintenanceRate: 0.01 }, ETH: { initialRate: 0.1, maintenanceRate: 0.02 } }, other: { initialRate: 0.1, maintenanceRate: 0.01 }, isolated: { ETHUSDT: { margin: 5000 } } }
+    const acct = account('h', 'hyperliquid', [perp('h', 'BTC', 1, 60000), perp('h', 'ETH', -10, 3000)], [['USD', 20000]])
+    const r = linearPerpRule(params).evaluate(acct, market)
+    expect(r.equity).toBeCloseTo(20000, 9)
+    expect(r.liquidationPrices.find((l) => l.factor === 'BTC')!.price).toBeCloseTo(45000 / 0.99, 6)
+    expect(r.liquidationPrices.find((l) => l.factor === 'ETH')!.price).toBeCloseTo(35000 / 10.2, 6)
+    // MM is the equity at which the first part goes: the isolated buffer (5,000 − 600) is below the cross (15,000 − 600).
+    expect(r.maintenanceMargin).toBeCloseTo(20000 - 4400, 9)
+    expect(r.liquidated).toBe(false)
+    expect(() => linearPerpRule(params).evaluate(acct, market, { ...params, isolated: { ETHUSDT: { margin: Number.NaN } } })).toThrow(/params\.isolated\.ETHUSDT\.margin/)
+  })
+
   test('a position without entry price carries no unrealised P&L until pinned at today’s price', () => {
     const acct = account('b', 'binance', [perp('b', 'BTC', 1, null)], [['USD', 5000]])
     expect(linearPerpRule.evaluate(acct, { ...market, prices: { ...market.prices, BTC: 50000 } }).equity).toBe(5000)

@@ -297,6 +297,12 @@ export interface LinearPerpParams {
   symbols: Record<string, LinearSymbolParams>
   other: LinearSymbolParams
   currency?: string
+  /**
+   * Positions in isolated margin, by venue symbol: the margin set aside for each, as a balance (net of its entry
+   * notional, so margin + its unrealised P&L is its equity). Each is then liquidated on its own, the cross
+   * positions on what the balances keep beyond these margins.
+   */
+  isolated?: Record<string, { margin: number }>
 }
 
 /**
@@ -320,6 +326,9 @@ function checkLinear(params: LinearPerpParams): void {
       if (k > 0 && !(b.notionalCap > p.brackets![k - 1]!.notionalCap)) throw new InvalidInput(`${field}.brackets[${k}].notionalCap`, 'brackets must ascend')
     })
   }
+  for (const [symbol, i] of Object.entries(params.isolated ?? {})) {
+    if (!Number.isFinite(i.margin)) throw new InvalidInput(`params.isolated.${symbol}.margin`, `must be a finite number, got ${i.margin}`)
+  }
 }
 
 /** MM and IM of one notional under a symbol's parameters (last bracket extends past its cap). */
@@ -332,18 +341,36 @@ export function linearMargins(p: LinearSymbolParams, notional: number): { initia
 export const linearPerpRule: RuleFactory<LinearPerpParams> = ruleFactory<LinearPerpParams>('binance', (initial = LINEAR_PERP_DEFAULTS, venue) =>
   makeRule(venue, initial, checkLinear, (params, account, market) => {
     let im = 0
-    let mm = 0
+    let crossMm = 0
     let equity = 0
+    let crossEquity = 0
+    // Isolated positions: each its own equity and maintenance margin, liquidated alone.
+    const isolated: { equity: number; mm: number }[] = []
     account.balances.forEach((b, j) => (equity += balanceValueUsd(b, market, `balances[${j}]`)))
+    crossEquity = equity
     account.positions.forEach((p, j) => {
       const field = `positions[${j}]`
       if (p.instrument.kind === 'option') throw new InvalidInput(`${field}.instrument.kind`, `linearPerpRule does not value options (${p.instrument.symbol}); use the venue's own rule`)
-      equity += unrealisedUsd(p, market, field)
+      const pnl = unrealisedUsd(p, market, field)
+      equity += pnl
       const s = params.symbols[p.instrument.symbol] ?? params.symbols[p.instrument.underlying] ?? params.other
       const m = linearMargins(s, Math.abs(p.size) * factorPrice(market, p.instrument.underlying, `${field}.instrument`))
       im += m.initialMargin
-      mm += m.maintenanceMargin
+      const own = params.isolated?.[p.instrument.symbol]
+      if (own) {
+        crossEquity -= own.margin
+        isolated.push({ equity: own.margin + pnl, mm: m.maintenanceMargin })
+      } else {
+        crossEquity += pnl
+        crossMm += m.maintenanceMargin
+      }
     })
+    // Without isolated positions MM is the cross maintenance margin. With them, to keep every rule's contract
+    // (liquidated ⇔ equity ≤ MM), MM is the equity at which the first part goes: equity − the smallest buffer
+    // (the cross book's counts only while it holds positions: a cross book with none cannot be liquidated).
+    const buffers = [...(crossMm > 0 || isolated.length === 0 ? [crossEquity - crossMm] : []), ...isolated.map((i) => i.equity - i.mm)]
+    const lowest = Math.min(...buffers)
+    const mm = isolated.length === 0 ? crossMm : equity - lowest
     return {
       venue,
       currency: params.currency ?? 'USD',
@@ -352,7 +379,7 @@ export const linearPerpRule: RuleFactory<LinearPerpParams> = ruleFactory<LinearP
       maintenanceMargin: mm,
       // Binance: margin ratio = MM / margin balance; an account with no equity left is at or past 100 %.
       metric: { kind: 'marginRatio', value: equity > 0 ? mm / equity : mm > 0 || equity < 0 ? Infinity : 0, liquidationAt: 1 },
-      liquidated: mm > 0 && equity <= mm,
+      liquidated: isolated.length === 0 ? mm > 0 && equity <= mm : lowest <= 0,
     }
   }),
 )

@@ -242,8 +242,8 @@ describe('risk through GraphQL', () => {
   })
 
   /** Stores one snapshot of a connector in a portfolio of its own; returns the portfolio's liquidation prices by factor. */
-  async function engineLiquidationPrices(venue: string, snapshot: VenueSnapshot): Promise<Map<string, number>> {
-    const portfolio = await db.prisma.portfolio.create({ data: { name: `Only ${venue}` } })
+  async function engineLiquidationPrices(venue: string, snapshot: VenueSnapshot, portfolioName = `Only ${venue}`): Promise<Map<string, number>> {
+    const portfolio = await db.prisma.portfolio.create({ data: { name: portfolioName } })
     const account = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue, label: venue, config: {} } })
     await writeSnapshot(db.prisma, account, snapshot, 1)
     const res = await api.query<{ portfolio: { liquidationDistances: { factor: string; price: string | null }[] } }>(`query ($id: ID!) { portfolio(id: $id) { liquidationDistances { factor price } } }`, { id: portfolio.id })
@@ -283,7 +283,7 @@ describe('risk through GraphQL', () => {
       const config = hyperliquidDescriptor.configSchema.parse({ user: `0x${'5e'.repeat(20)}` })
       const env = { secret: () => undefined, timeoutMs: 5_000, urlOverrides: { hyperliquid: info.url }, logger: silentLogger() }
       const snapshot = await hyperliquidConnector.fetchAccount(hyperliquidConnector.createClient(config, env), config, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => new Date() })
-      const engine = await engineLiquidationPrices('hyperliquid', snapshot)
+      const engine = await engineLiquidationPrices('hyperliquid', snapshot, 'Hyperliquid 2023')
       // Each short's price as Hyperliquid's documented formula gives it (the connector's): one price moving, the
       // cross account value less the cross maintenance margin (value / (2 × max leverage 50)) used up. Counting the
       // spot USDC as margin would move BTC's by 0.6 %; a default 0.4 %/1 % rate by more.
@@ -298,8 +298,26 @@ describe('risk through GraphQL', () => {
       // PURR has no price anywhere: left out of the unified figures and listed, not a failed report.
       const res = await api.query<{ portfolios: { name: string; unifiedMargin: { unvaluedHoldings: { accountLabel: string; asset: string; amount: string }[] } | null }[] }>(`{ portfolios { name unifiedMargin { unvaluedHoldings { accountLabel asset amount } } } }`)
       expect(res.errors).toBeUndefined()
-      const own = res.data!.portfolios.find((p) => p.name === 'Only hyperliquid')!
+      const own = res.data!.portfolios.find((p) => p.name === 'Hyperliquid 2023')!
       expect(own.unifiedMargin!.unvaluedHoldings).toEqual([{ accountLabel: 'hyperliquid (spot)', asset: 'PURR', amount: '2000' }])
+    } finally {
+      await info.close()
+    }
+  })
+
+  test('a stored Hyperliquid account with an isolated position: each part liquidates on its own margin, as Hyperliquid’s formula says', async () => {
+    // venues/hyperliquid/testdata (README there): a cross BTC long (2 at 60,000, tiered table) and an isolated ETH short
+    // (10 at 3,000, 25×) with 37,000 of raw USD; docs formula: BTC 60,000 − (22,000 − 1,500)/2/(1 − 1/80),
+    // ETH 3,000 + (7,000 − 600)/10/(1 + 1/50).
+    const testdata = path.join(root, 'venues', 'hyperliquid', 'testdata')
+    const info = await startHyperliquidReplay({ clearinghouseState: path.join(testdata, 'clearinghouseState.cross-and-isolated.json'), meta: path.join(testdata, 'meta.tiered.json'), spotClearinghouseState: spotDocsExample })
+    try {
+      const config = hyperliquidDescriptor.configSchema.parse({ user: `0x${'5e'.repeat(20)}` })
+      const env = { secret: () => undefined, timeoutMs: 5_000, urlOverrides: { hyperliquid: info.url }, logger: silentLogger() }
+      const snapshot = await hyperliquidConnector.fetchAccount(hyperliquidConnector.createClient(config, env), config, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => new Date() })
+      const engine = await engineLiquidationPrices('hyperliquid', snapshot)
+      expect(engine.get('BTC')).toBeCloseTo(60000 - 20500 / 2 / (1 - 1 / 80), 2)
+      expect(engine.get('ETH')).toBeCloseTo(3000 + 6400 / 10 / (1 + 1 / 50), 2)
     } finally {
       await info.close()
     }
