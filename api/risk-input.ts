@@ -19,7 +19,7 @@ export interface PortfolioRiskInput {
 }
 
 /** The id of the account holding a venue account's spot wallet: the account's own id with this suffix. */
-export const SPOT_SUFFIX = '#spot'
+const SPOT_SUFFIX = '#spot'
 
 const RISK_KINDS = new Set<RiskInstrumentKind>(['spot', 'perpetual', 'future', 'option'])
 

@@ -343,11 +343,10 @@ export const linearPerpRule: RuleFactory<LinearPerpParams> = ruleFactory<LinearP
     let im = 0
     let crossMm = 0
     let equity = 0
-    let crossEquity = 0
     // Isolated positions: each its own equity and maintenance margin, liquidated alone.
     const isolated: { equity: number; mm: number }[] = []
     account.balances.forEach((b, j) => (equity += balanceValueUsd(b, market, `balances[${j}]`)))
-    crossEquity = equity
+    let crossEquity = equity
     account.positions.forEach((p, j) => {
       const field = `positions[${j}]`
       if (p.instrument.kind === 'option') throw new InvalidInput(`${field}.instrument.kind`, `linearPerpRule does not value options (${p.instrument.symbol}); use the venue's own rule`)
