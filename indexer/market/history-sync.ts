@@ -8,7 +8,7 @@ import type { PrismaClient } from '../../generated/prisma/client.js'
 import { canonicalAsset } from '../../core/assets.js'
 import { BINANCE_SPOT_SOURCE, UnknownSymbol, fetchDailyKlines } from './binance-klines.js'
 import { storeCandles } from './candle-store.js'
-import type { Candle } from './price-csv.js'
+import { nextDay, type Candle } from './price-csv.js'
 
 export interface HistorySyncSettings {
   /** Binance spot's base URL (or a mirror). */
@@ -28,8 +28,6 @@ export interface HistorySyncResult {
   holes: Record<string, string>
 }
 
-const DAY_MS = 86_400_000
-const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10)
 /** Factors a USDT pair can be named after; USD itself (and stablecoins, whose factor it is) has no history here. */
 const PAIRABLE = /^[A-Z0-9]{2,15}$/
 

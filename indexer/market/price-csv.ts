@@ -41,7 +41,8 @@ export function readCandlesCsv(file: string): Candle[] {
   return parseCandlesCsv(readFileSync(file, 'utf8'), file)
 }
 
-function nextDay(date: string): string {
+/** The UTC calendar day after `date` (YYYY-MM-DD). */
+export function nextDay(date: string): string {
   const d = new Date(`${date}T00:00:00Z`)
   d.setUTCDate(d.getUTCDate() + 1)
   return d.toISOString().slice(0, 10)
