@@ -11,6 +11,9 @@ import { fromFixedPoint } from '../../core/decimal.js'
 import { describeConnectorConformance } from '../../test/support/connector-conformance.js'
 import { startFaultProxy, type FaultProxy } from '../../test/support/fault-proxy.js'
 import type { VenueSnapshot } from '../../core/domain.js'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { POOL } from './abi.js'
 
 const ctx = () => ({ signal: AbortSignal.timeout(20_000), logger: silentLogger(), now: () => new Date() })
 const env = { secret: () => undefined, timeoutMs: 10_000, logger: silentLogger() }
@@ -193,6 +196,36 @@ describe('Aave v3 against the real contracts on anvil', () => {
     expect(snapshot.balances.find((b) => b.kind === 'collateral' && b.asset === 'USDC')).toMatchObject({ priceUsd: '1', valueUsd: '10000' })
   })
 
+  test('Aave v3.2+ liquid e-modes: membership by the category’s collateral bitmap, not the stale category in the reserve’s word', async () => {
+    // The local market is v3.0, so a JSON-RPC proxy in front of it answers as a v3.2+ pool does (aave-v3-origin
+    // docs/3.2, "Liquid eModes"): getEModeCategoryCollateralConfig/Bitmap/Label for the category, getEModeCategoryData
+    // reverting (deprecated, may be removed), and every reserve's configuration word with its e-mode bits (168–175)
+    // cleared, as they are no longer kept. The v3.0 pool's getUserAccountData still applies the category to WBTC:
+    // only the bitmap can tell us so.
+    const wallet = market.wallets[9]!
+    await market.configureEModeCategory({ id: 2, label: 'BTC correlated', ltvBps: 9000, liquidationThresholdBps: 9300, liquidationBonusBps: 10200, assets: ['WBTC'] })
+    await market.setUserEMode(wallet, 2)
+    await market.fundAndSupply(wallet, 'WBTC', '1')
+    await market.fundAndSupply(wallet, 'WETH', '1')
+    // A v3.0 pool lends a user in e-mode only assets of the category.
+    await market.borrow(wallet, 'WBTC', '0.5')
+    const pool = market.addresses.pool.toLowerCase()
+    const wbtcId = ((await market.pool().getFunction('getReserveData')(market.addresses.tokens.WBTC!)) as { id: bigint }).id
+    const proxy = await startV32PoolProxy(chain.rpcUrl, pool, { id: 2n, ltv: 9000n, liquidationThreshold: 9300n, liquidationBonus: 10200n, label: 'BTC correlated', collateralBitmap: 1n << wbtcId })
+    try {
+      const config = aaveV3Descriptor.configSchema.parse({ rpcUrl: proxy.url, poolAddressesProvider: market.addresses.poolAddressesProvider, user: wallet, chainId: market.chainId, multicall3: false })
+      const client = aaveV3Connector.createClient(config, env)
+      const snapshot = await aaveV3Connector.fetchAccount(client, config, ctx()).finally(() => aaveV3Connector.closeClient!(client))
+      expect(proxy.answered).toEqual(expect.arrayContaining(['getEModeCategoryCollateralConfig', 'getEModeCategoryCollateralBitmap', 'getReserveData']))
+      await expectEqualsContract(snapshot, wallet)
+      // WBTC 60,000 at the category's 93 % / 90 %, WETH 2,000 at its own 82.5 % / 80 %.
+      expect(snapshot.margin.replicated).toMatchObject({ totalCollateral: '62000', liquidationThreshold: fromFixedPoint(((60000n * 9300n + 2000n * 8250n) * 10n ** 4n) / 62000n / 10n ** 4n, 4) })
+      expect((snapshot.margin.details as { collateralFactors: unknown[] }).collateralFactors).toEqual(expect.arrayContaining([{ asset: 'WBTC', ltv: '0.9', liquidationThreshold: '0.93' }]))
+    } finally {
+      await proxy.close()
+    }
+  })
+
   test('an account holding only WETH liquidates where 1 WETH × P × 0.825 equals its debt', async () => {
     const wallet = market.wallets[2]!
     await market.fundAndSupply(wallet, 'WETH', '1')
@@ -290,3 +323,41 @@ describeConnectorConformance('aave-v3', {
   secrets: ['secret-key-123'],
   invalidConfig: { config: { rpcUrl: 'http://127.0.0.1:8545', poolAddressesProvider: '0x1234', user: `0x${'ab'.repeat(20)}` }, key: 'poolAddressesProvider' },
 })
+
+/**
+ * A JSON-RPC proxy in front of the local (v3.0) chain answering the pool's e-mode reads as Aave v3.2+ does: the
+ * category from the v3.2 getters, the legacy getter reverting, reserve configuration words without e-mode bits.
+ */
+async function startV32PoolProxy(target: string, pool: string, category: { id: bigint; ltv: bigint; liquidationThreshold: bigint; liquidationBonus: bigint; label: string; collateralBitmap: bigint }) {
+  const answered: string[] = []
+  const EMODE_BITS = 0xffn << 168n
+  async function call(request: { id: unknown; method: string; params: unknown[] }): Promise<unknown> {
+    const tx = request.params?.[0] as { to?: string; data?: string } | undefined
+    const fn = request.method === 'eth_call' && tx?.to?.toLowerCase() === pool && tx.data ? POOL.getFunction(tx.data.slice(0, 10))?.name : undefined
+    const reply = (result: string) => ({ jsonrpc: '2.0', id: request.id, result })
+    if (fn) answered.push(fn)
+    if (fn === 'getEModeCategoryCollateralConfig') return reply(POOL.encodeFunctionResult(fn, [[category.ltv, category.liquidationThreshold, category.liquidationBonus]]))
+    if (fn === 'getEModeCategoryCollateralBitmap') return reply(POOL.encodeFunctionResult(fn, [category.collateralBitmap]))
+    if (fn === 'getEModeCategoryLabel') return reply(POOL.encodeFunctionResult(fn, [category.label]))
+    if (fn === 'getEModeCategoryData') return { jsonrpc: '2.0', id: request.id, error: { code: 3, message: 'execution reverted', data: '0x' } }
+    const upstream = (await (await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })).json()) as { result?: string }
+    if (fn === 'getReserveData' && upstream.result) {
+      const [data] = POOL.decodeFunctionResult(fn, upstream.result) as unknown as [Record<string, unknown> & { configuration: { data: bigint } }]
+      const fields = POOL.getFunction('getReserveData')!.outputs[0]!.components!.map((c) => c.name)
+      const values = fields.map((name) => (name === 'configuration' ? [data.configuration.data & ~EMODE_BITS] : data[name]))
+      return reply(POOL.encodeFunctionResult(fn, [values]))
+    }
+    return upstream
+  }
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', async () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Parameters<typeof call>[0] | Parameters<typeof call>[0][]
+      const answer = Array.isArray(body) ? await Promise.all(body.map(call)) : await call(body)
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, answered, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+}

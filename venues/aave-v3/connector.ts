@@ -20,6 +20,33 @@ export interface AaveV3Client {
 
 const VENUE = 'aave-v3'
 
+interface EModeCategory {
+  ltv: bigint
+  liquidationThreshold: bigint
+  liquidationBonus: bigint
+  /** ZeroAddress when the category has no price source (always, from v3.2). */
+  priceSource: string
+  label: string
+  /** v3.2+: which reserve ids are collateral in the category; null before 3.2 (the reserves' own category counts). */
+  collateralBitmap: bigint | null
+}
+
+/**
+ * The user's category from the four allowed-to-fail reads (v3.2+ collateral config, collateral bitmap, label; the
+ * legacy getEModeCategoryData): the v3.2+ getters where the pool answers them, else the legacy one.
+ */
+function eModeCategoryOf(id: bigint, [config, bitmap, label, legacy]: (Result | null)[]): EModeCategory {
+  if (config && bitmap) {
+    const c = config[0] as { ltv: bigint; liquidationThreshold: bigint; liquidationBonus: bigint }
+    return { ltv: BigInt(c.ltv), liquidationThreshold: BigInt(c.liquidationThreshold), liquidationBonus: BigInt(c.liquidationBonus), priceSource: ZeroAddress, label: label ? (label[0] as string) : '', collateralBitmap: bitmap[0] as bigint }
+  }
+  if (legacy) {
+    const c = legacy[0] as { ltv: bigint; liquidationThreshold: bigint; liquidationBonus: bigint; priceSource: string; label: string }
+    return { ltv: BigInt(c.ltv), liquidationThreshold: BigInt(c.liquidationThreshold), liquidationBonus: BigInt(c.liquidationBonus), priceSource: c.priceSource, label: c.label, collateralBitmap: null }
+  }
+  throw new VenueRejected(`${VENUE}: the pool answers neither getEModeCategoryCollateralConfig/Bitmap (v3.2+) nor getEModeCategoryData for the user's e-mode category ${id}`)
+}
+
 function createClient(config: AaveV3Config, env: ClientEnvironment): AaveV3Client {
   // A venue-specific override (CROSSMARGIN_AAVE_V3_URL) wins over a generic one for any JSON-RPC venue. Without a
   // configured chain id the network label is nominal (no ENS here); fetchAccount checks the real one when given.
@@ -77,11 +104,16 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
       // Some tokens (MKR) return bytes32: the address stands in and the balance is flagged.
       { target: asset, iface: ERC20_METADATA, fn: 'symbol', allowFailure: true },
     ]),
-    ...(eModeId === 0n ? [] : [{ target: poolAddress, iface: POOL, fn: 'getEModeCategoryData', args: [eModeId] }]),
+    // The user's e-mode category, read both ways: v3.2+ getters (which revert before 3.2) and the legacy getter (which
+    // may be removed after 3.2).
+    ...(eModeId === 0n
+      ? []
+      : (['getEModeCategoryCollateralConfig', 'getEModeCategoryCollateralBitmap', 'getEModeCategoryLabel', 'getEModeCategoryData'] as const).map((fn) => ({ target: poolAddress, iface: POOL, fn, args: [eModeId], allowFailure: true }))),
   ])
+  const eModeCategory = eModeId === 0n ? null : eModeCategoryOf(eModeId, answers.slice(reservesList.length * PER_RESERVE))
   const reserves = reservesList.map((asset, i) => {
     const [poolData, totals, userData, price, symbolResult] = answers.slice(i * PER_RESERVE, (i + 1) * PER_RESERVE) as Result[]
-    const record = poolData![0] as { configuration: { data: bigint }; isolationModeTotalDebt: bigint }
+    const record = poolData![0] as { configuration: { data: bigint }; isolationModeTotalDebt: bigint; id: bigint }
     const configuration = decodeReserveConfiguration(record.configuration.data)
     const symbol = symbolResult ? (symbolResult[0] as string) : null
     const stableDebt = userData![1] as bigint
@@ -97,13 +129,12 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
       usageAsCollateralEnabled: userData![8] as boolean,
       ltvBps: configuration.ltvBps,
       liquidationThresholdBps: configuration.liquidationThresholdBps,
-      eModeCategory: configuration.eModeCategory,
+      // In the user's category: by the category's collateral bitmap (v3.2+), else by the reserve's own category.
+      eModeCategory: eModeCategory?.collateralBitmap != null ? (((eModeCategory.collateralBitmap >> record.id) & 1n) === 1n ? eModeId : 0n) : configuration.eModeCategory,
     }
     const supplied = { totalSupplied: totals![2] as bigint, totalBorrowed: (totals![3] as bigint) + (totals![4] as bigint) }
     return { state, configuration, isolationModeTotalDebt: record.isolationModeTotalDebt, ...supplied, stableDebt, variableDebt, symbolKnown: symbol !== null, reserveCollateralEnabled: configuration.liquidationThresholdBps !== 0n, raw: { configuration: plain(configuration), userData } }
   })
-  const eModeCategory = eModeId === 0n ? null : ((answers[reservesList.length * PER_RESERVE]![0] as { ltv: bigint; liquidationThreshold: bigint; liquidationBonus: bigint; priceSource: string; label: string }) ?? null)
-
   let userEMode: AaveAccountInput['userEMode'] = null
   if (eModeCategory) {
     // A category's price source prices every asset of the category for this user (GenericLogic), not for display.
@@ -249,9 +280,7 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
       baseCurrencyUnit: baseUnit,
       userAccountData: { totalCollateralBase, totalDebtBase, availableBorrowsBase, currentLiquidationThreshold, ltv, healthFactor },
       userEMode: eModeId,
-      eModeCategory: eModeCategory
-        ? { ltv: eModeCategory.ltv, liquidationThreshold: eModeCategory.liquidationThreshold, liquidationBonus: eModeCategory.liquidationBonus, priceSource: eModeCategory.priceSource, label: eModeCategory.label, priceBase: userEMode?.priceBase ?? null }
-        : null,
+      eModeCategory: eModeCategory ? { ...eModeCategory, priceBase: userEMode?.priceBase ?? null } : null,
       reserves: reserves.map((r) => ({ asset: r.state.asset, symbol: r.state.symbol, ...r.raw })),
     }),
   }
