@@ -196,7 +196,7 @@ describe('Aave v3 against the real contracts on anvil', () => {
     expect(snapshot.balances.find((b) => b.kind === 'collateral' && b.asset === 'USDC')).toMatchObject({ priceUsd: '1', valueUsd: '10000' })
   })
 
-  test('Aave v3.2+ liquid e-modes: membership by the category’s collateral bitmap, not the stale category in the reserve’s word', async () => {
+  test('Aave v3.2+ liquid e-modes: membership by the category’s collateral bitmap, not the stale category in the reserve’s word; v3.3 liquidation rules', async () => {
     // The local market is v3.0, so a JSON-RPC proxy in front of it answers as a v3.2+ pool does (aave-v3-origin
     // docs/3.2, "Liquid eModes"): getEModeCategoryCollateralConfig/Bitmap/Label for the category, getEModeCategoryData
     // reverting (deprecated, may be removed), and every reserve's configuration word with its e-mode bits (168–175)
@@ -211,6 +211,7 @@ describe('Aave v3 against the real contracts on anvil', () => {
     await market.borrow(wallet, 'WBTC', '0.5')
     const pool = market.addresses.pool.toLowerCase()
     const wbtcId = ((await market.pool().getFunction('getReserveData')(market.addresses.tokens.WBTC!)) as { id: bigint }).id
+    const direct = await fetchSnapshot(wallet)
     const proxy = await startV32PoolProxy(chain.rpcUrl, pool, { id: 2n, ltv: 9000n, liquidationThreshold: 9300n, liquidationBonus: 10200n, label: 'BTC correlated', collateralBitmap: 1n << wbtcId })
     try {
       const config = aaveV3Descriptor.configSchema.parse({ rpcUrl: proxy.url, poolAddressesProvider: market.addresses.poolAddressesProvider, user: wallet, chainId: market.chainId, multicall3: false })
@@ -221,6 +222,9 @@ describe('Aave v3 against the real contracts on anvil', () => {
       // WBTC 60,000 at the category's 93 % / 90 %, WETH 2,000 at its own 82.5 % / 80 %.
       expect(snapshot.margin.replicated).toMatchObject({ totalCollateral: '62000', liquidationThreshold: fromFixedPoint(((60000n * 9300n + 2000n * 8250n) * 10n ** 4n) / 62000n / 10n ** 4n, 4) })
       expect((snapshot.margin.details as { collateralFactors: unknown[] }).collateralFactors).toEqual(expect.arrayContaining([{ asset: 'WBTC', ltv: '0.9', liquidationThreshold: '0.93' }]))
+      // A pool answering getReserveDeficit liquidates by v3.3's rules; the plain v3.0 pool by v3.0's.
+      expect((snapshot.margin.details as { liquidationSimulation: { rules: string }[] }).liquidationSimulation.map((l) => l.rules)).toEqual(['v3.3', 'v3.3'])
+      expect((direct.margin.details as { liquidationSimulation: { rules: string }[] }).liquidationSimulation.map((l) => l.rules)).toEqual(['v3.0', 'v3.0'])
     } finally {
       await proxy.close()
     }
@@ -325,8 +329,9 @@ describeConnectorConformance('aave-v3', {
 })
 
 /**
- * A JSON-RPC proxy in front of the local (v3.0) chain answering the pool's e-mode reads as Aave v3.2+ does: the
- * category from the v3.2 getters, the legacy getter reverting, reserve configuration words without e-mode bits.
+ * A JSON-RPC proxy in front of the local (v3.0) chain answering the pool's e-mode reads as Aave v3.3+ does: the
+ * category from the v3.2 getters, the legacy getter reverting, reserve configuration words without e-mode bits, and
+ * getReserveDeficit (v3.3) answering.
  */
 async function startV32PoolProxy(target: string, pool: string, category: { id: bigint; ltv: bigint; liquidationThreshold: bigint; liquidationBonus: bigint; label: string; collateralBitmap: bigint }) {
   const answered: string[] = []
@@ -340,6 +345,7 @@ async function startV32PoolProxy(target: string, pool: string, category: { id: b
     if (fn === 'getEModeCategoryCollateralBitmap') return reply(POOL.encodeFunctionResult(fn, [category.collateralBitmap]))
     if (fn === 'getEModeCategoryLabel') return reply(POOL.encodeFunctionResult(fn, [category.label]))
     if (fn === 'getEModeCategoryData') return { jsonrpc: '2.0', id: request.id, error: { code: 3, message: 'execution reverted', data: '0x' } }
+    if (fn === 'getReserveDeficit') return reply(POOL.encodeFunctionResult(fn, [0n]))
     const upstream = (await (await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })).json()) as { result?: string }
     if (fn === 'getReserveData' && upstream.result) {
       const [data] = POOL.decodeFunctionResult(fn, upstream.result) as unknown as [Record<string, unknown> & { configuration: { data: bigint } }]

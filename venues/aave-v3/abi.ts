@@ -16,6 +16,8 @@ export const POOL_ABI = [
   'function getEModeCategoryCollateralConfig(uint8 id) view returns (tuple(uint16 ltv, uint16 liquidationThreshold, uint16 liquidationBonus))',
   'function getEModeCategoryCollateralBitmap(uint8 id) view returns (uint128)',
   'function getEModeCategoryLabel(uint8 id) view returns (string)',
+  // Aave v3.3+ only (bad-debt deficits): its presence says the pool liquidates by v3.3's rules.
+  'function getReserveDeficit(address asset) view returns (uint256)',
   'function getReserveData(address asset) view returns (tuple(tuple(uint256 data) configuration, uint128 liquidityIndex, uint128 currentLiquidityRate, uint128 variableBorrowIndex, uint128 currentVariableBorrowRate, uint128 currentStableBorrowRate, uint40 lastUpdateTimestamp, uint16 id, address aTokenAddress, address stableDebtTokenAddress, address variableDebtTokenAddress, address interestRateStrategyAddress, uint128 accruedToTreasury, uint128 unbacked, uint128 isolationModeTotalDebt))',
 ]
 

@@ -109,8 +109,11 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
     ...(eModeId === 0n
       ? []
       : (['getEModeCategoryCollateralConfig', 'getEModeCategoryCollateralBitmap', 'getEModeCategoryLabel', 'getEModeCategoryData'] as const).map((fn) => ({ target: poolAddress, iface: POOL, fn, args: [eModeId], allowFailure: true }))),
+    // Which liquidation rules the pool follows: v3.3 added getReserveDeficit.
+    ...(reservesList.length === 0 ? [] : [{ target: poolAddress, iface: POOL, fn: 'getReserveDeficit', args: [reservesList[0]], allowFailure: true }]),
   ])
   const eModeCategory = eModeId === 0n ? null : eModeCategoryOf(eModeId, answers.slice(reservesList.length * PER_RESERVE))
+  const liquidationRules = reservesList.length > 0 && answers[answers.length - 1] !== null ? 'v3.3' : 'v3.0'
   const reserves = reservesList.map((asset, i) => {
     const [poolData, totals, userData, price, symbolResult] = answers.slice(i * PER_RESERVE, (i + 1) * PER_RESERVE) as Result[]
     const record = poolData![0] as { configuration: { data: bigint }; isolationModeTotalDebt: bigint; id: bigint }
@@ -232,6 +235,8 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
             },
             debt: { priceBase: aaveEffectivePrice(d.state, userEMode), decimals: d.state.decimals, totalDebt: d.state.debtBalance },
             debtToCover: null,
+            rules: liquidationRules,
+            totalDebtBase: replicated.totalDebtBase,
           })
           return {
             collateral: c.state.symbol,
@@ -242,6 +247,8 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
             debtCovered: fromFixedPoint(result.debtCovered, d.state.decimals),
             collateralToLiquidator: fromFixedPoint(result.collateralToLiquidator, c.state.decimals),
             protocolFee: fromFixedPoint(result.protocolFee, c.state.decimals),
+            rules: liquidationRules,
+            leavesDust: result.leavesDust,
           }
         }),
     )

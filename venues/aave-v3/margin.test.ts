@@ -3,7 +3,7 @@
 // WadRayMath.wadDiv, node_modules/@aave/core-v3/contracts). aave-v3.test.ts checks the same code against the
 // deployed contracts themselves.
 import { describe, expect, test } from 'vitest'
-import { aaveCollateralFactors, aaveFigures, calculateAaveAccount, type AaveAccountInput, type AaveReserveState } from './margin.js'
+import { aaveCollateralFactors, aaveFigures, calculateAaveAccount, simulateAaveLiquidation, type AaveAccountInput, type AaveReserveState } from './margin.js'
 
 const E8 = 10n ** 8n
 
@@ -162,5 +162,39 @@ describe('Aave v3 account rule (replicated)', () => {
     const copy = structuredClone(reserves)
     account(reserves, { id: 1n, ltvBps: 9300n, liquidationThresholdBps: 9500n, priceBase: 99_000_000n })
     expect(reserves).toEqual(copy)
+  })
+})
+
+describe('Aave liquidation: v3.3 close factor on the whole position (aave-v3-origin docs/3.3, LiquidationLogic)', () => {
+  // WETH collateral at 2,000 (18 decimals, bonus 5 %, no protocol fee) and USDC / DAI debts at 1.00 (6 decimals).
+  const weth = (units: bigint) => ({ priceBase: 2000n * E8, decimals: 18, balance: units * 10n ** 18n, liquidationBonusBps: 10_500n, liquidationProtocolFeeBps: 0n })
+  const usd = (amount: bigint) => ({ priceBase: E8, decimals: 6, totalDebt: amount * 10n ** 6n })
+  const HF_096 = 96n * 10n ** 16n
+
+  test('50 % of the whole debt, not of the reserve: 7,000 DAI of 10,000 may lose 5,000 (v3.0: 3,500); 3,000 USDC all of it', () => {
+    const base = { healthFactor: HF_096, collateral: weth(6n), debtToCover: null, totalDebtBase: 10_000n * E8 }
+    const dai = simulateAaveLiquidation({ ...base, debt: usd(7000n), rules: 'v3.3' })
+    expect(dai.maxLiquidatableDebt).toBe(5000n * 10n ** 6n)
+    expect(simulateAaveLiquidation({ ...base, debt: usd(7000n) }).maxLiquidatableDebt).toBe(3500n * 10n ** 6n)
+    // 3,000 ≤ 5,000 (half the position): the whole USDC debt may go in one call.
+    expect(simulateAaveLiquidation({ ...base, debt: usd(3000n), rules: 'v3.3' }).maxLiquidatableDebt).toBe(3000n * 10n ** 6n)
+    // 5,000 DAI buys 5,000 × 1.05 / 2,000 = 2.625 WETH.
+    expect(dai.collateralToLiquidator).toBe(2_625n * 10n ** 15n)
+  })
+
+  test('a pair under 2,000 of debt (or collateral) closes at 100 % even above HF 0.95', () => {
+    const r = simulateAaveLiquidation({ healthFactor: 99n * 10n ** 16n, collateral: weth(1n), debt: usd(1500n), debtToCover: null, rules: 'v3.3', totalDebtBase: 1500n * E8 })
+    expect(r.maxLiquidatableDebt).toBe(1500n * 10n ** 6n)
+    expect(r.closeFactorBps).toBe(10_000n)
+  })
+
+  test('a liquidation leaving under 1,000 of debt without clearing it is refused (dust): 2,400 USDC of 3,000 at most 1,500 leaves 900', () => {
+    const r = simulateAaveLiquidation({ healthFactor: HF_096, collateral: weth(2n), debt: usd(2400n), debtToCover: null, rules: 'v3.3', totalDebtBase: 3000n * E8 })
+    expect(r.maxLiquidatableDebt).toBe(1500n * 10n ** 6n)
+    expect(r.leavesDust).toBe(true)
+    // 1,400 leaves 1,000 of debt and 4,000 − 1,470 of collateral: allowed.
+    expect(simulateAaveLiquidation({ healthFactor: HF_096, collateral: weth(2n), debt: usd(2400n), debtToCover: 1400n * 10n ** 6n, rules: 'v3.3', totalDebtBase: 3000n * E8 }).leavesDust).toBe(false)
+    // v3.0 has no such rule.
+    expect(simulateAaveLiquidation({ healthFactor: HF_096, collateral: weth(2n), debt: usd(2400n), debtToCover: null }).leavesDust).toBe(false)
   })
 })

@@ -229,6 +229,14 @@ export interface AaveLiquidationInput {
   debt: { priceBase: bigint; decimals: number; totalDebt: bigint }
   /** What the liquidator offers to repay; null = as much as the close factor allows. */
   debtToCover: bigint | null
+  /**
+   * The pool's liquidation rules: 'v3.0' (the close factor per debt reserve), or 'v3.3' (from Aave v3.3 on: the
+   * close factor on the whole position, 100 % for a pair under MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD, no dust left).
+   * Default 'v3.0'.
+   */
+  rules?: 'v3.0' | 'v3.3'
+  /** v3.3 rules: the account's whole debt in the base currency (getUserAccountData's totalDebtBase). */
+  totalDebtBase?: bigint
 }
 
 export interface AaveLiquidationResult {
@@ -241,21 +249,54 @@ export interface AaveLiquidationResult {
   collateralToLiquidator: bigint
   /** Collateral the protocol keeps: its share of the bonus. */
   protocolFee: bigint
+  /**
+   * v3.3 rules: the liquidation would leave less than MIN_LEFTOVER_BASE of this debt or collateral without clearing
+   * either, so the pool refuses it (MUST_NOT_LEAVE_DUST); a liquidator must take less, or all. Always false on v3.0.
+   */
+  leavesDust: boolean
+}
+
+/** Aave v3.3 LiquidationLogic: pairs whose collateral or debt is worth less (base currency, 8 decimals) close at 100 %. */
+export const MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD = 2000n * 10n ** 8n
+/** What a partial liquidation must leave of the debt and of the collateral, in the base currency (v3.3). */
+export const MIN_LEFTOVER_BASE = MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD / 2n
+
+/**
+ * The most of this debt reserve one liquidation may repay. v3.0 (aave-v3-core 1.19): close factor × the reserve's
+ * debt, 50 % above HF 0.95 and 100 % at or below. v3.3 (aave-v3-origin LiquidationLogic): the whole reserve's debt,
+ * unless the pair's collateral and debt are both worth MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD or more and HF is above
+ * 0.95: then at most 50 % of the account's whole debt (in base, converted back at the debt's price).
+ */
+function maxLiquidatable(input: AaveLiquidationInput, collateralUnit: bigint, debtUnit: bigint): { closeFactorBps: bigint; maxLiquidatableDebt: bigint } {
+  const { collateral, debt } = input
+  const aboveThreshold = input.healthFactor > CLOSE_FACTOR_HF_THRESHOLD
+  if ((input.rules ?? 'v3.0') === 'v3.0') {
+    const closeFactorBps = aboveThreshold ? DEFAULT_LIQUIDATION_CLOSE_FACTOR : MAX_LIQUIDATION_CLOSE_FACTOR
+    return { closeFactorBps, maxLiquidatableDebt: percentMul(debt.totalDebt, closeFactorBps) }
+  }
+  if (input.totalDebtBase === undefined) throw new RangeError('v3.3 liquidation rules need the account’s totalDebtBase')
+  const reserveDebtBase = (debt.totalDebt * debt.priceBase) / debtUnit
+  const reserveCollateralBase = (collateral.balance * collateral.priceBase) / collateralUnit
+  if (reserveCollateralBase >= MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD && reserveDebtBase >= MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD && aboveThreshold) {
+    const halfOfAllDebtBase = percentMul(input.totalDebtBase, DEFAULT_LIQUIDATION_CLOSE_FACTOR)
+    if (reserveDebtBase > halfOfAllDebtBase) return { closeFactorBps: DEFAULT_LIQUIDATION_CLOSE_FACTOR, maxLiquidatableDebt: (halfOfAllDebtBase * debtUnit) / debt.priceBase }
+  }
+  return { closeFactorBps: MAX_LIQUIDATION_CLOSE_FACTOR, maxLiquidatableDebt: debt.totalDebt }
 }
 
 /**
- * One liquidationCall, as LiquidationLogic.executeLiquidationCall computes it (aave-v3-core 1.19): the close factor
- * from the health factor, the debt actually repaid, and the collateral it buys at the bonus, less the protocol's
- * share of that bonus (_calculateAvailableCollateralToLiquidate), in the contract's integer arithmetic and rounding.
+ * One liquidationCall, as LiquidationLogic.executeLiquidationCall computes it (v3.0: aave-v3-core 1.19; v3.3+:
+ * aave-v3-origin): the most it may repay, the debt actually repaid, and the collateral it buys at the bonus, less the
+ * protocol's share of that bonus (_calculateAvailableCollateralToLiquidate, the same in both), in the contract's
+ * integer arithmetic and rounding; on v3.3 rules also whether it would leave dust (and so be refused).
  */
 export function simulateAaveLiquidation(input: AaveLiquidationInput): AaveLiquidationResult {
   const { collateral, debt } = input
   const liquidatable = input.healthFactor < 10n ** 18n
-  const closeFactorBps = input.healthFactor > CLOSE_FACTOR_HF_THRESHOLD ? DEFAULT_LIQUIDATION_CLOSE_FACTOR : MAX_LIQUIDATION_CLOSE_FACTOR
-  const maxLiquidatableDebt = percentMul(debt.totalDebt, closeFactorBps)
-  const offered = input.debtToCover === null || input.debtToCover > maxLiquidatableDebt ? maxLiquidatableDebt : input.debtToCover
   const collateralUnit = 10n ** BigInt(collateral.decimals)
   const debtUnit = 10n ** BigInt(debt.decimals)
+  const { closeFactorBps, maxLiquidatableDebt } = maxLiquidatable(input, collateralUnit, debtUnit)
+  const offered = input.debtToCover === null || input.debtToCover > maxLiquidatableDebt ? maxLiquidatableDebt : input.debtToCover
   const baseCollateral = (debt.priceBase * offered * collateralUnit) / (collateral.priceBase * debtUnit)
   const maxCollateral = percentMul(baseCollateral, collateral.liquidationBonusBps)
   let collateralAmount: bigint
@@ -273,5 +314,13 @@ export function simulateAaveLiquidation(input: AaveLiquidationInput): AaveLiquid
     const bonusCollateral = collateralAmount - percentDiv(collateralAmount, collateral.liquidationBonusBps)
     protocolFee = percentMul(bonusCollateral, collateral.liquidationProtocolFeeBps)
   }
-  return { liquidatable, closeFactorBps, maxLiquidatableDebt, debtCovered, collateralToLiquidator: collateralAmount - protocolFee, protocolFee }
+  // v3.3: clear the debt or the collateral, or leave at least MIN_LEFTOVER_BASE of both.
+  let leavesDust = false
+  if (input.rules === 'v3.3' && debtCovered < debt.totalDebt && collateralAmount < collateral.balance) {
+    const debtLeft = ((debt.totalDebt - debtCovered) * debt.priceBase) / debtUnit
+    // As the contract counts it: the balance less what the liquidator receives (the protocol's fee not taken off).
+    const collateralLeft = ((collateral.balance - (collateralAmount - protocolFee)) * collateral.priceBase) / collateralUnit
+    leavesDust = debtLeft < MIN_LEFTOVER_BASE || collateralLeft < MIN_LEFTOVER_BASE
+  }
+  return { liquidatable, closeFactorBps, maxLiquidatableDebt, debtCovered, collateralToLiquidator: collateralAmount - protocolFee, protocolFee, leavesDust }
 }
