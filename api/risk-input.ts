@@ -71,7 +71,23 @@ function binanceRuleParams(state: AccountState): LinearPerpParams | undefined {
     const brackets = row.brackets.map((b) => ({ notionalCap: Number(b.notionalCap), maintenanceRate: Number(b.maintMarginRatio), maintenanceAmount: Number(b.cum) }))
     symbols[row.symbol] = { initialRate: Number(row.initialMargin) / notional, maintenanceRate: brackets[0]!.maintenanceRate, brackets }
   }
-  return { ...LINEAR_PERP_DEFAULTS, symbols: { ...LINEAR_PERP_DEFAULTS.symbols, ...symbols } }
+  // An isolated position's own margin: Binance's isolatedWallet (its equity is that wallet + its unrealised P&L).
+  const isolated = isolatedMargins(state, (raw) => (raw as { isolatedWallet?: string } | null)?.isolatedWallet, () => 0)
+  return { ...LINEAR_PERP_DEFAULTS, symbols: { ...LINEAR_PERP_DEFAULTS.symbols, ...symbols }, isolated }
+}
+
+/**
+ * Each isolated position's margin for the linear rule, as a balance (margin + unrealised P&L = its equity): the
+ * venue's figure from the position's raw answer, plus `entryTerm` where the venue nets it of the entry notional.
+ */
+function isolatedMargins(state: AccountState, figure: (raw: unknown) => string | undefined, entryTerm: (size: number, entry: number) => number): NonNullable<LinearPerpParams['isolated']> {
+  const isolated: NonNullable<LinearPerpParams['isolated']> = {}
+  for (const p of state.positions) {
+    const value = figure(p.raw)
+    if (p.marginMode !== 'isolated' || value === undefined || p.entryPrice === null) continue
+    isolated[p.instrument.venueSymbol] = { margin: Number(value) + entryTerm(Number(p.size.toFixed()), Number(p.entryPrice.toFixed())) }
+  }
+  return isolated
 }
 
 /** The stored details array of a perpetual venue's replication (one row per position), or null. */
@@ -116,14 +132,9 @@ function hyperliquidRuleParams(state: AccountState): LinearPerpParams | undefine
       brackets: row.brackets.map((b) => ({ notionalCap: b.upTo === null ? Number.MAX_VALUE : Number(b.upTo), maintenanceRate: Number(b.rate), maintenanceAmount: Number(b.deduction), initialRate })),
     }
   }
-  // An isolated position's own margin, as a balance: its raw USD (margin net of the entry notional at the mark) +
-  // size × entry, so margin + unrealised P&L = raw USD + size × mark, its value as Hyperliquid counts it.
-  const isolated: NonNullable<LinearPerpParams['isolated']> = {}
-  for (const p of state.positions) {
-    const rawUsd = (p.raw as { leverage?: { rawUsd?: string } } | null)?.leverage?.rawUsd
-    if (p.marginMode !== 'isolated' || rawUsd === undefined || p.entryPrice === null) continue
-    isolated[p.instrument.venueSymbol] = { margin: Number(rawUsd) + Number(p.size.toFixed()) * Number(p.entryPrice.toFixed()) }
-  }
+  // An isolated position's own margin: its raw USD (margin net of the entry notional) + size × entry, so margin +
+  // unrealised P&L = raw USD + size × mark, its value as Hyperliquid counts it.
+  const isolated = isolatedMargins(state, (raw) => (raw as { leverage?: { rawUsd?: string } } | null)?.leverage?.rawUsd, (size, entry) => size * entry)
   return { ...LINEAR_PERP_DEFAULTS, symbols: { ...LINEAR_PERP_DEFAULTS.symbols, ...symbols }, isolated }
 }
 

@@ -1,7 +1,7 @@
 // The risk engine through GraphQL: the stateless what-if and a stored portfolio's unified margin, stress,
 // liquidation distances, capital efficiency and backtest, over candles stored from the real price history.
 import path from 'node:path'
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../support/databases.js'
@@ -30,7 +30,8 @@ import { spotDocsExample, startHyperliquidReplay } from '../../venues/hyperliqui
 import type { VenueSnapshot } from '../../core/domain.js'
 import { binanceConnector } from '../../venues/binance/connector.js'
 import { binanceDescriptor } from '../../venues/binance/descriptor.js'
-import { startBinanceReplay } from '../../venues/binance/local/replay.js'
+import { binanceRoutes, fixtureFiles, startBinanceReplay } from '../../venues/binance/local/replay.js'
+import { startReplayServer } from '../../core/replay/http-replay-server.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -336,6 +337,42 @@ describe('risk through GraphQL', () => {
       for (const d of replicated) {
         const factor = snapshot.positions.find((p) => p.instrument.venueSymbol === d.symbol)!.instrument.underlying
         // The API states prices to the cent.
+        expect(Math.abs(engine.get(factor)! - Number(d.liquidationPrice)), d.symbol).toBeLessThanOrEqual(0.005 + 1e-6 * Number(d.liquidationPrice))
+      }
+    } finally {
+      await binanceConnector.closeClient!(client)
+      await server.close()
+    }
+  })
+
+  test('a stored Binance account with an isolated position: it liquidates on its isolated wallet, the cross book on the rest', async () => {
+    // The demo account with its ETH short made isolated on 1,000 USDT of its 20,000 (Binance's isolated formula:
+    // WB = the isolated wallet, no other position's margin or P&L), the BTC long cross on the remaining 19,000.
+    const demo = path.join(root, 'venues', 'binance', 'local', 'demo-account')
+    const files = fixtureFiles(demo)
+    const routes = binanceRoutes(files)
+    const positionRisk = JSON.parse(readFileSync(files.positionRisk, 'utf8')) as Record<string, string>[]
+    for (const p of positionRisk) if (p.symbol === 'ETHUSDT') Object.assign(p, { isolatedWallet: '1000', isolatedMargin: '1150' })
+    const account = JSON.parse(readFileSync(files.account, 'utf8')) as { positions: { symbol: string; isolated: boolean }[]; assets: Record<string, string>[]; totalCrossWalletBalance: string }
+    for (const p of account.positions) if (p.symbol === 'ETHUSDT') p.isolated = true
+    account.totalCrossWalletBalance = '19000'
+    for (const a of account.assets) if (a.asset === 'USDT') a.crossWalletBalance = '19000'
+    routes['GET /fapi/v3/positionRisk'] = { ...routes['GET /fapi/v3/positionRisk']!, body: positionRisk }
+    routes['GET /fapi/v2/positionRisk'] = { ...routes['GET /fapi/v2/positionRisk']!, body: positionRisk }
+    routes['GET /fapi/v2/account'] = { ...routes['GET /fapi/v2/account']!, body: account }
+    routes['GET /fapi/v3/account'] = { ...routes['GET /fapi/v3/account']!, body: account }
+    const server = await startReplayServer({ routes })
+    const config = binanceDescriptor.configSchema.parse({ market: 'usdm', apiKeyEnv: 'K', secretEnv: 'S' })
+    const client = binanceConnector.createClient(config, { secret: (name: string) => ({ K: 'demo-key', S: 'demo-secret' })[name], timeoutMs: 5_000, urlOverrides: { binance: server.url }, logger: silentLogger() })
+    try {
+      const snapshot = await binanceConnector.fetchAccount(client, config, { signal: AbortSignal.timeout(20_000), logger: silentLogger(), now: () => new Date() })
+      expect(snapshot.positions.find((p) => p.instrument.venueSymbol === 'ETHUSDT')!.marginMode).toBe('isolated')
+      const engine = await engineLiquidationPrices('binance', snapshot, 'Binance isolated')
+      const replicated = snapshot.margin.details as { symbol: string; liquidationPrice: string | null }[]
+      // ETH short on 1,000 with MMR 0.5 %: (1,000 + 1.5 × 3,100) / (1.5 × 1.005) = 3,084.58; pooled it would be ~17,700.
+      expect(Number(replicated.find((d) => d.symbol === 'ETHUSDT')!.liquidationPrice)).toBeCloseTo((1000 + 1.5 * 3100) / (1.5 * 1.005), 6)
+      for (const d of replicated.filter((d) => d.liquidationPrice !== null)) {
+        const factor = snapshot.positions.find((p) => p.instrument.venueSymbol === d.symbol)!.instrument.underlying
         expect(Math.abs(engine.get(factor)! - Number(d.liquidationPrice)), d.symbol).toBeLessThanOrEqual(0.005 + 1e-6 * Number(d.liquidationPrice))
       }
     } finally {
