@@ -252,6 +252,27 @@ describe('risk through GraphQL', () => {
     return new Map(res.data!.portfolio.liquidationDistances.filter((l) => l.price !== null).map((l) => [l.factor, Number(l.price)]))
   }
 
+  /** The API states prices to the cent: `actual` is `expected` within half a cent (and 1e-6 relative). */
+  const expectPriceToTheCent = (actual: number | undefined, expected: number, what: string) => expect(Math.abs(actual! - expected), what).toBeLessThanOrEqual(0.005 + 1e-6 * expected)
+
+  /** The Binance USDⓈ-M demo account (or a variant of its files) fetched from a replay server at `url`. */
+  async function fetchBinanceUsdm(url: string): Promise<VenueSnapshot> {
+    const config = binanceDescriptor.configSchema.parse({ market: 'usdm', apiKeyEnv: 'K', secretEnv: 'S' })
+    const client = binanceConnector.createClient(config, { secret: (name: string) => ({ K: 'demo-key', S: 'demo-secret' })[name], timeoutMs: 5_000, urlOverrides: { binance: url }, logger: silentLogger() })
+    try {
+      return await binanceConnector.fetchAccount(client, config, { signal: AbortSignal.timeout(20_000), logger: silentLogger(), now: () => new Date() })
+    } finally {
+      await binanceConnector.closeClient!(client)
+    }
+  }
+
+  /** Each Binance position's replicated liquidation price (Binance's formula) is the engine's for its factor. */
+  function expectEngineAtBinancePrices(snapshot: VenueSnapshot, engine: Map<string, number>): void {
+    const replicated = (snapshot.margin.details as { symbol: string; liquidationPrice: string | null }[]).filter((d) => d.liquidationPrice !== null)
+    expect(replicated.length).toBeGreaterThan(0)
+    for (const d of replicated) expectPriceToTheCent(engine.get(snapshot.positions.find((p) => p.instrument.venueSymbol === d.symbol)!.instrument.underlying), Number(d.liquidationPrice), d.symbol)
+  }
+
   test('a stored dYdX subaccount is margined at its own market fractions: BTC liquidates where dYdX’s MMF 1.2 % says', async () => {
     // The recorded mainnet subaccount (ccxt fixture, SOURCES.md): BTC-USD short 0.491, 82,291.083758 USDC, MMF 0.012.
     const address = 'dydx14zzueazeh0hj67cghhf9jypslcf9sh2n5k6art'
@@ -293,8 +314,7 @@ describe('risk through GraphQL', () => {
       const shorts = replicated.filter((d) => d.liquidationPrice !== null)
       expect(shorts.map((d) => d.coin)).toEqual(['BTC', 'ATOM', 'DYDX', 'APE', 'OP'])
       // ATOM's is 235 × its price, past the engine's search (moves up to tenfold): no liquidation price there.
-      // The API states prices to the cent.
-      for (const d of shorts.filter((d) => d.coin !== 'ATOM')) expect(Math.abs(engine.get(d.coin)! - Number(d.liquidationPrice)), d.coin).toBeLessThanOrEqual(0.005 + 1e-6 * Number(d.liquidationPrice))
+      for (const d of shorts.filter((d) => d.coin !== 'ATOM')) expectPriceToTheCent(engine.get(d.coin), Number(d.liquidationPrice), d.coin)
       expect(engine.has('ATOM')).toBe(false)
       // PURR has no price anywhere: left out of the unified figures and listed, not a failed report.
       const res = await api.query<{ portfolios: { name: string; unifiedMargin: { unvaluedHoldings: { accountLabel: string; asset: string; amount: string }[] } | null }[] }>(`{ portfolios { name unifiedMargin { unvaluedHoldings { accountLabel asset amount } } } }`)
@@ -327,20 +347,10 @@ describe('risk through GraphQL', () => {
   test('a stored Binance USDⓈ-M account is margined at its own brackets: each liquidation price is Binance’s formula’s, across brackets', async () => {
     // The demo account (venues/binance/local/demo-account, computed by hand from Binance's documented brackets).
     const server = await startBinanceReplay({ fixtures: path.join(root, 'venues', 'binance', 'local', 'demo-account') })
-    const config = binanceDescriptor.configSchema.parse({ market: 'usdm', apiKeyEnv: 'K', secretEnv: 'S' })
-    const client = binanceConnector.createClient(config, { secret: (name: string) => ({ K: 'demo-key', S: 'demo-secret' })[name], timeoutMs: 5_000, urlOverrides: { binance: server.url }, logger: silentLogger() })
     try {
-      const snapshot = await binanceConnector.fetchAccount(client, config, { signal: AbortSignal.timeout(20_000), logger: silentLogger(), now: () => new Date() })
-      const engine = await engineLiquidationPrices('binance', snapshot)
-      const replicated = (snapshot.margin.details as { symbol: string; liquidationPrice: string | null }[]).filter((d) => d.liquidationPrice !== null)
-      expect(replicated.length).toBeGreaterThan(0)
-      for (const d of replicated) {
-        const factor = snapshot.positions.find((p) => p.instrument.venueSymbol === d.symbol)!.instrument.underlying
-        // The API states prices to the cent.
-        expect(Math.abs(engine.get(factor)! - Number(d.liquidationPrice)), d.symbol).toBeLessThanOrEqual(0.005 + 1e-6 * Number(d.liquidationPrice))
-      }
+      const snapshot = await fetchBinanceUsdm(server.url)
+      expectEngineAtBinancePrices(snapshot, await engineLiquidationPrices('binance', snapshot))
     } finally {
-      await binanceConnector.closeClient!(client)
       await server.close()
     }
   })
@@ -362,21 +372,14 @@ describe('risk through GraphQL', () => {
     routes['GET /fapi/v2/account'] = { ...routes['GET /fapi/v2/account']!, body: account }
     routes['GET /fapi/v3/account'] = { ...routes['GET /fapi/v3/account']!, body: account }
     const server = await startReplayServer({ routes })
-    const config = binanceDescriptor.configSchema.parse({ market: 'usdm', apiKeyEnv: 'K', secretEnv: 'S' })
-    const client = binanceConnector.createClient(config, { secret: (name: string) => ({ K: 'demo-key', S: 'demo-secret' })[name], timeoutMs: 5_000, urlOverrides: { binance: server.url }, logger: silentLogger() })
     try {
-      const snapshot = await binanceConnector.fetchAccount(client, config, { signal: AbortSignal.timeout(20_000), logger: silentLogger(), now: () => new Date() })
+      const snapshot = await fetchBinanceUsdm(server.url)
       expect(snapshot.positions.find((p) => p.instrument.venueSymbol === 'ETHUSDT')!.marginMode).toBe('isolated')
-      const engine = await engineLiquidationPrices('binance', snapshot, 'Binance isolated')
-      const replicated = snapshot.margin.details as { symbol: string; liquidationPrice: string | null }[]
       // ETH short on 1,000 with MMR 0.5 %: (1,000 + 1.5 × 3,100) / (1.5 × 1.005) = 3,084.58; pooled it would be ~17,700.
-      expect(Number(replicated.find((d) => d.symbol === 'ETHUSDT')!.liquidationPrice)).toBeCloseTo((1000 + 1.5 * 3100) / (1.5 * 1.005), 6)
-      for (const d of replicated.filter((d) => d.liquidationPrice !== null)) {
-        const factor = snapshot.positions.find((p) => p.instrument.venueSymbol === d.symbol)!.instrument.underlying
-        expect(Math.abs(engine.get(factor)! - Number(d.liquidationPrice)), d.symbol).toBeLessThanOrEqual(0.005 + 1e-6 * Number(d.liquidationPrice))
-      }
+      const eth = (snapshot.margin.details as { symbol: string; liquidationPrice: string | null }[]).find((d) => d.symbol === 'ETHUSDT')!
+      expect(Number(eth.liquidationPrice)).toBeCloseTo((1000 + 1.5 * 3100) / (1.5 * 1.005), 6)
+      expectEngineAtBinancePrices(snapshot, await engineLiquidationPrices('binance', snapshot, 'Binance isolated'))
     } finally {
-      await binanceConnector.closeClient!(client)
       await server.close()
     }
   })
