@@ -73,7 +73,7 @@ function binanceRuleParams(state: AccountState): LinearPerpParams | undefined {
   }
   // An isolated position's own margin: Binance's isolatedWallet (its equity is that wallet + its unrealised P&L).
   const isolated = isolatedMargins(state, (raw) => (raw as { isolatedWallet?: string } | null)?.isolatedWallet, () => 0)
-  return { ...LINEAR_PERP_DEFAULTS, symbols: { ...LINEAR_PERP_DEFAULTS.symbols, ...symbols }, isolated }
+  return linearParamsOver(symbols, isolated)
 }
 
 /**
@@ -88,6 +88,11 @@ function isolatedMargins(state: AccountState, figure: (raw: unknown) => string |
     isolated[p.instrument.venueSymbol] = { margin: Number(value) + entryTerm(Number(p.size.toFixed()), Number(p.entryPrice.toFixed())) }
   }
   return isolated
+}
+
+/** An account's own linear-rule rates (by venue symbol) and isolated margins, laid over the defaults. */
+function linearParamsOver(symbols: Record<string, LinearSymbolParams>, isolated?: LinearPerpParams['isolated']): LinearPerpParams {
+  return { ...LINEAR_PERP_DEFAULTS, symbols: { ...LINEAR_PERP_DEFAULTS.symbols, ...symbols }, ...(isolated ? { isolated } : {}) }
 }
 
 /** The stored details array of a perpetual venue's replication (one row per position), or null. */
@@ -108,7 +113,7 @@ function dydxRuleParams(state: AccountState): LinearPerpParams | undefined {
   for (const row of rows) {
     if (row.market && row.imf !== undefined && row.mmf !== undefined) symbols[row.market] = { initialRate: Number(row.imf), maintenanceRate: Number(row.mmf) }
   }
-  return { ...LINEAR_PERP_DEFAULTS, symbols: { ...LINEAR_PERP_DEFAULTS.symbols, ...symbols } }
+  return linearParamsOver(symbols)
 }
 
 /**
@@ -135,7 +140,7 @@ function hyperliquidRuleParams(state: AccountState): LinearPerpParams | undefine
   // An isolated position's own margin: its raw USD (margin net of the entry notional) + size × entry, so margin +
   // unrealised P&L = raw USD + size × mark, its value as Hyperliquid counts it.
   const isolated = isolatedMargins(state, (raw) => (raw as { leverage?: { rawUsd?: string } } | null)?.leverage?.rawUsd, (size, entry) => size * entry)
-  return { ...LINEAR_PERP_DEFAULTS, symbols: { ...LINEAR_PERP_DEFAULTS.symbols, ...symbols }, isolated }
+  return linearParamsOver(symbols, isolated)
 }
 
 /**

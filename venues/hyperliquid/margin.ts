@@ -85,7 +85,10 @@ export function maintenanceBrackets(tiers: MarginTier[]): MaintenanceBracket[] {
 
 /** Maintenance margin of a position value under a margin table, and the tier it falls in (above a bound: the next). */
 export function tieredMaintenanceMargin(tiers: MarginTier[], positionValue: Decimal): { margin: Decimal; tier: number; rate: Decimal; deduction: Decimal } {
-  const brackets = maintenanceBrackets(tiers)
+  return bracketMaintenanceMargin(maintenanceBrackets(tiers), positionValue)
+}
+
+function bracketMaintenanceMargin(brackets: MaintenanceBracket[], positionValue: Decimal): { margin: Decimal; tier: number; rate: Decimal; deduction: Decimal } {
   const tier = brackets.findIndex((b) => b.upTo === null || positionValue.lte(b.upTo))
   const { rate, deduction } = brackets[tier]!
   return { margin: positionValue.mul(rate).minus(deduction), tier, rate, deduction }
@@ -94,8 +97,9 @@ export function tieredMaintenanceMargin(tiers: MarginTier[], positionValue: Deci
 export function calculateHyperliquidAccount(input: HyperliquidAccountInput): HyperliquidAccountMargin {
   const rows = input.positions.map((p) => {
     const positionValue = p.szi.abs().mul(p.markPx)
-    const mm = tieredMaintenanceMargin(p.tiers, positionValue)
-    return { p, positionValue, mm, isolated: p.isolatedRawUsd !== null, initialMargin: positionValue.div(p.leverage).toDecimalPlaces(USD_DECIMALS, Decimal.ROUND_DOWN) }
+    const brackets = maintenanceBrackets(p.tiers)
+    const mm = bracketMaintenanceMargin(brackets, positionValue)
+    return { p, positionValue, brackets, mm, isolated: p.isolatedRawUsd !== null, initialMargin: positionValue.div(p.leverage).toDecimalPlaces(USD_DECIMALS, Decimal.ROUND_DOWN) }
   })
   const sum = (xs: Decimal[]) => xs.reduce((a, b) => a.plus(b), new Decimal(0))
   const cross = rows.filter((r) => !r.isolated)
@@ -118,7 +122,7 @@ export function calculateHyperliquidAccount(input: HyperliquidAccountInput): Hyp
       const side = r.p.szi.isNegative() ? -1 : 1
       const available = r.isolated ? r.p.isolatedRawUsd!.plus(r.p.szi.mul(r.p.markPx)).minus(r.mm.margin) : crossAccountValue.minus(crossMaintenance)
       const price = r.p.markPx.minus(available.mul(side).div(r.p.szi.abs()).div(ONE.minus(r.mm.rate.mul(side))))
-      return { coin: r.p.coin, isolated: r.isolated, positionValue: r.positionValue, initialMargin: r.initialMargin, maintenanceMargin: r.mm.margin, tier: r.mm.tier, leverage: r.p.leverage, brackets: maintenanceBrackets(r.p.tiers), liquidationPrice: price.lte(0) ? null : price }
+      return { coin: r.p.coin, isolated: r.isolated, positionValue: r.positionValue, initialMargin: r.initialMargin, maintenanceMargin: r.mm.margin, tier: r.mm.tier, leverage: r.p.leverage, brackets: r.brackets, liquidationPrice: price.lte(0) ? null : price }
     }),
   }
 }
