@@ -1,7 +1,7 @@
 // What every resolver gets: the database, this request's loaders, the clock, and the services behind mutations.
 import type { Logger } from 'pino'
 import type { PrismaClient } from '../generated/prisma/client.js'
-import { createLoaders, type Loaders } from './loaders.js'
+import { createLoaders, type Loaders } from '../portfolio/loaders.js'
 import type { AnyVenueConnector } from '../venues/types.js'
 import type { PriceHistory } from '../risk/types.js'
 import type { AccountToVerify, VerificationResult } from '../indexer/verify-account.js'

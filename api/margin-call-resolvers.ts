@@ -3,7 +3,7 @@
 import type { MarginCallLevel, Resolvers } from '../generated/graphql/resolvers.js'
 import { Internal, NotFound } from '../core/errors.js'
 import type { PortfolioEventKind } from '../core/events.js'
-import { createLoaders } from './loaders.js'
+import { createLoaders } from '../portfolio/loaders.js'
 import type { ApiContext } from './context.js'
 import type { MarginCallEventModel } from './models.js'
 import { canSeePortfolio } from './access.js'

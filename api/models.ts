@@ -1,12 +1,9 @@
 // What resolvers pass between each other: database rows as Prisma returns them, plus a few assembled views.
-import type { Account, AccountEvent, ApiKey, Balance, Webhook, WebhookDelivery, Instrument, MarginCall, Portfolio, Position, Snapshot, VenueMargin } from '../generated/prisma/client.js'
+import type { AccountEvent, ApiKey, Webhook, WebhookDelivery, MarginCall, Portfolio, VenueMargin } from '../generated/prisma/client.js'
 
+// The stored portfolio's rows are the portfolio service's own (portfolio/rows.ts); named here too for the codegen map.
+export type { AccountModel, BalanceModel, PositionModel, SnapshotModel, SnapshotSummaryModel } from '../portfolio/rows.js'
 export type PortfolioModel = Portfolio
-export type AccountModel = Account
-export type SnapshotModel = Snapshot
-export type SnapshotSummaryModel = Pick<Snapshot, 'id' | 'status' | 'asOf' | 'fetchedAt' | 'durationMs' | 'error'>
-export type PositionModel = Position & { instrument: Instrument }
-export type BalanceModel = Balance
 export type MarginCallModel = MarginCall
 /** The stored row; its `hash` has no GraphQL field, so it never leaves the server. */
 export type ApiKeyModel = ApiKey

@@ -16,24 +16,7 @@ import { dashboardHtml } from './dashboard.js'
 import { createContext, type ApiContext, type ApiServices } from './context.js'
 import { presentedKey, resolveAccess, type Access } from './access.js'
 import { Unauthorized } from '../core/errors.js'
-import { loadPriceHistory } from '../indexer/market/candle-store.js'
-import type { PriceHistory } from '../risk/types.js'
-
-const HISTORY_TTL_MS = 60_000
-
-/** Stored candles change once a day: keep the aligned history for a minute rather than per request. */
-export function cachedPriceHistory(prisma: ApiServices['prisma']): () => Promise<PriceHistory | null> {
-  let cached: { at: number; value: Promise<PriceHistory | null> } | null = null
-  return () => {
-    const now = Date.now()
-    if (!cached || now - cached.at > HISTORY_TTL_MS) {
-      const value = loadPriceHistory(prisma)
-      cached = { at: now, value }
-      value.catch(() => (cached = null))
-    }
-    return cached.value
-  }
-}
+import { cachedPriceHistory } from '../market/candle-store.js'
 
 export interface ApiServer {
   url: string

@@ -1,11 +1,10 @@
-// `whatIf`: a stored portfolio's risk before and after hypothetical trades and transfers (api/what-if.ts).
+// `whatIf`: a stored portfolio's risk before and after hypothetical trades and transfers (portfolio/what-if.ts).
 import type { Resolvers } from '../generated/graphql/resolvers.js'
 import { InvalidInput } from '../core/errors.js'
+import { portfolioRiskContext } from '../portfolio/risk-context.js'
+import { whatIfReport } from '../portfolio/what-if.js'
 import { canSeePortfolio } from './access.js'
 import type { ApiContext } from './context.js'
-import { portfolioRiskContext } from './risk-resolvers.js'
-import { riskReport, usd } from './risk-views.js'
-import { applyWhatIf, withoutReported } from './what-if.js'
 
 function decimal(value: string, field: string): number {
   const n = Number(value)
@@ -19,21 +18,11 @@ export const whatIfResolvers = {
       if (!canSeePortfolio(ctx.access, portfolioId)) return null
       const base = await portfolioRiskContext(ctx, portfolioId)
       if (!base) return null
-      const { after, touched } = applyWhatIf(
+      return whatIfReport(
         base,
         trades.map((t, i) => ({ accountId: t.accountId, instrument: t.instrument, size: decimal(t.size, `trades[${i}].size`), price: t.price ? decimal(t.price, `trades[${i}].price`) : null })),
         transfers.map((t, i) => ({ fromAccountId: t.fromAccountId ?? null, toAccountId: t.toAccountId ?? null, asset: t.asset, amount: decimal(t.amount, `transfers[${i}].amount`) })),
       )
-      const before = riskReport(withoutReported(base, touched))
-      const afterReport = riskReport(after)
-      const change = (a: string, b: string) => usd(Number(a) - Number(b))
-      return {
-        before,
-        after: afterReport,
-        touchedAccountIds: [...touched],
-        unifiedInitialMarginChange: change(afterReport.unified.initialMargin, before.unified.initialMargin),
-        venueInitialMarginChange: change(afterReport.capitalEfficiency.sumOfVenueInitialMargins, before.capitalEfficiency.sumOfVenueInitialMargins),
-      }
     },
   },
 } satisfies { Query: Pick<NonNullable<Resolvers<ApiContext>['Query']>, 'whatIf'> }

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
 import { parse as parseYaml } from 'yaml'
-import { venueConnectors } from '../venues/registry.js'
+import { venueConnectors } from '../venues/index.js'
 import { loadConfigFile, validateConfig } from './config.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')

@@ -5,7 +5,6 @@ import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { InvalidInput } from './errors.js'
-import type { AnyVenueConnector } from '../venues/types.js'
 
 /** The eight assets of the shared history (BTC, ETH, SOL, BNB, XRP, DOGE, AVAX, LINK), kept current by default. */
 const DEFAULT_HISTORY_ASSETS = ['BTC', 'ETH', 'SOL', 'BNB', 'XRP', 'DOGE', 'AVAX', 'LINK']
@@ -79,6 +78,12 @@ export const ConfigSchema = z.strictObject({
 export type CrossmarginConfig = z.infer<typeof ConfigSchema>
 export type AccountConfig = z.infer<typeof AccountSchema>
 
+/**
+ * What config validation needs to know of each venue: the schema of its accounts' `config` (a venue's descriptor
+ * satisfies it). Declared here so core/ never imports venues/: the caller passes the registry.
+ */
+export type VenueConfigSchemas = Record<string, { descriptor: { configSchema: z.ZodType<unknown> } }>
+
 export const DEFAULT_CONFIG_FILES = ['crossmargin.yaml', 'crossmargin.yml', 'crossmargin.json']
 
 function formatPath(segments: readonly PropertyKey[]): string {
@@ -89,7 +94,7 @@ function formatPath(segments: readonly PropertyKey[]): string {
 }
 
 /** Validates parsed config text; `source` names the file in every error. */
-export function validateConfig(raw: unknown, source: string, venues: Record<string, AnyVenueConnector>): CrossmarginConfig {
+export function validateConfig(raw: unknown, source: string, venues: VenueConfigSchemas): CrossmarginConfig {
   const parsed = ConfigSchema.safeParse(raw ?? {})
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
@@ -121,7 +126,7 @@ export function validateConfig(raw: unknown, source: string, venues: Record<stri
 }
 
 /** Reads and validates a config file (YAML or JSON by extension). */
-export function loadConfigFile(file: string, venues: Record<string, AnyVenueConnector>): CrossmarginConfig {
+export function loadConfigFile(file: string, venues: VenueConfigSchemas): CrossmarginConfig {
   if (!existsSync(file)) throw new InvalidInput('config', `file ${file} does not exist`)
   const text = readFileSync(file, 'utf8')
   let raw: unknown

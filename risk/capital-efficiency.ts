@@ -3,7 +3,7 @@
 // venues to those nearest liquidation, within withdrawable amounts and to a target buffer, each step with its
 // effect on liquidation distances recomputed through the venues' rules. Pure; float64 (USD to ~1e-9 relative).
 import { InvalidInput } from '../core/errors.js'
-import { brentRoot } from './root-finding.js'
+import { brentRoot } from '../quant/root-finding.js'
 import { factorLiquidationDistance, type FactorLiquidationDistance } from './liquidation-distance.js'
 import { exposedFactors, pinEntryPrices, ruleFor, type VenueMetric, type VenueRuleFigures, type VenueRuleResult, type VenueRuleSet } from './venue-rules.js'
 import type { MarketState, RiskAccount } from './types.js'

@@ -3,7 +3,7 @@
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import fc from 'fast-check'
-import { alignHistories, readCandlesCsv } from '../indexer/market/price-csv.js'
+import { alignHistories, readCandlesCsv } from '../market/price-csv.js'
 import { sharedDataPath } from '../test/support/shared-data.js'
 import { factorLiquidationDistance, liquidationDistances, liquidationScaleAlongDirection, principalDirection, worstScenarioDirection } from './liquidation-distance.js'
 import { aaveRule, linearPerpRule, LINEAR_PERP_DEFAULTS } from './venue-rules.js'

@@ -3,7 +3,7 @@
 // the rule's buffer equity − maintenance margin (zero exactly where the venue liquidates), bracketed by a scan
 // and pinned by Brent's method; "none" when no move within −99 % … +1,000 % (or scale ≤ maxScale) liquidates.
 import { InvalidInput } from '../core/errors.js'
-import { firstCrossing, nearestCrossings } from './root-finding.js'
+import { firstCrossing, nearestCrossings } from '../quant/root-finding.js'
 import { currentFactorPrice, exposedFactors, liquidationBuffer, pinEntryPrices, ruleFor, withFactorMove, type VenueMarginRule, type VenueRuleResult, type VenueRuleSet } from './venue-rules.js'
 import type { MarketState, RiskAccount, ScenarioSet } from './types.js'
 

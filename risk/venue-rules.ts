@@ -6,7 +6,7 @@
 // can root-find equity − maintenanceMargin (continuous in prices) whatever the metric's own shape.
 import { InvalidInput } from '../core/errors.js'
 import { deribitPortfolioMargin, DERIBIT_PM_BTC_PARAMS, DERIBIT_PM_ETH_PARAMS } from '../venues/deribit/margin.js'
-import { nearestCrossings } from './root-finding.js'
+import { nearestCrossings } from '../quant/root-finding.js'
 import type { MarketState, RiskAccount, RiskBalance, RiskPosition } from './types.js'
 
 export type VenueMetricKind = 'healthFactor' | 'marginRatio' | 'marginLevel'

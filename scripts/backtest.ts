@@ -3,7 +3,7 @@
 import path from 'node:path'
 import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { alignHistories, readCandlesCsv } from '../indexer/market/price-csv.js'
+import { alignHistories, readCandlesCsv } from '../market/price-csv.js'
 import { runVarBacktest, type BookDefinition, type VarModel } from '../risk/backtest/var-backtest.js'
 import { DEFAULT_FHS_PARAMS } from '../risk/scenarios/fhs.js'
 import { historyReturns } from '../risk/scenarios/returns.js'

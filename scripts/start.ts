@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util'
 import { createLogger } from '../core/logger.js'
 import { findConfigFile, loadConfigFile, type CrossmarginConfig } from '../core/config.js'
 import { isCrossmarginError } from '../core/errors.js'
-import { startApp } from '../core/app.js'
-import { venueConnectors } from '../venues/registry.js'
+import { startApp } from '../app/app.js'
+import { venueConnectors } from '../venues/index.js'
 
 const EXAMPLE_QUERY = `{ portfolios { name accounts { venue label status } exposures { asset netUnits netUsd } } }`
 

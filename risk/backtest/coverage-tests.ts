@@ -1,7 +1,7 @@
 // VaR backtest statistics: Kupiec's proportion-of-failures test (1995), Christoffersen's independence and
 // conditional-coverage tests (1998), and the Basel traffic light (BCBS 1996) over 250-day windows.
 import { InvalidInput } from '../../core/errors.js'
-import { normalCdf } from '../options/normal.js'
+import { normalCdf } from '../../quant/normal.js'
 
 /** P(χ²₁ > x) = 2·(1 − Φ(√x)). */
 export function chiSquare1Survival(x: number): number {

@@ -3,7 +3,7 @@
 import path from 'node:path'
 import { readdirSync } from 'node:fs'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { alignHistories, readCandlesCsv } from '../../indexer/market/price-csv.js'
+import { alignHistories, readCandlesCsv } from '../../market/price-csv.js'
 import { sharedDataPath } from '../../test/support/shared-data.js'
 import { DEFAULT_FHS_PARAMS, filterBookPnl, historicalScenarios } from '../scenarios/fhs.js'
 import type { PriceHistory } from '../types.js'

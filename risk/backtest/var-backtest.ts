@@ -2,7 +2,7 @@
 // with the book's realised P&L that day. Models: normal EWMA (the RiskMetrics baseline) and filtered historical
 // simulation, filtering each asset's returns or the book's own P&L series. Pure; float64.
 import { InvalidInput } from '../../core/errors.js'
-import { normalQuantile } from '../options/normal.js'
+import { normalQuantile } from '../../quant/normal.js'
 import { valueAtRisk } from '../measures.js'
 import { historyReturns } from '../scenarios/returns.js'
 import { checkLambda, ewmaVolatility } from '../scenarios/ewma.js'

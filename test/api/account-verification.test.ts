@@ -13,7 +13,7 @@ import { getJson } from '../../core/http/json-client.js'
 import { InvalidInput, Unauthorized, VenueRejected } from '../../core/errors.js'
 import { silentLogger } from '../../core/logger.js'
 import { validateConfig } from '../../core/config.js'
-import { startApp } from '../../core/app.js'
+import { startApp } from '../../app/app.js'
 import { verifyAccount, type AccountVerifierDeps } from '../../indexer/verify-account.js'
 import type { AnyVenueConnector, ClientEnvironment } from '../../venues/types.js'
 

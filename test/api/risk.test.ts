@@ -7,14 +7,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../support/databases.js'
 import { startTestApi, type TestApi } from '../support/api.js'
 import { readSharedJson, sharedDataPath } from '../support/shared-data.js'
-import { readCandlesCsv } from '../../indexer/market/price-csv.js'
-import { storeCandles } from '../../indexer/market/candle-store.js'
+import { readCandlesCsv } from '../../market/price-csv.js'
+import { storeCandles } from '../../market/candle-store.js'
 import { writeSnapshot } from '../../indexer/snapshot-writer.js'
 import { figures, lendingSnapshot, perpSnapshot } from '../support/snapshots.js'
-import { createContext } from '../../api/context.js'
-import { portfolioRiskContext } from '../../api/risk-resolvers.js'
-import { unifiedBook } from '../../api/risk-views.js'
-import { cachedPriceHistory } from '../../api/server.js'
+import { portfolioRiskContext } from '../../portfolio/risk-context.js'
+import { portfolioSources } from '../../portfolio/sources.js'
+import { unifiedBook } from '../../portfolio/report.js'
+import { cachedPriceHistory } from '../../market/candle-store.js'
 import { silentLogger } from '../../core/logger.js'
 import { gmxV2Connector } from '../../venues/gmx-v2/connector.js'
 import { gmxV2Descriptor } from '../../venues/gmx-v2/descriptor.js'
@@ -392,7 +392,7 @@ describe('risk through GraphQL', () => {
     await writeSnapshot(db.prisma, aave, lendingSnapshot(asOf, '2', '3000', '2970'), 1)
     // Deribit reports in BTC: an account holding 0.5 BTC of equity and nothing else.
     await writeSnapshot(db.prisma, deribit, { asOf, blockNumber: null, positions: [], balances: [], margin: { reported: figures('BTC', { equity: '0.5' }), replicated: figures('BTC'), details: null }, raw: {} }, 1)
-    const ctx = createContext({ prisma: db.prisma, logger: silentLogger(), venues: {}, now: () => new Date('2025-12-31T12:00:00Z'), priceHistory: cachedPriceHistory(db.prisma) })
+    const ctx = portfolioSources(db.prisma, { now: () => new Date('2025-12-31T12:00:00Z'), priceHistory: cachedPriceHistory(db.prisma) })
     const riskCtx = (await portfolioRiskContext(ctx, portfolio.id))!
     const book = unifiedBook(riskCtx)
     // Aave reports no equity: its rule's, 2 × 2,970 − 3,000 = 2,940; Deribit's 0.5 BTC at the day's BTC close.

@@ -7,7 +7,7 @@ import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../sup
 import { startTestApi, type TestApi } from '../support/api.js'
 import { silentLogger } from '../../core/logger.js'
 import { Indexer } from '../../indexer/indexer.js'
-import { venueConnectors } from '../../venues/registry.js'
+import { venueConnectors } from '../../venues/index.js'
 import { startBinanceReplay } from '../../venues/binance/local/replay.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
 import type { ClientEnvironment } from '../../venues/types.js'

@@ -9,7 +9,7 @@ import { silentLogger } from '../../core/logger.js'
 import { VenueUnavailable } from '../../core/errors.js'
 import { Indexer } from '../../indexer/indexer.js'
 import { MAX_PAUSE_MS, VenueBackoff } from '../../indexer/venue-backoff.js'
-import { venueConnectors } from '../../venues/registry.js'
+import { venueConnectors } from '../../venues/index.js'
 import { spotDocsExample, startHyperliquidReplay } from '../../venues/hyperliquid/local/replay.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
 

@@ -12,7 +12,7 @@ import { deribitDescriptor } from './descriptor.js'
 import { deribitStandardFutureMargin, deribitStandardOptionMargin } from './margin.js'
 import { startDeribitReplay } from './local/replay.js'
 import { bookSummaryAnswer, optionPositionAnswer, type RecordedOrderBook } from './local/recorded-option.js'
-import { black76Greeks } from '../../risk/options/black76.js'
+import { black76Greeks } from '../../quant/black76.js'
 
 const ID = 'test-client-id-4c1f'
 const SECRET = 'test-client-secret-93ab'

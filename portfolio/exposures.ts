@@ -1,9 +1,9 @@
 // Portfolio exposures per canonical asset: each account's delta (units of the asset), then summed across venues.
 import { Decimal } from '../core/decimal.js'
 import type { RiskAccount } from '../risk/types.js'
-import { black76Greeks } from '../risk/options/black76.js'
+import { black76Greeks } from '../quant/black76.js'
 import { toRiskInput } from './risk-input.js'
-import type { AccountState } from './portfolio-state.js'
+import type { AccountState } from './state.js'
 
 export interface AssetExposureView {
   asset: string

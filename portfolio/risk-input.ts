@@ -3,7 +3,7 @@
 import { canonicalAsset } from '../core/assets.js'
 import type { RiskAccount, RiskBalance, RiskInstrumentKind } from '../risk/types.js'
 import { LENDING_DEFAULTS, LINEAR_PERP_DEFAULTS, lendingParamsOver, type GmxPositionRuleParams, type GmxRuleParams, type LendingAssetParams, type LinearPerpParams, type LinearSymbolParams } from '../risk/venue-rules.js'
-import type { AccountState } from './portfolio-state.js'
+import type { AccountState } from './state.js'
 
 export interface PriceObservation {
   priceUsd: number

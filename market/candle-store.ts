@@ -1,6 +1,6 @@
 // Daily candles in PostgreSQL: written once per (asset, source, day), read back as the risk engine's PriceHistory.
-import type { PrismaClient } from '../../generated/prisma/client.js'
-import type { PriceHistory } from '../../risk/types.js'
+import type { PrismaClient } from '../generated/prisma/client.js'
+import type { PriceHistory } from '../risk/types.js'
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { alignHistories, readCandlesCsv, type Candle } from './price-csv.js'
@@ -43,4 +43,20 @@ export async function importPriceDirectory(prisma: PrismaClient, dir: string, so
     created += await storeCandles(prisma, asset, source, candles)
   }
   return created
+}
+
+const HISTORY_TTL_MS = 60_000
+
+/** Stored candles change once a day: keep the aligned history for a minute rather than per request. */
+export function cachedPriceHistory(prisma: PrismaClient): () => Promise<PriceHistory | null> {
+  let cached: { at: number; value: Promise<PriceHistory | null> } | null = null
+  return () => {
+    const now = Date.now()
+    if (!cached || now - cached.at > HISTORY_TTL_MS) {
+      const value = loadPriceHistory(prisma)
+      cached = { at: now, value }
+      value.catch(() => (cached = null))
+    }
+    return cached.value
+  }
 }

@@ -3,8 +3,8 @@
 // day still trading would change after it was stored, and stored days are never overwritten.
 // Row format (Binance spot API docs, "Kline/Candlestick data"): [openTime, open, high, low, close, volume, closeTime,
 // quoteVolume, trades, takerBuyBase, takerBuyQuote, ignore], prices and volumes as decimal strings.
-import { VenueRejected } from '../../core/errors.js'
-import { getJson } from '../../core/http/json-client.js'
+import { VenueRejected } from '../core/errors.js'
+import { getJson } from '../core/http/json-client.js'
 import type { Candle } from './price-csv.js'
 
 export const BINANCE_SPOT_SOURCE = 'binance-spot'

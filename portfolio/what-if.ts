@@ -6,7 +6,8 @@ import { canonicalAsset } from '../core/assets.js'
 import { InvalidInput } from '../core/errors.js'
 import { parseInstrumentSymbol } from '../core/instrument-symbols.js'
 import type { RiskAccount, RiskInstrument, RiskPosition } from '../risk/types.js'
-import type { RiskContext } from './risk-views.js'
+import { riskReport, usd } from './report.js'
+import type { RiskContext } from './risk-context.js'
 
 export interface WhatIfTrade {
   accountId: string
@@ -112,4 +113,22 @@ export function applyWhatIf(base: RiskContext, trades: WhatIfTrade[], transfers:
 export function withoutReported(base: RiskContext, touched: Set<string>): RiskContext {
   if (!base.reported) return base
   return { ...base, reported: Object.fromEntries(Object.entries(base.reported).filter(([id]) => !touched.has(id))) }
+}
+
+/**
+ * The what-if's answer: the portfolio's risk report before and after the changes, the accounts they touched, and the
+ * change in unified and in summed venue initial margin (USD, to the cent).
+ */
+export function whatIfReport(base: RiskContext, trades: WhatIfTrade[], transfers: WhatIfTransfer[]) {
+  const { after, touched } = applyWhatIf(base, trades, transfers)
+  const before = riskReport(withoutReported(base, touched))
+  const afterReport = riskReport(after)
+  const change = (a: string, b: string) => usd(Number(a) - Number(b))
+  return {
+    before,
+    after: afterReport,
+    touchedAccountIds: [...touched],
+    unifiedInitialMarginChange: change(afterReport.unified.initialMargin, before.unified.initialMargin),
+    venueInitialMarginChange: change(afterReport.capitalEfficiency.sumOfVenueInitialMargins, before.capitalEfficiency.sumOfVenueInitialMargins),
+  }
 }

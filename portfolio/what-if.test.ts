@@ -1,7 +1,7 @@
 // applyWhatIf over plain risk inputs: each case's expected numbers are the trade arithmetic worked by hand.
 import { describe, expect, test } from 'vitest'
 import type { RiskAccount } from '../risk/types.js'
-import type { RiskContext } from './risk-views.js'
+import type { RiskContext } from './risk-context.js'
 import { applyWhatIf } from './what-if.js'
 
 const perp = { symbol: 'BTC-PERPETUAL', kind: 'perpetual' as const, underlying: 'BTC', inverse: true, expiryMs: null, strike: null, optionType: null }

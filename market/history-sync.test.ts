@@ -2,12 +2,12 @@
 // documented row format from the shared real history (../shared/data/prices: Binance spot USDT daily candles), as
 // of 2025-12-31 12:00 UTC: that day's candle is still open, so the last closed day is 2025-12-30.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { silentLogger } from '../../core/logger.js'
-import { startReplayServer, type RecordedRequest, type ReplayServer } from '../../core/replay/http-replay-server.js'
-import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '../../test/support/databases.js'
-import { sharedDataPath } from '../../test/support/shared-data.js'
-import { lendingSnapshot } from '../../test/support/snapshots.js'
-import { writeSnapshot } from '../snapshot-writer.js'
+import { silentLogger } from '../core/logger.js'
+import { startReplayServer, type RecordedRequest, type ReplayServer } from '../core/replay/http-replay-server.js'
+import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '../test/support/databases.js'
+import { sharedDataPath } from '../test/support/shared-data.js'
+import { lendingSnapshot } from '../test/support/snapshots.js'
+import { writeSnapshot } from '../indexer/snapshot-writer.js'
 import { loadPriceHistory, storeCandles } from './candle-store.js'
 import { PriceHistorySync, contiguousRun } from './history-sync.js'
 import { readCandlesCsv, type Candle } from './price-csv.js'

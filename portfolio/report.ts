@@ -1,5 +1,5 @@
-// Runs the risk engine for a set of accounts (stored or described in a request) and shapes its float64 results
-// for the API: USD to cents, units to 1e-8, as Decimal strings (rounding happens here and only here).
+// The risk report of a set of accounts (stored or described in a request): runs the risk engine and shapes its
+// float64 results for the API: USD to cents, units to 1e-8, as Decimal strings (rounding happens here and only here).
 import { Decimal } from '../core/decimal.js'
 import { InvalidInput } from '../core/errors.js'
 import { computeExposures } from '../risk/exposures.js'
@@ -8,41 +8,13 @@ import { capitalEfficiency } from '../risk/capital-efficiency.js'
 import { liquidationPrice, liquidationScaleAlong, ruleFor, withParams } from '../risk/venue-rules.js'
 import { runVarBacktest } from '../risk/backtest/var-backtest.js'
 import { DEFAULT_FHS_PARAMS } from '../risk/scenarios/fhs.js'
-import type { MarketState, PriceHistory, RiskAccount } from '../risk/types.js'
-import type { UnvaluedHolding } from './risk-input.js'
+import type { RiskAccount } from '../risk/types.js'
+import { portfolioRiskContext, type RiskContext } from './risk-context.js'
+import type { PortfolioSources } from './sources.js'
 
 export const usd = (x: number): string => new Decimal(Number.isFinite(x) ? x : 0).toDecimalPlaces(2).toFixed(2)
 export const units = (x: number): string => new Decimal(x).toDecimalPlaces(8).toFixed()
 const ratio = (x: number | null): string | null => (x === null || !Number.isFinite(x) ? null : new Decimal(x).toDecimalPlaces(8).toFixed())
-
-export interface RiskContext {
-  accounts: RiskAccount[]
-  market: MarketState
-  history: PriceHistory
-  asOfDate: string
-  /** The venues' own figures per account id, in USD (from stored snapshots). */
-  reported?: Record<string, { initialMargin?: number; maintenanceMargin?: number; equity?: number }>
-  /** Per account id, its own parameters for its venue's rule (a lending account's collateral factors). */
-  ruleParams?: Record<string, unknown>
-  /** Holdings left out because nothing prices them (api/risk-input.ts setAsideUnpriced). */
-  unvalued?: UnvaluedHolding[]
-}
-
-/** The latest close of each factor at or before `asOfDate`: default prices for what-if requests. */
-export function historyPrices(history: PriceHistory, asOfDate: string): Record<string, number> {
-  const prices: Record<string, number> = { USD: 1 }
-  const last = history.dates.findLastIndex((d) => d <= asOfDate)
-  history.factors.forEach((f, i) => {
-    for (let t = last; t >= 0; t--) {
-      const close = history.closes[i]![t]!
-      if (Number.isFinite(close)) {
-        prices[f] = close
-        break
-      }
-    }
-  })
-  return prices
-}
 
 export function unifiedView(result: UnifiedMarginResult) {
   return {
@@ -151,4 +123,10 @@ export function backtestView(ctx: RiskContext) {
   const end = ctx.history.dates.findLast((d) => d <= ctx.asOfDate) ?? ctx.history.dates[ctx.history.dates.length - 1]!
   const r = runVarBacktest(ctx.history, { name: 'portfolio', weights }, { kind: 'fhs-book', lambda: DEFAULT_FHS_PARAMS.lambda }, { start: start > '2019-01-01' ? start : '2019-01-01', end, scenarioStart: '2018-01-01', confidence: 0.99, minHistoryDays: 365 })
   return { days: r.days, exceptions: r.exceptions, exceptionRate: r.rate, kupiecPValue: r.kupiec.pValue, christoffersenPValue: r.christoffersen.pIndependence, worstWindowExceptions: r.worstWindow.exceptions, trafficLight: r.worstWindow.zone }
+}
+
+/** A stored portfolio's unified book (margin calls watch its coverage); null when it holds nothing to margin. */
+export async function portfolioUnifiedBook(sources: PortfolioSources, portfolioId: string): Promise<{ equity: number; initialMargin: number } | null> {
+  const ctx = await portfolioRiskContext(sources, portfolioId)
+  return ctx ? unifiedBook(ctx) : null
 }

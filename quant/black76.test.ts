@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import fc from 'fast-check'
-import { readSharedJson } from '../../test/support/shared-data.js'
+import { readSharedJson } from '../test/support/shared-data.js'
 import { black76Greeks, black76Price, impliedVolBlack76, inverseBlack76Greeks, inverseBlack76Price } from './black76.js'
 import { normalCdf, normalQuantile } from './normal.js'
 

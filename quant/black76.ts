@@ -1,6 +1,6 @@
 // Black-76: European options on a forward (or future), in the quote currency, and in the inverse form Deribit
 // quotes coin-settled options in (premium in units of the underlying = USD premium / forward). float64 throughout.
-import { InvalidInput } from '../../core/errors.js'
+import { InvalidInput } from '../core/errors.js'
 import { normalCdf, normalPdf } from './normal.js'
 
 export type OptionType = 'call' | 'put'

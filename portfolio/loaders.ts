@@ -1,9 +1,8 @@
-// Per-request DataLoaders: every list a resolver needs is fetched in one query per kind, whatever the number of
-// portfolios, accounts or snapshots in the answer.
+// Batched reads of stored portfolios (DataLoader): every list the portfolio service or a resolver needs is fetched in
+// one query per kind, whatever the number of portfolios, accounts or snapshots asked for. One set per request or job.
 import DataLoader from 'dataloader'
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js'
-import type { AccountModel, BalanceModel, PositionModel, SnapshotModel, SnapshotSummaryModel } from './models.js'
-import type { VenueMargin } from '../generated/prisma/client.js'
+import type { AccountModel, BalanceModel, PositionModel, SnapshotMargins, SnapshotModel, SnapshotSummaryModel } from './rows.js'
 
 function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>()
@@ -77,7 +76,7 @@ export function createLoaders(prisma: PrismaClient) {
     return snapshotIds.map((id) => groups.get(id) ?? [])
   })
 
-  const marginsBySnapshot = new DataLoader<string, { reported: VenueMargin | null; replicated: VenueMargin | null }>(async (snapshotIds) => {
+  const marginsBySnapshot = new DataLoader<string, SnapshotMargins>(async (snapshotIds) => {
     const rows = await prisma.venueMargin.findMany({ where: { snapshotId: { in: [...snapshotIds] } } })
     const groups = groupBy(rows, (r) => r.snapshotId)
     return snapshotIds.map((id) => {

@@ -1,7 +1,7 @@
 // The latest stored mark implied volatility of each option a portfolio holds (ImpliedVol rows, written from the
 // venues' option chains), keyed by the position's instrument name as the risk engine looks it up.
-import type { ApiContext } from './context.js'
-import type { AccountState } from './portfolio-state.js'
+import type { PortfolioSources } from './sources.js'
+import type { AccountState } from './state.js'
 import { canonicalAsset } from '../core/assets.js'
 
 /**
@@ -17,7 +17,7 @@ export interface OptionMarks {
   forwardRatios: Record<string, number>
 }
 
-export async function latestOptionVols(ctx: ApiContext, states: AccountState[]): Promise<OptionMarks> {
+export async function latestOptionVols(ctx: Pick<PortfolioSources, 'prisma' | 'now'>, states: AccountState[]): Promise<OptionMarks> {
   const options = states.flatMap((s) => s.positions).filter((p) => p.instrument.kind === 'option' && p.instrument.expiry && p.instrument.strike !== null)
   if (options.length === 0) return { impliedVols: {}, forwardRatios: {} }
   const keyOf = (underlying: string, expiry: Date, strike: { toString(): string }) => `${underlying}|${expiry.getTime()}|${Number(strike.toString())}`

@@ -4,8 +4,8 @@
 // day is stored only up to the day before it. Stored candles are never changed or removed; a failed asset is tried
 // again next time and never stops the others.
 import type { Logger } from 'pino'
-import type { PrismaClient } from '../../generated/prisma/client.js'
-import { canonicalAsset } from '../../core/assets.js'
+import type { PrismaClient } from '../generated/prisma/client.js'
+import { canonicalAsset } from '../core/assets.js'
 import { BINANCE_SPOT_SOURCE, UnknownSymbol, fetchDailyKlines } from './binance-klines.js'
 import { storeCandles } from './candle-store.js'
 import { nextDay, type Candle } from './price-csv.js'

@@ -1,25 +1,25 @@
-// Wires one running crossmargin: database (migrated), config accounts synced, indexer loop, GraphQL API.
+// The composition root: wires one running crossmargin: database (migrated), config accounts synced, indexer loop, GraphQL API.
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { Logger } from 'pino'
-import { openDatabase, resolveDatabaseTarget, type Database } from './db/client.js'
-import type { CrossmarginConfig } from './config.js'
+import { openDatabase, resolveDatabaseTarget, type Database } from '../core/db/client.js'
+import type { CrossmarginConfig } from '../core/config.js'
 import { syncConfig } from '../indexer/config-sync.js'
-import { importPriceDirectory } from '../indexer/market/candle-store.js'
-import { decryptCredentials, encryptCredentials, loadSecretKey } from './credentials.js'
+import { importPriceDirectory } from '../market/candle-store.js'
+import { decryptCredentials, encryptCredentials, loadSecretKey } from '../core/credentials.js'
 import { Indexer } from '../indexer/indexer.js'
 import { MarginCallMonitor } from '../indexer/margin-call-monitor.js'
-import { PortfolioEvents } from './events.js'
+import { PortfolioEvents } from '../core/events.js'
 import { WebhookDispatcher } from '../notify/webhook-dispatcher.js'
-import { PriceHistorySync } from '../indexer/market/history-sync.js'
+import { PriceHistorySync } from '../market/history-sync.js'
 import { RetentionJob } from '../indexer/retention.js'
-import { bridgeEventsThroughPostgres, type EventBridge } from './events-postgres.js'
+import { bridgeEventsThroughPostgres, type EventBridge } from '../core/events-postgres.js'
 import { AaveHistorySync } from '../indexer/aave-history.js'
 import { verifyAccount, verifyConfigAccounts, type AccountVerifierDeps } from '../indexer/verify-account.js'
-import { cachedPriceHistory, startApiServer, type ApiServer } from '../api/server.js'
-import { createContext } from '../api/context.js'
-import { portfolioRiskContext } from '../api/risk-resolvers.js'
-import { unifiedBook } from '../api/risk-views.js'
+import { startApiServer, type ApiServer } from '../api/server.js'
+import { cachedPriceHistory } from '../market/candle-store.js'
+import { portfolioUnifiedBook } from '../portfolio/report.js'
+import { portfolioSources } from '../portfolio/sources.js'
 import type { AnyVenueConnector, ClientEnvironment } from '../venues/types.js'
 
 export interface AppOptions {
@@ -82,11 +82,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       prisma: db.prisma,
       events,
       logger: logger.child({ component: 'margin-calls' }),
-      // The unified book, computed as the API computes it for the portfolio (risk engine over stored snapshots).
-      unifiedBook: async (portfolioId) => {
-        const riskCtx = await portfolioRiskContext(createContext({ prisma: db.prisma, logger, venues: options.venues, now: () => new Date(), priceHistory }), portfolioId)
-        return riskCtx ? unifiedBook(riskCtx) : null
-      },
+      // The unified book, computed by the portfolio service as the API shows it (risk engine over stored snapshots).
+      unifiedBook: (portfolioId) => portfolioUnifiedBook(portfolioSources(db.prisma, { now: () => new Date(), priceHistory }), portfolioId),
     })
     const history = new AaveHistorySync({ prisma: db.prisma, logger: logger.child({ component: 'history' }), timeoutMs: config.indexer.timeoutMs })
     const indexer = new Indexer({

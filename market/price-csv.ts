@@ -1,8 +1,8 @@
 // Daily OHLCV candles from CSV (`date,open,high,low,close,volume`), and their alignment onto one calendar for the
 // risk engine. Prices stay decimal strings for storage; closes are also parsed to float64 for the engine.
 import { readFileSync } from 'node:fs'
-import { InvalidInput } from '../../core/errors.js'
-import type { PriceHistory } from '../../risk/types.js'
+import { InvalidInput } from '../core/errors.js'
+import type { PriceHistory } from '../risk/types.js'
 
 export interface Candle {
   date: string

@@ -1,18 +1,17 @@
-// Gathers what portfolio-level resolvers share: each account with its latest good snapshot and that snapshot's
-// rows, all through the request's loaders (so several fields on one portfolio cost no extra queries).
-import type { ApiContext } from './context.js'
-import type { AccountModel, BalanceModel, PositionModel, SnapshotModel } from './models.js'
-import type { VenueMargin } from '../generated/prisma/client.js'
+// A stored portfolio's current state: each account with its latest good snapshot and that snapshot's rows, all
+// through the sources' loaders (so several fields on one portfolio cost no extra queries).
+import type { AccountModel, BalanceModel, PositionModel, SnapshotMargins, SnapshotModel } from './rows.js'
+import type { PortfolioSources } from './sources.js'
 
 export interface AccountState {
   account: AccountModel
   snapshot: SnapshotModel | null
   positions: PositionModel[]
   balances: BalanceModel[]
-  margins: { reported: VenueMargin | null; replicated: VenueMargin | null }
+  margins: SnapshotMargins
 }
 
-export async function loadPortfolioState(ctx: ApiContext, portfolioId: string): Promise<AccountState[]> {
+export async function loadPortfolioState(ctx: Pick<PortfolioSources, 'loaders'>, portfolioId: string): Promise<AccountState[]> {
   const accounts = await ctx.loaders.accountsByPortfolio.load(portfolioId)
   const snapshots = await Promise.all(accounts.map((a) => ctx.loaders.latestSnapshotByAccount.load(a.id)))
   return Promise.all(

@@ -1,0 +1,76 @@
+// A portfolio's risk context: what the risk engine needs to margin it (accounts as plain float64 inputs, today's
+// market, the daily history, the venues' own figures and each account's rule parameters), built from stored state.
+import { canonicalAsset } from '../core/assets.js'
+import { InvalidInput } from '../core/errors.js'
+import type { MarketState, PriceHistory, RiskAccount } from '../risk/types.js'
+import { latestOptionVols } from './implied-vols.js'
+import { setAsideUnpriced, toRiskInput, type UnvaluedHolding } from './risk-input.js'
+import type { PortfolioSources } from './sources.js'
+import { loadPortfolioState } from './state.js'
+
+export interface RiskContext {
+  accounts: RiskAccount[]
+  market: MarketState
+  history: PriceHistory
+  asOfDate: string
+  /** The venues' own figures per account id, in USD (from stored snapshots). */
+  reported?: Record<string, { initialMargin?: number; maintenanceMargin?: number; equity?: number }>
+  /** Per account id, its own parameters for its venue's rule (a lending account's collateral factors). */
+  ruleParams?: Record<string, unknown>
+  /** Holdings left out because nothing prices them (risk-input.ts setAsideUnpriced). */
+  unvalued?: UnvaluedHolding[]
+}
+
+/** The latest close of each factor at or before `asOfDate`: default prices for what-if requests. */
+export function historyPrices(history: PriceHistory, asOfDate: string): Record<string, number> {
+  const prices: Record<string, number> = { USD: 1 }
+  const last = history.dates.findLastIndex((d) => d <= asOfDate)
+  history.factors.forEach((f, i) => {
+    for (let t = last; t >= 0; t--) {
+      const close = history.closes[i]![t]!
+      if (Number.isFinite(close)) {
+        prices[f] = close
+        break
+      }
+    }
+  })
+  return prices
+}
+
+/** The stored daily history, or an error saying how to load it. */
+export async function requireHistory(sources: Pick<PortfolioSources, 'priceHistory'>): Promise<PriceHistory> {
+  const history = sources.priceHistory ? await sources.priceHistory() : null
+  if (!history) throw new InvalidInput('priceHistory', 'no daily price history is stored; load it with `npm run load-prices`')
+  return history
+}
+
+export async function portfolioRiskContext(ctx: PortfolioSources, portfolioId: string): Promise<RiskContext | null> {
+  const states = await loadPortfolioState(ctx, portfolioId)
+  const { accounts, prices, ruleParams } = toRiskInput(states)
+  if (accounts.length === 0) return null
+  const history = await requireHistory(ctx)
+  const now = ctx.now()
+  const asOfDate = now.toISOString().slice(0, 10)
+  const marketPrices = historyPrices(history, asOfDate)
+  // The venues' own marks and oracle prices are fresher than yesterday's close: they win.
+  for (const [factor, observation] of prices) marketPrices[factor] = observation.priceUsd
+  // Venue-reported margins replace the default rules' estimates, in USD: stablecoin figures at par, coin figures
+  // (Deribit's BTC, COIN-M's margin asset) at the coin's price; a currency with no price leaves the estimate.
+  const reported: NonNullable<RiskContext['reported']> = {}
+  for (const { account, margins } of states) {
+    const figures = margins.reported
+    if (!figures) continue
+    const factor = canonicalAsset(figures.currency).factor
+    const usdPerUnit = factor === 'USD' ? 1 : marketPrices[factor]
+    if (usdPerUnit === undefined) continue
+    const toNumber = (d: { toFixed(): string } | null) => (d === null ? undefined : Number(d.toFixed()) * usdPerUnit)
+    reported[account.id] = Object.fromEntries(
+      Object.entries({ initialMargin: toNumber(figures.initialMargin), maintenanceMargin: toNumber(figures.maintenanceMargin), equity: toNumber(figures.equity) }).filter(([, v]) => v !== undefined),
+    )
+  }
+  // Options are valued at their latest stored mark IV (from the venues' option chains).
+  const { impliedVols, forwardRatios } = await latestOptionVols(ctx, states)
+  const { accounts: valued, unvalued } = setAsideUnpriced(accounts, marketPrices)
+  return { accounts: valued, market: { asOfMs: now.getTime(), prices: marketPrices, volSurfaces: {}, impliedVols, forwardRatios }, history, asOfDate, reported, ruleParams, unvalued }
+}
+
