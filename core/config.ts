@@ -57,7 +57,7 @@ export const ConfigSchema = z.strictObject({
     })
     .default({ snapshotDays: 30, impliedVolDays: 30, webhookDeliveryDays: 30 }),
   /**
-   * Daily closes for the risk engine's history (indexer/market/history-sync.ts), fetched from Binance spot's public
+   * Daily closes for the risk engine's history (market/history-sync.ts), fetched from Binance spot's public
    * klines for every factor held and every asset listed or already stored; null fetches nothing (history then comes
    * only from `npm run load-prices` or CROSSMARGIN_PRICES_DIR).
    */

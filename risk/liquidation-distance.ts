@@ -181,7 +181,7 @@ export function principalDirection(factors: string[], covariance: ArrayLike<numb
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The earlier per-factor API, kept for its callers (api/risk-views.ts).
+// The earlier per-factor API, kept for its callers (portfolio/report.ts).
 
 /** Nearest liquidation price of `factor` alone; today's price if already liquidated; null when none. */
 export function liquidationPrice(account: RiskAccount, market: MarketState, factor: string, rule: VenueMarginRule): number | null {

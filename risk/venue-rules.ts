@@ -308,7 +308,7 @@ export interface LinearPerpParams {
 /**
  * Binance USDⓈ-M tier-1 maintenance rates (BTC 0.4 %, ETH 0.5 %, others 1 %) at 20× leverage (IM 5 %), the
  * defaults for accounts described in a request; stored Binance USDⓈ-M, dYdX and Hyperliquid accounts lay their
- * own rates over them (api/risk-input.ts).
+ * own rates over them (portfolio/risk-input.ts).
  */
 export const LINEAR_PERP_DEFAULTS: LinearPerpParams = {
   symbols: { BTC: { initialRate: 0.05, maintenanceRate: 0.004 }, ETH: { initialRate: 0.05, maintenanceRate: 0.005 } },
@@ -658,5 +658,5 @@ export function liquidationBuffer(result: VenueRuleFigures): number {
   return result.equity - result.maintenanceMargin
 }
 
-// Kept for callers of the earlier per-factor API (api/risk-views.ts); the search lives in liquidation-distance.ts.
+// Kept for callers of the earlier per-factor API (portfolio/report.ts); the search lives in liquidation-distance.ts.
 export { liquidationPrice, liquidationScaleAlong } from './liquidation-distance.js'

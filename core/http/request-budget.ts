@@ -120,5 +120,5 @@ export class RequestBudgets {
   }
 }
 
-/** The process-wide budgets; `venues/registry.ts` configures one per registered venue from its descriptor. */
+/** The process-wide budgets; `venues/index.ts` configures one per registered venue from its descriptor. */
 export const requestBudgets = new RequestBudgets()
