@@ -657,6 +657,3 @@ export function withParams(rule: VenueMarginRule, params: unknown): VenueMarginR
 export function liquidationBuffer(result: VenueRuleFigures): number {
   return result.equity - result.maintenanceMargin
 }
-
-// Kept for callers of the earlier per-factor API (portfolio/report.ts); the search lives in liquidation-distance.ts.
-export { liquidationPrice, liquidationScaleAlong } from './liquidation-distance.js'
