@@ -1,8 +1,8 @@
 // The composition root: wires one running crossmargin: database (migrated), config accounts synced, indexer loop, GraphQL API.
 import { existsSync } from 'node:fs'
-import path from 'node:path'
 import type { Logger } from 'pino'
 import { openDatabase, resolveDatabaseTarget, type Database } from '../core/db/client.js'
+import { embeddedDataPath } from './data-location.js'
 import type { CrossmarginConfig } from '../core/config.js'
 import { syncConfig } from '../indexer/config-sync.js'
 import { importPriceDirectory } from '../market/candle-store.js'
@@ -50,7 +50,7 @@ export interface RunningApp {
 
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { config, logger } = options
-  const target = resolveDatabaseTarget(options.env, path.resolve(config.dataDir, 'pgdata'))
+  const target = resolveDatabaseTarget(options.env, embeddedDataPath(config.dataDir, process.cwd()))
   const db = await openDatabase(target)
   let bridge: EventBridge | null = null
   try {

@@ -32,7 +32,7 @@ export const ConfigSchema = z.strictObject({
       requireApiKey: z.boolean().default(false),
     })
     .default({ host: '127.0.0.1', port: 4000, requireApiKey: false }),
-  /** Embedded PostgreSQL directory when DATABASE_URL is not set. */
+  /** Embedded PostgreSQL directory when DATABASE_URL is not set (the database is `<dataDir>/pgdata`). */
   dataDir: z.string().default('.crossmargin'),
   indexer: z
     .strictObject({
@@ -83,6 +83,9 @@ export type AccountConfig = z.infer<typeof AccountSchema>
  * satisfies it). Declared here so core/ never imports venues/: the caller passes the registry.
  */
 export type VenueConfigSchemas = Record<string, { descriptor: { configSchema: z.ZodType<unknown> } }>
+
+/** The demo's own data directory: a real config's data never mixes with the demo's. */
+export const DEMO_DATA_DIR = '.crossmargin/demo'
 
 export const DEFAULT_CONFIG_FILES = ['crossmargin.yaml', 'crossmargin.yml', 'crossmargin.json']
 

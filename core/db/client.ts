@@ -6,6 +6,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter'
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
 import { PrismaClient } from '../../generated/prisma/client.js'
+import { acquireDataDirLock } from './data-dir-lock.js'
 import { migrate, type MigrateResult } from './migrate.js'
 import { pgliteRunner, pgRunner, type SqlRunner } from './sql-runner.js'
 
@@ -38,7 +39,15 @@ export interface OpenOptions {
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   if (target.kind === 'pglite') {
     if (target.dataDir) mkdirSync(target.dataDir, { recursive: true })
-    const pglite = target.dataDir ? await PGlite.create(target.dataDir) : await PGlite.create()
+    // Before PGlite touches the files: a second process on one data directory would corrupt it.
+    const lock = target.dataDir ? acquireDataDirLock(target.dataDir) : null
+    let pglite: PGlite
+    try {
+      pglite = target.dataDir ? await PGlite.create(target.dataDir) : await PGlite.create()
+    } catch (error) {
+      lock?.release()
+      throw error
+    }
     const prisma = createPrismaClient(new PrismaPGlite(pglite), options)
     const runner = pgliteRunner(pglite)
     // PGlite is one session: serialise raw work behind Prisma's own queue by running it directly.
@@ -48,8 +57,12 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       migrate: () => migrate(runner),
       withRunner: (fn) => fn(runner),
       async close() {
-        await prisma.$disconnect()
-        await pglite.close()
+        try {
+          await prisma.$disconnect()
+          await pglite.close()
+        } finally {
+          lock?.release()
+        }
       },
     }
   }

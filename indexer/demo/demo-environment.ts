@@ -5,7 +5,7 @@ import path from 'node:path'
 import { JsonRpcProvider } from 'ethers'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from 'pino'
-import { ConfigSchema, type CrossmarginConfig } from '../../core/config.js'
+import { ConfigSchema, DEMO_DATA_DIR, type CrossmarginConfig } from '../../core/config.js'
 import { startAnvil } from '../../venues/aave-v3/local/anvil.js'
 import { deployAaveMarket } from '../../venues/aave-v3/local/deploy-market.js'
 import { startBinanceReplay } from '../../venues/binance/local/replay.js'
@@ -43,7 +43,7 @@ export async function startDemoEnvironment({ logger }: { logger: Logger }): Prom
     logger.info({ url: binance.url }, 'demo: Binance USDⓈ-M replay server listening')
 
     const config = ConfigSchema.parse({
-      dataDir: '.crossmargin',
+      dataDir: DEMO_DATA_DIR,
       indexer: { intervalSeconds: 15, timeoutMs: 10_000, concurrencyPerVenue: 2 },
       portfolios: [
         {
