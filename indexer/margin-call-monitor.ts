@@ -116,37 +116,51 @@ export class MarginCallMonitor {
 
     const now = this.deps.now?.() ?? new Date()
     const unified = await this.unified(portfolioId, now.getTime())
-    const openRows = await prisma.marginCall.findMany({ where: { portfolioId, resolvedAt: null } })
     const keyOf = (row: { accountId: string | null }) => (row.accountId === null ? 'unified' : `account:${row.accountId}`)
-    const previous: OpenCall[] = openRows.map((row) => ({
-      key: keyOf(row),
-      subject: row.accountId === null ? { kind: 'unified' } : { kind: 'account', accountId: row.accountId, venue: accounts.find((a) => a.id === row.accountId)?.venue ?? 'unknown' },
-      level: row.level,
-      metric: row.metric as CallMetric,
-      threshold: row.threshold.toNumber(),
-      value: row.value.toNumber(),
-      openedAtMs: row.openedAt.getTime(),
-    }))
-    // Accounts whose latest snapshot carries no margin figure keep their open call as it is: no reading, no decision;
-    // so does the unified book when it could not be computed. (A removed account's calls go with it: the foreign key
-    // cascades.)
-    const read = new Set([...readings.map((r) => `account:${r.accountId}`), ...(unified ? ['unified'] : [])])
-    const decisions = evaluateMarginCalls({
-      asOfMs: now.getTime(),
-      accounts: readings,
-      ...(unified ? { unified } : {}),
-      previous: previous.filter((c) => read.has(c.key)),
-      policy: this.deps.policy,
-    })
-
-    const rowByKey = new Map(openRows.map((row) => [keyOf(row), row]))
+    const openSubject = (accountId: string | null) => `${portfolioId}|${accountId ?? 'unified'}`
     const opened: string[] = []
     const resolved: string[] = []
+    // One decision per portfolio at a time, in every process: the open calls are read, decided on and written under a
+    // transaction-scoped advisory lock, so twenty refreshes racing (or two indexers) decide one after another and the
+    // second sees what the first opened. The unique openSubject column backs this up in the database itself.
     await prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`margin-calls:${portfolioId}`}, 0))`
+      const openRows = await tx.marginCall.findMany({ where: { portfolioId, resolvedAt: null }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] })
+      // A bad state must never stop the monitor: should a subject hold two open calls (rows from before the constraint),
+      // the newest is the call and the others are resolved as duplicates.
+      const rowByKey = new Map<string, (typeof openRows)[number]>()
+      for (const row of openRows) {
+        if (!rowByKey.has(keyOf(row))) {
+          rowByKey.set(keyOf(row), row)
+          continue
+        }
+        await tx.marginCall.update({ where: { id: row.id }, data: { resolvedAt: now, resolution: 'duplicate open call for the same account', openSubject: null } })
+        resolved.push(row.id)
+      }
+      const previous: OpenCall[] = [...rowByKey.values()].map((row) => ({
+        key: keyOf(row),
+        subject: row.accountId === null ? { kind: 'unified' } : { kind: 'account', accountId: row.accountId, venue: accounts.find((a) => a.id === row.accountId)?.venue ?? 'unknown' },
+        level: row.level,
+        metric: row.metric as CallMetric,
+        threshold: row.threshold.toNumber(),
+        value: row.value.toNumber(),
+        openedAtMs: row.openedAt.getTime(),
+      }))
+      // Accounts whose latest snapshot carries no margin figure keep their open call as it is: no reading, no decision;
+      // so does the unified book when it could not be computed. (A removed account's calls go with it: the foreign key
+      // cascades.)
+      const read = new Set([...readings.map((r) => `account:${r.accountId}`), ...(unified ? ['unified'] : [])])
+      const decisions = evaluateMarginCalls({
+        asOfMs: now.getTime(),
+        accounts: readings,
+        ...(unified ? { unified } : {}),
+        previous: previous.filter((c) => read.has(c.key)),
+        policy: this.deps.policy,
+      })
       for (const { call, reason } of decisions.resolve) {
         const row = rowByKey.get(call.key)
         if (!row) continue
-        await tx.marginCall.update({ where: { id: row.id }, data: { resolvedAt: now, resolution: reason, value: storable(call.value) } })
+        await tx.marginCall.update({ where: { id: row.id }, data: { resolvedAt: now, resolution: reason, value: storable(call.value), openSubject: null } })
         resolved.push(row.id)
       }
       for (const { call } of decisions.keep) {
@@ -154,13 +168,15 @@ export class MarginCallMonitor {
         if (row) await tx.marginCall.update({ where: { id: row.id }, data: { value: storable(call.value) } })
       }
       for (const { call, reason } of decisions.open) {
+        const accountId = call.subject.kind === 'account' ? call.subject.accountId : null
         const created = await tx.marginCall.create({
-          data: { portfolioId, accountId: call.subject.kind === 'account' ? call.subject.accountId : null, level: call.level, metric: call.metric, threshold: storable(call.threshold), value: storable(call.value), reason, openedAt: now },
+          data: { portfolioId, accountId, level: call.level, metric: call.metric, threshold: storable(call.threshold), value: storable(call.value), reason, openedAt: now, openSubject: openSubject(accountId) },
           select: { id: true },
         })
         opened.push(created.id)
       }
-    })
+      // Waiting for the lock is the point: racers queue behind each other instead of failing at Prisma's 2 s / 5 s defaults.
+    }, { maxWait: 60_000, timeout: 60_000 })
     for (const callId of resolved) this.deps.events.publish({ kind: 'marginCall', portfolioId, callId, change: 'resolved' })
     for (const callId of opened) this.deps.events.publish({ kind: 'marginCall', portfolioId, callId, change: 'opened' })
     if (opened.length || resolved.length) this.deps.logger.info({ portfolioId, opened: opened.length, resolved: resolved.length }, 'margin calls updated')
