@@ -66,6 +66,9 @@ export async function startApiServer(services: ApiServices, options: { host: str
     schema,
     formatError,
     introspection: true,
+    // The app owns shutdown (app/app.ts stops the indexer first, then the API, then the database). Apollo's own
+    // SIGTERM handler started a second stop beside ours and the process hung after "stopping the API".
+    stopOnTerminationSignals: false,
     // Apollo's landing page loads from a CDN; GET /graphql serves the local GraphiQL instead.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -132,3 +132,26 @@ describe('crossmargin as a process', () => {
     expect(bad.output()).not.toMatch(/\n\s+at /)
   })
 })
+
+describe('crossmargin stops on SIGTERM', () => {
+  test('with no accounts configured, SIGTERM stops it cleanly (exit 0) instead of hanging after "stopping the API"', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'crossmargin-sigterm-'))
+    try {
+      const port = await freePort()
+      writeFileSync(path.join(dir, 'crossmargin.yaml'), [`server: { host: 127.0.0.1, port: ${port} }`, `dataDir: ${JSON.stringify(path.join(dir, 'data'))}`, 'marketData: { dailyHistory: null }', 'portfolios: []'].join('\n'))
+      const server = run(['--config', path.join(dir, 'crossmargin.yaml')], { CROSSMARGIN_PRICES_DIR: path.join(dir, 'no-prices') })
+      const deadline = Date.now() + 90_000
+      while (!server.output().includes('/graphql') && Date.now() < deadline) {
+        if (server.child.exitCode !== null) throw new Error(`server exited: ${server.output()}`)
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      server.child.kill('SIGTERM')
+      // A hang is forever; 30 s leaves a loaded machine room (the stop itself takes well under a second).
+      const code = await Promise.race([server.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000))])
+      if (code === 'hung') server.child.kill('SIGKILL')
+      expect(code).toBe(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
