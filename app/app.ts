@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs'
 import type { Logger } from 'pino'
 import { openDatabase, resolveDatabaseTarget, type Database } from '../core/db/client.js'
+import { InvalidInput } from '../core/errors.js'
 import { embeddedDataPath } from './data-location.js'
 import type { CrossmarginConfig } from '../core/config.js'
 import { syncConfig } from '../indexer/config-sync.js'
@@ -50,6 +51,13 @@ export interface RunningApp {
 
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { config, logger } = options
+  // Reachable from other machines with no key asked: anyone there could read every portfolio and add accounts.
+  if (!config.server.requireApiKey && !config.server.insecureNoAuth && !isLoopback(config.server.host)) {
+    throw new InvalidInput(
+      `${options.configSource ?? 'config'}: server.requireApiKey`,
+      `the API would listen on ${config.server.host}, beyond this machine, without requiring API keys: set server.requireApiKey: true (CROSSMARGIN_REQUIRE_API_KEY=1, keys from \`npm run api-key\`), or start with --insecure-no-auth if every client that can reach it may see everything`,
+    )
+  }
   const target = resolveDatabaseTarget(options.env, embeddedDataPath(config.dataDir, process.cwd()))
   const db = await openDatabase(target)
   let bridge: EventBridge | null = null
@@ -104,7 +112,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       concurrencyPerVenue: config.indexer.concurrencyPerVenue,
     })
     if (!config.server.requireApiKey && !isLoopback(config.server.host)) {
-      logger.warn({ host: config.server.host }, 'the API listens beyond this machine without requiring API keys: set server.requireApiKey (CROSSMARGIN_REQUIRE_API_KEY=1)')
+      logger.warn({ host: config.server.host }, 'the API listens beyond this machine without requiring API keys (--insecure-no-auth): anyone who reaches it may read every portfolio')
     }
     const api = await startApiServer(
       {

@@ -30,8 +30,13 @@ export const ConfigSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(4000),
       /** Refuse API requests without a key (see api/access.ts); a server others can reach should set it. */
       requireApiKey: z.boolean().default(false),
+      /**
+       * Listen beyond loopback without requiring keys anyway (`--insecure-no-auth`): anyone who reaches the port may
+       * read every portfolio and add accounts. Off by default: such a start is refused.
+       */
+      insecureNoAuth: z.boolean().default(false),
     })
-    .default({ host: '127.0.0.1', port: 4000, requireApiKey: false }),
+    .default({ host: '127.0.0.1', port: 4000, requireApiKey: false, insecureNoAuth: false }),
   /** Embedded PostgreSQL directory when DATABASE_URL is not set (the database is `<dataDir>/pgdata`). */
   dataDir: z.string().default('.crossmargin'),
   indexer: z

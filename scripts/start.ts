@@ -20,6 +20,8 @@ async function main(): Promise<void> {
       once: { type: 'boolean', default: false },
       // The API (and webhook delivery) without the indexer: more API processes beside one indexer on a PostgreSQL server.
       'api-only': { type: 'boolean', default: false },
+      // Listen beyond loopback without API keys anyway (refused otherwise).
+      'insecure-no-auth': { type: 'boolean', default: false },
     },
   })
   const logger = createLogger()
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
   if (values.port) config.server.port = Number(values.port)
   if (process.env.CROSSMARGIN_PORT) config.server.port = Number(process.env.CROSSMARGIN_PORT)
   if (process.env.CROSSMARGIN_HOST) config.server.host = process.env.CROSSMARGIN_HOST
+  if (values['insecure-no-auth']) config.server.insecureNoAuth = true
   if (process.env.CROSSMARGIN_REQUIRE_API_KEY) config.server.requireApiKey = /^(1|true|yes)$/i.test(process.env.CROSSMARGIN_REQUIRE_API_KEY)
   if (process.env.CROSSMARGIN_WEBHOOKS_ALLOW_PRIVATE) config.webhooks.allowPrivateAddresses = /^(1|true|yes)$/i.test(process.env.CROSSMARGIN_WEBHOOKS_ALLOW_PRIVATE)
 
