@@ -28,6 +28,8 @@ export interface ApiServices {
   priceHistory?: () => Promise<PriceHistory | null>
   /** Refuse requests without an API key (a server others can reach); otherwise a request with no key has open access. */
   requireApiKey?: boolean
+  /** Put stack traces in GraphQL error answers (CROSSMARGIN_DEBUG_ERRORS=1); off by default. */
+  debugErrors?: boolean
   /** Let webhook URLs point at loopback and private networks (notify/webhook-target.ts); refused when absent. */
   allowPrivateWebhookAddresses?: boolean
 }

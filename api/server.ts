@@ -69,6 +69,9 @@ export async function startApiServer(services: ApiServices, options: { host: str
     // The app owns shutdown (app/app.ts stops the indexer first, then the API, then the database). Apollo's own
     // SIGTERM handler started a second stop beside ours and the process hung after "stopping the API".
     stopOnTerminationSignals: false,
+    // Stack traces name our files and libraries: only with the operator's explicit debug switch, never by default
+    // (Apollo includes them whenever NODE_ENV is unset, as it is under `npm start`).
+    includeStacktraceInErrorResponses: services.debugErrors ?? false,
     // Apollo's landing page loads from a CDN; GET /graphql serves the local GraphiQL instead.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -10,9 +10,14 @@ export function requireSecret(env: ClientEnvironment, name: string, configKey: s
   return value
 }
 
-/** Removes every secret and any query string (signatures, timestamps) and bounds the length. */
+/**
+ * Removes every secret and any query string (signatures, timestamps) and bounds the length. A secret is replaced
+ * where it stands as a whole value (not inside a longer run of letters and digits), in one pass, longest first: a
+ * short secret used to be cut out of ordinary words, and out of an earlier "[redacted]" ("faile[re[redacted]acte…").
+ */
 export function scrubSecrets(message: string, secrets: string[]): string {
-  let out = message
-  for (const s of secrets) if (s) out = out.split(s).join('[redacted]')
+  const wanted = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length)
+  const escaped = wanted.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  const out = escaped.length === 0 ? message : message.replace(new RegExp(`(?<![A-Za-z0-9])(?:${escaped.join('|')})(?![A-Za-z0-9])`, 'g'), '[redacted]')
   return out.replace(/\?[^\s"]*/g, '?…').slice(0, 300)
 }
