@@ -26,8 +26,12 @@ const PRIVATE_V4: [string, number][] = [
 const PRIVATE_V6: [string, number][] = [
   ['::', 128],
   ['::1', 128],
+  ['100::', 64], // discard-only (RFC 6666)
+  ['2001::', 32], // Teredo: the IPv4 address inside is obfuscated, so the whole prefix is refused
+  ['2001:db8::', 32], // documentation
   ['fc00::', 7],
   ['fe80::', 10],
+  ['fec0::', 10], // site-local (deprecated by RFC 3879, still routed by some stacks)
   ['ff00::', 8],
   ['64:ff9b:1::', 48],
 ]
@@ -35,13 +39,47 @@ const blockList = new net.BlockList()
 for (const [address, prefix] of PRIVATE_V4) blockList.addSubnet(address, prefix, 'ipv4')
 for (const [address, prefix] of PRIVATE_V6) blockList.addSubnet(address, prefix, 'ipv6')
 
+/** The 16 bytes of an IPv6 address (with or without an embedded dotted IPv4 tail); the caller checked it is one. */
+function ipv6Bytes(address: string): number[] {
+  let text = address.replace(/%.*$/, '')
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)
+  if (dotted) {
+    const [a, b, c, d] = dotted[1]!.split('.').map(Number)
+    text = `${text.slice(0, dotted.index)}${((a! << 8) | b!).toString(16)}:${((c! << 8) | d!).toString(16)}`
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, null]
+  const parts = (s: string | null | undefined) => (s ? s.split(':') : [])
+  const left = parts(head)
+  const right = parts(tail)
+  const groups = tail === null ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+  return groups.flatMap((g) => {
+    const n = parseInt(g, 16)
+    return [n >> 8, n & 0xff]
+  })
+}
+
+/** The IPv4 address an IPv6 address carries and delivers to, where it carries one; else null. */
+function embeddedIpv4(bytes: number[]): string | null {
+  const v4 = (at: number) => bytes.slice(at, at + 4).join('.')
+  const zero = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0)
+  // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible, deprecated; [::127.0.0.1] in a URL) are that IPv4 address.
+  if (zero(0, 10) && ((bytes[10] === 0xff && bytes[11] === 0xff) || zero(10, 12))) return v4(12)
+  // 64:ff9b::/96 (NAT64, RFC 6052) translates to the IPv4 address in its last 32 bits.
+  if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zero(4, 12)) return v4(12)
+  // 2002::/16 (6to4, RFC 3056) tunnels to the IPv4 address in bits 16 to 48.
+  if (bytes[0] === 0x20 && bytes[1] === 0x02) return v4(2)
+  return null
+}
+
 export function isPrivateAddress(address: string): boolean {
   const family = net.isIP(address)
   if (family === 4) return blockList.check(address, 'ipv4')
   if (family === 6) {
-    // An IPv4 address written as IPv6 (::ffff:10.0.0.5) is that IPv4 address.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
-    return mapped ? blockList.check(mapped[1]!, 'ipv4') : blockList.check(address, 'ipv6')
+    const bytes = ipv6Bytes(address)
+    // :: and ::1 are themselves, not IPv4 0.0.0.0 and 0.0.0.1 (both refused either way).
+    const inner = bytes.slice(0, 15).every((b) => b === 0) ? null : embeddedIpv4(bytes)
+    if (inner !== null) return blockList.check(inner, 'ipv4')
+    return blockList.check(address.replace(/%.*$/, ''), 'ipv6')
   }
   return true
 }
