@@ -90,6 +90,13 @@ export const resolvers: Resolvers = {
         secrets = plain as Record<string, string>
         credentials = ctx.sealCredentials(secrets)
       }
+      // Over the API every secret comes inline: a config naming an environment variable (apiKeyEnv: DATABASE_URL) would
+      // otherwise make the server read its own environment and send what it finds to a venue. Names are the operator's,
+      // in the config file only; here each must be a key of `credentials`, which is all the account will ever read.
+      for (const [key, name] of Object.entries(parsed.data as Record<string, unknown>)) {
+        if (!key.endsWith('Env') || typeof name !== 'string') continue
+        if (!secrets || !(name in secrets)) throw new InvalidInput(`input.credentials.${name}`, `give the value for config.${key} inline in credentials (environment variables are read only for accounts in the operator's config file)`)
+      }
       const warnings = await verifyBeforeStoring(ctx, { venue: input.venue, label, config: parsed.data, secrets })
       return ctx.prisma.account.create({ data: { portfolioId: portfolio.id, venue: input.venue, label, config: toJson(parsed.data), credentials, warnings } })
     },
