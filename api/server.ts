@@ -10,7 +10,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { WebSocketServer } from 'ws'
 import { useServer } from 'graphql-ws/use/ws'
 import { buildApiSchema } from './schema.js'
-import { formatError } from './errors.js'
+import { checkRequest, clientError, formatError } from './errors.js'
 import { buildGraphiql } from './graphiql.js'
 import { dashboardHtml } from './dashboard.js'
 import { createContext, type ApiContext, type ApiServices } from './context.js'
@@ -53,12 +53,13 @@ export async function startApiServer(services: ApiServices, options: { host: str
         }
       },
       context: (ctx) => createContext(services, connectionAccess.get(ctx)),
-      // The same error vocabulary as over HTTP (extensions.code, field), and internals masked the same way.
+      // The same codes as over HTTP: the request checked as Apollo checks it, every error through the one mapping.
+      onSubscribe: (_ctx, _id, payload) => checkRequest(schema, payload),
       onError: (_ctx, _id, _payload, errors) => {
         services.logger.warn({ errors: errors.map((e) => e.message) }, 'subscription refused')
-        return errors.map((e) => formatError(e.toJSON(), e))
+        return errors.map(clientError)
       },
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined),
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map(clientError) } : undefined),
     },
     wsServer,
   )

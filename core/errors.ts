@@ -3,9 +3,11 @@
 export type ErrorCode =
   | 'VENUE_UNAVAILABLE'
   | 'VENUE_REJECTED'
+  | 'DATA_UNAVAILABLE'
   | 'INVALID_INPUT'
   | 'NOT_FOUND'
   | 'UNAUTHORIZED'
+  | 'LIMIT_EXCEEDED'
   | 'INTERNAL'
 
 export abstract class CrossmarginError extends Error {
@@ -33,7 +35,25 @@ export class VenueRejected extends CrossmarginError {
   readonly code = 'VENUE_REJECTED' as const
 }
 
-/** Input from a user, a config file or a caller is wrong; `field` names what. */
+/**
+ * Data an answer needs is missing or unusable: a factor's price or history, an option's implied vol, a series with
+ * nothing in it. Nobody's input is wrong; the answer waits for the data. `detail` says what is missing and why, in
+ * words a user can act on; `at` is where in the engine's own arguments it was found (for logs and tests, never shown
+ * as if it were the caller's field).
+ */
+export class DataUnavailable extends CrossmarginError {
+  readonly code = 'DATA_UNAVAILABLE' as const
+  readonly at: string | null
+  constructor(
+    readonly detail: string,
+    options?: { at?: string; cause?: unknown },
+  ) {
+    super(options?.at ? `${options.at}: ${detail}` : detail, options)
+    this.at = options?.at ?? null
+  }
+}
+
+/** Input from a user, a config file or a caller is wrong; `field` names what. Never used for missing data. */
 export class InvalidInput extends CrossmarginError {
   readonly code = 'INVALID_INPUT' as const
   constructor(
@@ -53,6 +73,11 @@ export class NotFound extends CrossmarginError {
 /** Missing or bad credentials: an API key the venue rejects, or a caller without access. */
 export class Unauthorized extends CrossmarginError {
   readonly code = 'UNAUTHORIZED' as const
+}
+
+/** The caller asked for more than a limit allows (request size, rate, number of accounts); the message names the limit. */
+export class LimitExceeded extends CrossmarginError {
+  readonly code = 'LIMIT_EXCEEDED' as const
 }
 
 export class Internal extends CrossmarginError {

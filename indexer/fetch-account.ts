@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import type { PrismaClient } from '../generated/prisma/client.js'
 import { Internal, Unauthorized, VenueUnavailable, isCrossmarginError, type CrossmarginError } from '../core/errors.js'
 import type { AnyVenueConnector, ClientEnvironment } from '../venues/types.js'
+import { fetchVenueAccount } from '../venues/venue-faults.js'
 import { validateSnapshot } from './validate-snapshot.js'
 import { writeFailedSnapshot, writeSnapshot } from './snapshot-writer.js'
 
@@ -83,7 +84,7 @@ export async function fetchAndStoreAccount(deps: AccountFetcherDeps, account: In
     }
     const client = clients.get({ ...account, config }, connector, env)
     const snapshot = await withDeadline(
-      (signal) => connector.fetchAccount(client, config, { signal, logger: log, now }),
+      (signal) => fetchVenueAccount(connector, client, config, { signal, logger: log, now }),
       deps.timeoutMs,
       `${account.venue} account "${account.label}"`,
     )

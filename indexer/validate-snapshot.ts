@@ -2,7 +2,8 @@
 // so a partial answer never replaces the account's last good state.
 import type { VenueSnapshot, VenueMarginFigures } from '../core/domain.js'
 import { parseDecimal, parseOptionalDecimal } from '../core/decimal.js'
-import { VenueRejected, InvalidInput } from '../core/errors.js'
+import { InvalidInput } from '../core/errors.js'
+import { venueFault } from '../venues/venue-faults.js'
 
 const MARGIN_FIELDS: (keyof VenueMarginFigures)[] = [
   'equity', 'totalCollateral', 'totalDebt', 'initialMargin', 'maintenanceMargin', 'marginRatio',
@@ -40,7 +41,6 @@ export function validateSnapshot(venue: string, snapshot: VenueSnapshot): void {
       for (const field of MARGIN_FIELDS) parseOptionalDecimal(figures[field], `margin.${side}.${field}`)
     }
   } catch (error) {
-    if (error instanceof InvalidInput) throw new VenueRejected(`${venue} returned an unusable snapshot: ${error.message}`, { cause: error })
-    throw error
+    throw venueFault(venue, error, 'snapshot')
   }
 }

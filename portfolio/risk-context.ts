@@ -1,7 +1,7 @@
 // A portfolio's risk context: what the risk engine needs to margin it (accounts as plain float64 inputs, today's
 // market, the daily history, the venues' own figures and each account's rule parameters), built from stored state.
 import { canonicalAsset } from '../core/assets.js'
-import { InvalidInput } from '../core/errors.js'
+import { DataUnavailable } from '../core/errors.js'
 import type { MarketState, PriceHistory, RiskAccount } from '../risk/types.js'
 import { latestOptionVols } from './implied-vols.js'
 import { setAsideUnpriced, toRiskInput, type UnvaluedHolding } from './risk-input.js'
@@ -40,7 +40,7 @@ export function historyPrices(history: PriceHistory, asOfDate: string): Record<s
 /** The stored daily history, or an error saying how to load it. */
 export async function requireHistory(sources: Pick<PortfolioSources, 'priceHistory'>): Promise<PriceHistory> {
   const history = sources.priceHistory ? await sources.priceHistory() : null
-  if (!history) throw new InvalidInput('priceHistory', 'no daily price history is stored; load it with `npm run load-prices`')
+  if (!history) throw new DataUnavailable('no daily price history is stored; load it with `npm run load-prices`')
   return history
 }
 

@@ -58,7 +58,11 @@ export function simulationContext(input: SimulationRequest, history: PriceHistor
     }
   })
   const prices = historyPrices(history, asOfDate)
-  for (const [j, p] of (input.market?.prices ?? []).entries()) prices[canonicalAsset(p.symbol).factor] = number(p.price, `input.market.prices[${j}].price`)
+  for (const [j, p] of (input.market?.prices ?? []).entries()) {
+    const price = number(p.price, `input.market.prices[${j}].price`)
+    if (!(price > 0)) throw new InvalidInput(`input.market.prices[${j}].price`, `must be positive, got ${p.price}`)
+    prices[canonicalAsset(p.symbol).factor] = price
+  }
   const impliedVols: Record<string, number> = {}
   const forwardRatios: Record<string, number> = {}
   for (const [j, v] of (input.market?.impliedVols ?? []).entries()) {
@@ -74,6 +78,17 @@ export function simulationContext(input: SimulationRequest, history: PriceHistor
       forwardRatios[symbol] = forward / price
     }
   }
+  // A price or vol the engine would find missing is one the request left out: named here, as the caller's input.
+  accounts.forEach((a, i) => {
+    a.balances.forEach((b, j) => {
+      if (prices[b.asset] === undefined) throw new InvalidInput(`input.accounts[${i}].balances[${j}].asset`, `no price for ${b.asset}; give one in input.market.prices`)
+    })
+    a.positions.forEach((p, j) => {
+      const field = `input.accounts[${i}].positions[${j}].instrument`
+      if (prices[p.instrument.underlying] === undefined) throw new InvalidInput(field, `no price for ${p.instrument.underlying}; give one in input.market.prices`)
+      if (p.instrument.kind === 'option' && impliedVols[p.instrument.symbol] === undefined) throw new InvalidInput(field, `no implied vol for ${p.instrument.symbol}; give one in input.market.impliedVols`)
+    })
+  })
   return { accounts, market: { asOfMs: asOf.getTime(), prices, volSurfaces: {}, impliedVols, forwardRatios }, history, asOfDate }
 }
 

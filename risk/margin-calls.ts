@@ -2,7 +2,7 @@
 // over unified IM) and the calls open before, decide which calls to open, keep and resolve. One call per subject
 // (an account, or the unified book) at its most severe level; hysteresis: a level entered at threshold t holds
 // until the metric recovers past t ± band, so a metric wobbling at a line does not flap.
-import { InvalidInput } from '../core/errors.js'
+import { DataUnavailable, InvalidInput } from '../core/errors.js'
 import type { VenueRuleResult } from './venue-rules.js'
 
 export type CallLevel = 'warning' | 'call' | 'critical'
@@ -95,7 +95,7 @@ function beyond(metric: CallMetric, value: number, threshold: number): boolean {
  * — not yet recovered past its threshold plus the band.
  */
 export function levelWithHysteresis(metric: CallMetric, value: number, t: LevelThresholds, previous: CallLevel | null): CallLevel | null {
-  if (Number.isNaN(value)) throw new InvalidInput(`readings.${metric}`, 'is NaN')
+  if (Number.isNaN(value)) throw new DataUnavailable(`the ${metric} reading is not a number`, { at: `readings.${metric}` })
   let level: CallLevel | null = null
   for (const l of CALL_LEVELS) {
     const threshold = t[l]
@@ -115,7 +115,7 @@ export function evaluateMarginCalls(input: MarginCallInput): MarginCallDecisions
   })
   if (input.unified) {
     const { equity, initialMargin } = input.unified
-    if (!Number.isFinite(equity)) throw new InvalidInput('unified.equity', `must be finite, got ${equity}`)
+    if (!Number.isFinite(equity)) throw new DataUnavailable(`the unified book's equity is not a finite number (${equity})`, { at: 'unified.equity' })
     if (!(initialMargin >= 0)) throw new InvalidInput('unified.initialMargin', `must be ≥ 0, got ${initialMargin}`)
     // No requirement means nothing to cover: infinite coverage (no call), unless equity is negative.
     const coverage = initialMargin > 0 ? equity / initialMargin : equity >= 0 ? Infinity : -Infinity

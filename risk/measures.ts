@@ -1,13 +1,13 @@
 // Tail measures over a P&L vector: Value at Risk and Expected Shortfall, both returned as positive losses.
 // Discrete-scenario convention (documented in docs/methodology.md): with n scenarios and tail mass m = n·(1−c),
 // VaR is the ⌈m⌉-th worst loss and ES the average of the worst m losses, the last one weighted by m − ⌊m⌋.
-import { InvalidInput } from '../core/errors.js'
+import { DataUnavailable, InvalidInput } from '../core/errors.js'
 
 function checkInputs(pnl: ArrayLike<number>, confidence: number, field: string): void {
   if (!(confidence > 0 && confidence < 1)) throw new InvalidInput(`${field}.confidence`, `must be in (0, 1), got ${confidence}`)
-  if (pnl.length === 0) throw new InvalidInput(`${field}.pnl`, 'needs at least one scenario')
+  if (pnl.length === 0) throw new DataUnavailable('no scenario P&L to measure: the price history gives this book no scenario', { at: `${field}.pnl` })
   for (let i = 0; i < pnl.length; i++) {
-    if (!Number.isFinite(pnl[i])) throw new InvalidInput(`${field}.pnl[${i}]`, `is not a finite number (${pnl[i]})`)
+    if (!Number.isFinite(pnl[i])) throw new DataUnavailable(`scenario ${i} has no P&L (${pnl[i]}): a price or a return it needs is missing`, { at: `${field}.pnl[${i}]` })
   }
 }
 

@@ -1,7 +1,7 @@
 // Full revaluation of every position in every scenario, in USD. Linear instruments and balances are aggregated
 // into one delta per factor first (exact: their USD P&L is linear in price), so the hot loop is a dense
 // multiply-add over a scenario-major Float64Array; options are repriced with Black-76 per scenario.
-import { InvalidInput } from '../core/errors.js'
+import { DataUnavailable, InvalidInput } from '../core/errors.js'
 import { black76Price } from '../quant/black76.js'
 import type { MarketState, RiskAccount, RiskPosition, ScenarioSet } from './types.js'
 
@@ -34,11 +34,11 @@ export interface PreparedBook {
 export function positionVol(position: RiskPosition, market: MarketState, forward: number, field: string): number {
   const override = market.impliedVols[position.instrument.symbol]
   if (override !== undefined) {
-    if (!(override > 0)) throw new InvalidInput(`${field}.impliedVol`, `must be positive, got ${override}`)
+    if (!(override > 0)) throw new DataUnavailable(`the implied vol of ${position.instrument.symbol} must be positive, got ${override}`, { at: `${field}.impliedVol` })
     return override
   }
   const surface = market.volSurfaces[position.instrument.underlying]
-  if (!surface) throw new InvalidInput(`${field}.impliedVol`, `no implied vol for ${position.instrument.symbol} and no surface for ${position.instrument.underlying}`)
+  if (!surface) throw new DataUnavailable(`no implied vol for ${position.instrument.symbol}: the market data has no mark for it and no vol surface for ${position.instrument.underlying}`, { at: `${field}.impliedVol` })
   return surface.volAt(position.instrument.strike!, position.instrument.expiryMs!, forward)
 }
 
@@ -46,14 +46,14 @@ export function positionVol(position: RiskPosition, market: MarketState, forward
 export function forwardRatioOf(position: RiskPosition, market: MarketState, field: string): number {
   const ratio = market.forwardRatios?.[position.instrument.symbol]
   if (ratio === undefined) return 1
-  if (!(ratio > 0) || !Number.isFinite(ratio)) throw new InvalidInput(`${field}.forwardRatio`, `must be a positive number, got ${ratio}`)
+  if (!(ratio > 0) || !Number.isFinite(ratio)) throw new DataUnavailable(`the forward of ${position.instrument.symbol} over its index must be a positive number, got ${ratio}`, { at: `${field}.forwardRatio` })
   return ratio
 }
 
 export function priceOf(market: MarketState, factor: string, field: string): number {
   const price = factor === 'USD' ? (market.prices.USD ?? 1) : market.prices[factor]
-  if (price === undefined) throw new InvalidInput(field, `no price for ${factor}`)
-  if (!(price > 0) || !Number.isFinite(price)) throw new InvalidInput(field, `price of ${factor} must be positive, got ${price}`)
+  if (price === undefined) throw new DataUnavailable(`no price for ${factor}`, { at: field })
+  if (!(price > 0) || !Number.isFinite(price)) throw new DataUnavailable(`the price of ${factor} must be positive, got ${price}`, { at: field })
   return price
 }
 
@@ -62,7 +62,7 @@ export function prepareBook(accounts: RiskAccount[], market: MarketState, factor
   const F = factors.length
   const factorIndex = (factor: string, field: string) => {
     const i = index.get(factor)
-    if (i === undefined) throw new InvalidInput(field, `factor ${factor} has no scenarios`)
+    if (i === undefined) throw new DataUnavailable(`no scenarios for ${factor}: it has no price history`, { at: field })
     return i
   }
   const prices = Float64Array.from(factors, (f) => (market.prices[f] ?? (f === 'USD' ? 1 : NaN)))
@@ -71,7 +71,7 @@ export function prepareBook(accounts: RiskAccount[], market: MarketState, factor
   accounts.forEach((account, a) => {
     account.balances.forEach((b, j) => {
       const field = `accounts[${a}].balances[${j}]`
-      if (!Number.isFinite(b.amount)) throw new InvalidInput(`${field}.amount`, `must be a finite number, got ${b.amount}`)
+      if (!Number.isFinite(b.amount)) throw new DataUnavailable(`a ${b.asset} balance has no finite amount (${b.amount})`, { at: `${field}.amount` })
       // A wrapped or pegged token also moves with its basis factor (WBTC-BTC, USDC-USD) when the set carries it.
       const value = b.amount * priceOf(market, b.asset, `${field}.asset`)
       const basis = b.basisFactor ? index.get(b.basisFactor) : undefined
@@ -82,7 +82,7 @@ export function prepareBook(accounts: RiskAccount[], market: MarketState, factor
     })
     account.positions.forEach((p, j) => {
       const field = `accounts[${a}].positions[${j}]`
-      if (!Number.isFinite(p.size)) throw new InvalidInput(`${field}.size`, `must be a finite number, got ${p.size}`)
+      if (!Number.isFinite(p.size)) throw new DataUnavailable(`the ${p.instrument.symbol} position has no finite size (${p.size})`, { at: `${field}.size` })
       const f = factorIndex(p.instrument.underlying, `${field}.instrument`)
       const price = priceOf(market, p.instrument.underlying, `${field}.instrument`)
       if (p.instrument.kind !== 'option') {
@@ -92,12 +92,12 @@ export function prepareBook(accounts: RiskAccount[], market: MarketState, factor
         return
       }
       const { strike, expiryMs, optionType } = p.instrument
-      if (!(strike !== null && strike > 0) || expiryMs === null || !optionType) throw new InvalidInput(`${field}.instrument`, 'an option needs strike, expiry and type')
+      if (!(strike !== null && strike > 0) || expiryMs === null || !optionType) throw new DataUnavailable(`the option ${p.instrument.symbol} has no strike, expiry or type`, { at: `${field}.instrument` })
       const timeYears = Math.max(0, (expiryMs - market.asOfMs) / YEAR_MS)
       const forwardRatio = forwardRatioOf(p, market, field)
       const forward = price * forwardRatio
       const vol = positionVol(p, market, forward, field)
-      if (!(vol > 0)) throw new InvalidInput(`${field}.impliedVol`, `must be positive, got ${vol}`)
+      if (!(vol > 0)) throw new DataUnavailable(`the implied vol of ${p.instrument.symbol} must be positive, got ${vol}`, { at: `${field}.impliedVol` })
       // Coin-settled options are worth the same in USD (coin premium × price); the coin leg is a balance.
       options.push({ accountIndex: a, factorIndex: f, size: p.size, strike, timeYears, vol, type: optionType, forwardRatio, valueNow: black76Price(forward, strike, timeYears, vol, optionType) })
     })

@@ -13,6 +13,8 @@ import { aaveRule, linearPerpRule } from './venue-rules.js'
 import { liquidationPrice, liquidationScaleAlong } from './liquidation-distance.js'
 import { capitalEfficiency } from './capital-efficiency.js'
 import { normalQuantile } from '../quant/normal.js'
+import { DataUnavailable, InvalidInput } from '../core/errors.js'
+import { DEFAULT_FHS_PARAMS } from './scenarios/fhs.js'
 import type { MarketState, PriceHistory, RiskAccount, RiskPosition, ScenarioSet } from './types.js'
 
 const market: MarketState = { asOfMs: Date.UTC(2025, 11, 31), prices: { BTC: 60000, ETH: 3000, USD: 1 }, volSurfaces: {}, impliedVols: {} }
@@ -166,6 +168,17 @@ describe('unified margin on real history', () => {
     expect(() => computeUnifiedMargin({ accounts: [account('a', 'binance', [perp('a', 'BTC', 1)])], market: { ...btcMarket, prices: {} }, history, asOfDate })).toThrow(/no price for BTC/)
     expect(() => computeUnifiedMargin({ accounts: [], market: btcMarket, history, asOfDate })).toThrow(/accounts/)
     expect(() => computeUnifiedMargin({ accounts: [account('a', 'x', [perp('a', 'BTC', 1)])], market: btcMarket, history: { dates: [], factors: [], closes: [] }, asOfDate })).toThrow(/history/)
+  })
+
+  test('missing data is DataUnavailable saying what is missing; a parameter only the caller chose stays InvalidInput', () => {
+    const long = [account('a', 'binance', [perp('a', 'BTC', 1)])]
+    const noPrice = () => computeUnifiedMargin({ accounts: long, market: { ...btcMarket, prices: {} }, history, asOfDate })
+    expect(noPrice).toThrow(DataUnavailable)
+    expect(noPrice).toThrow(expect.objectContaining({ code: 'DATA_UNAVAILABLE', detail: 'no price for BTC' }))
+    expect(() => computeUnifiedMargin({ accounts: long, market: btcMarket, history: { dates: [], factors: [], closes: [] }, asOfDate })).toThrow(DataUnavailable)
+    // Before 2018 there is no history in the scenario window: nothing to margin on.
+    expect(() => computeUnifiedMargin({ accounts: long, market: btcMarket, history, asOfDate: '2017-01-01' })).toThrow(DataUnavailable)
+    expect(() => computeUnifiedMargin({ accounts: long, market: btcMarket, history, asOfDate, params: { fhs: { ...DEFAULT_FHS_PARAMS, lambda: 1.5 } } })).toThrow(InvalidInput)
   })
 })
 

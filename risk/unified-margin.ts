@@ -1,7 +1,7 @@
 // The unified initial margin: what one clearing house holding every account's positions as one book would ask.
 // IM = max(ES 97.5 %, grid stress) + liquidity add-on + concentration add-on, floored against procyclicality.
 // Every part is reported; see docs/methodology.md §4.
-import { InvalidInput } from '../core/errors.js'
+import { DataUnavailable, InvalidInput } from '../core/errors.js'
 import { expectedShortfall, valueAtRisk } from './measures.js'
 import { prepareBook, revaluePrepared } from './revaluation.js'
 import { DEFAULT_FHS_PARAMS, filterBookPnl, historicalScenarios, type FhsParams } from './scenarios/fhs.js'
@@ -99,7 +99,7 @@ function bookScenarios(history: PriceHistory, asOfDate: string, factors: string[
 
 export function computeUnifiedMargin(input: { accounts: RiskAccount[]; market: MarketState; history: PriceHistory; asOfDate: string; params?: Partial<UnifiedMarginParams> }): UnifiedMarginResult {
   const params = { ...DEFAULT_UNIFIED_PARAMS, ...input.params }
-  if (input.history.dates.length === 0) throw new InvalidInput('history', 'is empty')
+  if (input.history.dates.length === 0) throw new DataUnavailable('the price history is empty', { at: 'history' })
   const factors = bookFactors(input.accounts)
   if (factors.length === 0) throw new InvalidInput('accounts', 'hold no position or non-USD balance to margin')
   const { set, proxied } = bookScenarios(input.history, input.asOfDate, factors, params.fhs)

@@ -4,7 +4,7 @@
 // to Deribit's replicated portfolio margin; adapters to the other venues' own margin.ts plug in the same way.
 // Pure; float64. Contract every rule keeps: `liquidated` ⇔ equity ≤ maintenanceMargin, so a liquidation search
 // can root-find equity − maintenanceMargin (continuous in prices) whatever the metric's own shape.
-import { InvalidInput } from '../core/errors.js'
+import { DataUnavailable, InvalidInput } from '../core/errors.js'
 import { deribitPortfolioMargin, DERIBIT_PM_BTC_PARAMS, DERIBIT_PM_ETH_PARAMS } from '../venues/deribit/margin.js'
 import { nearestCrossings } from '../quant/root-finding.js'
 import type { MarketState, RiskAccount, RiskBalance, RiskPosition } from './types.js'
@@ -56,8 +56,8 @@ export type VenueRuleSet = Record<string, VenueMarginRule>
 /** USD price of a factor; `USD` is 1 unless the market moves it (a depeg scenario). */
 export function factorPrice(market: MarketState, factor: string, field: string): number {
   const price = factor === 'USD' ? (market.prices.USD ?? 1) : market.prices[factor]
-  if (price === undefined) throw new InvalidInput(field, `no price for ${factor}`)
-  if (!(price > 0) || !Number.isFinite(price)) throw new InvalidInput(field, `price of ${factor} must be positive, got ${price}`)
+  if (price === undefined) throw new DataUnavailable(`no price for ${factor}`, { at: field })
+  if (!(price > 0) || !Number.isFinite(price)) throw new DataUnavailable(`the price of ${factor} must be positive, got ${price}`, { at: field })
   return price
 }
 
@@ -66,12 +66,12 @@ export function factorPrice(market: MarketState, factor: string, field: string):
  * depeg); missing means at par. The balance is worth amount · P(asset) · basis.
  */
 export function balanceValueUsd(balance: RiskBalance, market: MarketState, field: string): number {
-  if (!Number.isFinite(balance.amount)) throw new InvalidInput(`${field}.amount`, `must be a finite number, got ${balance.amount}`)
+  if (!Number.isFinite(balance.amount)) throw new DataUnavailable(`a ${balance.asset} balance has no finite amount (${balance.amount})`, { at: `${field}.amount` })
   let value = balance.amount * factorPrice(market, balance.asset, `${field}.asset`)
   if (balance.basisFactor !== null) {
     const basis = market.prices[balance.basisFactor]
     if (basis !== undefined) {
-      if (!(basis > 0) || !Number.isFinite(basis)) throw new InvalidInput(`${field}.basisFactor`, `price of ${balance.basisFactor} must be positive, got ${basis}`)
+      if (!(basis > 0) || !Number.isFinite(basis)) throw new DataUnavailable(`the price of ${balance.basisFactor} must be positive, got ${basis}`, { at: `${field}.basisFactor` })
       value *= basis
     }
   }
@@ -80,7 +80,7 @@ export function balanceValueUsd(balance: RiskBalance, market: MarketState, field
 
 /** Unrealised USD P&L of a delta-one position; inverse contracts too (size·(P − entry) in USD, see revaluation). */
 function unrealisedUsd(position: RiskPosition, market: MarketState, field: string): number {
-  if (!Number.isFinite(position.size)) throw new InvalidInput(`${field}.size`, `must be a finite number, got ${position.size}`)
+  if (!Number.isFinite(position.size)) throw new DataUnavailable(`the ${position.instrument.symbol} position has no finite size (${position.size})`, { at: `${field}.size` })
   const price = factorPrice(market, position.instrument.underlying, `${field}.instrument`)
   return position.entryPrice === null ? 0 : position.size * (price - position.entryPrice)
 }

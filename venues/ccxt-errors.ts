@@ -2,8 +2,9 @@
 // Retry-After header into the error vocabulary, with no secret in the message. ccxt's errors carry neither the
 // status nor the headers, so `watchResponses` records them from the exchange as each response arrives.
 import ccxt, { type Exchange } from 'ccxt'
-import { InvalidInput, isCrossmarginError, Unauthorized, VenueRejected, VenueUnavailable } from '../core/errors.js'
+import { isCrossmarginError, Unauthorized, VenueRejected, VenueUnavailable } from '../core/errors.js'
 import { scrubSecrets } from './cex-credentials.js'
+import { venueFault } from './venue-faults.js'
 
 /** The last HTTP answer ccxt saw on one exchange instance. */
 export interface LastResponse {
@@ -42,11 +43,10 @@ export interface CcxtCallContext {
 
 /** ccxt's error (or a payload check's) as the error vocabulary; the key and secret never reach a message. */
 export function mapCcxtError(error: unknown, c: CcxtCallContext): Error {
-  // Already in the vocabulary (a payload check built here, from no secret); InvalidInput from a payload is the
-  // venue's fault, not the user's, and is re-labelled below.
-  if (isCrossmarginError(error) && !(error instanceof InvalidInput)) return error
-  const message = scrubSecrets(error instanceof Error ? error.message : String(error), c.secrets)
   const { venue, what, status } = c
+  // Already in the vocabulary (a payload check built here, from no secret); a payload check's refusal is the venue's.
+  if (isCrossmarginError(error)) return venueFault(venue, error, what)
+  const message = scrubSecrets(error instanceof Error ? error.message : String(error), c.secrets)
   // 429 is "too many requests"; Binance answers 418 once an IP keeps going after a 429 (an automated ban).
   if (status === 429 || status === 418) return new VenueUnavailable(`${venue} rate-limited ${what} (HTTP ${status}): ${message}`, retryAfterMs(c.headers))
   if (error instanceof ccxt.OnMaintenance) return new VenueUnavailable(`${venue} is in maintenance during ${what}: ${message}`, retryAfterMs(c.headers))
@@ -62,7 +62,6 @@ export function mapCcxtError(error: unknown, c: CcxtCallContext): Error {
   }
   if (error instanceof ccxt.NetworkError) return new VenueUnavailable(`${venue} unreachable during ${what}: ${message}`)
   if (error instanceof ccxt.ExchangeError) return new VenueRejected(`${venue} refused ${what}: ${message}`)
-  if (error instanceof InvalidInput) return new VenueRejected(`${venue} sent an unusable ${what}: ${error.message}`)
   return new VenueUnavailable(`${venue} failed during ${what}: ${message}`)
 }
 

@@ -54,6 +54,7 @@ export interface AccountVerification {
 export interface VenueConnector<Config, Client> {
   descriptor: VenueDescriptor<Config>
   createClient(config: Config, env: ClientEnvironment): Client
+  /** Run through fetchVenueAccount (venue-faults.ts): a payload check's InvalidInput raised here is the venue's fault. */
   fetchAccount(client: Client, config: Config, ctx: FetchContext): Promise<VenueSnapshot>
   /**
    * Optional live check run before an account is stored (addAccount, and config accounts at start).

@@ -1,7 +1,7 @@
 // Backtest of a one-day VaR model on real history: each day's VaR uses only data before that day and is compared
 // with the book's realised P&L that day. Models: normal EWMA (the RiskMetrics baseline) and filtered historical
 // simulation, filtering each asset's returns or the book's own P&L series. Pure; float64.
-import { InvalidInput } from '../../core/errors.js'
+import { DataUnavailable } from '../../core/errors.js'
 import { normalQuantile } from '../../quant/normal.js'
 import { valueAtRisk } from '../measures.js'
 import { historyReturns } from '../scenarios/returns.js'
@@ -60,7 +60,7 @@ function bookWeights(book: BookDefinition, factors: string[], available: boolean
   }
   for (const [factor, weight] of Object.entries(book.weights ?? {})) {
     const i = factors.indexOf(factor)
-    if (i < 0) throw new InvalidInput(`book.weights.${factor}`, 'is not a factor of the history')
+    if (i < 0) throw new DataUnavailable(`no price history for ${factor}`, { at: `book.weights.${factor}` })
     if (!available[i]) return new Float64Array(factors.length).fill(NaN)
     w[i] = weight
   }
@@ -75,8 +75,8 @@ export function runVarBacktest(history: PriceHistory, book: BookDefinition, mode
   const startIndex = history.dates.indexOf(params.start)
   const endIndex = history.dates.indexOf(params.end)
   const scenarioStart = Math.max(0, history.dates.findIndex((d) => d >= params.scenarioStart))
-  if (startIndex < 0) throw new InvalidInput('params.start', `${params.start} is not in the history`)
-  if (endIndex < startIndex) throw new InvalidInput('params.end', `${params.end} is not in the history after start`)
+  if (startIndex < 0) throw new DataUnavailable(`the price history has no day ${params.start} to start the backtest on`, { at: 'params.start' })
+  if (endIndex < startIndex) throw new DataUnavailable(`the price history has no day ${params.end} after the start ${params.start}`, { at: 'params.end' })
   const assetVol = model.kind === 'fhs-asset' ? returns.map((r) => ewmaVolatility(r, model.lambda)) : []
   const z = -normalQuantile(1 - params.confidence)
 

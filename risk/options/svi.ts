@@ -1,7 +1,7 @@
 // Raw SVI smiles: w(k) = a + b·(ρ(k − m) + √((k − m)² + σ²)) in total implied variance w = σ_imp²·T against
 // log-moneyness k = ln(K/F) (Gatheral 2004). Fitted by Zeliade's quasi-explicit method: for fixed (m, σ) the
 // model is linear in (a, bσρ, bσ) and solved by weighted least squares; (m, σ) by Nelder–Mead. Pure; float64.
-import { InvalidInput } from '../../core/errors.js'
+import { DataUnavailable, InvalidInput } from '../../core/errors.js'
 
 export interface SviParams {
   a: number
@@ -117,11 +117,11 @@ export interface SviFit {
 
 /** Fits one expiry's smile; `timeYears` converts total-variance errors to implied-vol errors for the report. */
 export function fitSvi(points: SviPoint[], timeYears: number): SviFit {
-  if (points.length < 5) throw new InvalidInput('points', `an SVI fit needs at least 5 quotes, got ${points.length}`)
+  if (points.length < 5) throw new DataUnavailable(`an SVI fit needs at least 5 quotes, got ${points.length}`, { at: 'points' })
   if (!(timeYears > 0)) throw new InvalidInput('timeYears', 'must be positive')
   points.forEach((p, i) => {
-    if (!Number.isFinite(p.k)) throw new InvalidInput(`points[${i}].k`, 'must be finite')
-    if (!(p.w > 0)) throw new InvalidInput(`points[${i}].w`, `total variance must be positive, got ${p.w}`)
+    if (!Number.isFinite(p.k)) throw new DataUnavailable(`quote ${i} has no finite log-moneyness (${p.k})`, { at: `points[${i}].k` })
+    if (!(p.w > 0)) throw new DataUnavailable(`quote ${i}: total variance must be positive, got ${p.w}`, { at: `points[${i}].w` })
   })
   const ks = points.map((p) => p.k)
   const spread = Math.max(...ks) - Math.min(...ks) || 0.1

@@ -1,7 +1,7 @@
 // A volatility surface from an option chain: one SVI smile per expiry, total variance interpolated linearly in
 // time at fixed log-moneyness, flat vol outside the quoted expiries, with calendar and butterfly arbitrage checks
 // and each slice's fit errors reported.
-import { InvalidInput } from '../../core/errors.js'
+import { DataUnavailable } from '../../core/errors.js'
 import type { VolSurface } from '../types.js'
 import { butterflyDensity, fitSvi, sviTotalVariance, type SviParams } from './svi.js'
 
@@ -41,12 +41,12 @@ export interface FittedVolSurface extends VolSurface {
 const CHECK_GRID = Array.from({ length: 41 }, (_, i) => -1 + i * 0.05)
 
 export function buildVolSurface(input: { underlying: string; asOfMs: number; quotes: OptionQuote[] }): FittedVolSurface {
-  if (input.quotes.length === 0) throw new InvalidInput('quotes', 'an option chain needs quotes')
+  if (input.quotes.length === 0) throw new DataUnavailable(`the ${input.underlying} option chain has no quotes to fit a surface to`, { at: 'quotes' })
   const byExpiry = new Map<number, OptionQuote[]>()
   input.quotes.forEach((q, i) => {
-    if (!(q.iv > 0) || !Number.isFinite(q.iv)) throw new InvalidInput(`quotes[${i}].iv`, `must be a positive vol, got ${q.iv}`)
-    if (!(q.strike > 0 && q.forward > 0)) throw new InvalidInput(`quotes[${i}].strike`, 'strike and forward must be positive')
-    if (q.expiryMs <= input.asOfMs) throw new InvalidInput(`quotes[${i}].expiryMs`, 'has already expired')
+    if (!(q.iv > 0) || !Number.isFinite(q.iv)) throw new DataUnavailable(`quote ${i} (strike ${q.strike}) has no usable implied vol (${q.iv})`, { at: `quotes[${i}].iv` })
+    if (!(q.strike > 0 && q.forward > 0)) throw new DataUnavailable(`quote ${i}: strike and forward must be positive, got ${q.strike} and ${q.forward}`, { at: `quotes[${i}].strike` })
+    if (q.expiryMs <= input.asOfMs) throw new DataUnavailable(`quote ${i} (strike ${q.strike}) has already expired`, { at: `quotes[${i}].expiryMs` })
     byExpiry.set(q.expiryMs, [...(byExpiry.get(q.expiryMs) ?? []), q])
   })
   const slices: SurfaceSlice[] = [...byExpiry.entries()]
@@ -72,7 +72,7 @@ function surfaceFromSlices(underlying: string, asOfMs: number, slices: SurfaceSl
   }
   const volAt = (strike: number, expiryMs: number, forward: number): number => {
     const t = (expiryMs - asOfMs) / YEAR_MS
-    if (!(t > 0)) throw new InvalidInput('expiryMs', 'is not after the surface date')
+    if (!(t > 0)) throw new DataUnavailable(`an option expiring ${new Date(expiryMs).toISOString()} has expired by the surface date`, { at: 'expiryMs' })
     const k = Math.log(strike / forward)
     const first = slices[0]!
     const last = slices[slices.length - 1]!

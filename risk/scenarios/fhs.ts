@@ -3,7 +3,7 @@
 // book's own P&L series is rescaled by its EWMA volatility now over its volatility then ("book-level filtering").
 // Why book-level rather than per-asset: see docs/methodology.md, "Calibration" (per-asset filtering over-covers
 // spread books because it rescales each leg's vol but keeps yesterday's correlation).
-import { InvalidInput } from '../../core/errors.js'
+import { DataUnavailable, InvalidInput } from '../../core/errors.js'
 import { historyReturns } from './returns.js'
 import { checkLambda, ewmaVolatility } from './ewma.js'
 import type { PriceHistory, ScenarioSet } from '../types.js'
@@ -28,7 +28,7 @@ export function historicalScenarios(history: PriceHistory, asOfDate: string, par
   const end = history.dates.findIndex((d) => d >= asOfDate)
   const last = end < 0 ? history.dates.length : end
   const first = Math.max(1, history.dates.findIndex((d) => d >= params.windowStart))
-  if (last - first < 1) throw new InvalidInput('history', `has no days between ${params.windowStart} and ${asOfDate}`)
+  if (last - first < 1) throw new DataUnavailable(`the price history has no days between ${params.windowStart} and ${asOfDate}`, { at: 'history' })
   const returns = historyReturns(history)
   const nf = history.factors.length
   const count = last - first
@@ -61,7 +61,7 @@ export function filterBookPnl(pnl: Float64Array, labels: string[], lambda: numbe
   const keep: number[] = []
   for (let s = 0; s < pnl.length; s++) if (Number.isFinite(pnl[s]!)) keep.push(s)
   const series = Float64Array.from(keep, (s) => pnl[s]!)
-  if (series.length < 60) throw new InvalidInput('pnl', `needs at least 60 usable scenarios, has ${series.length}`)
+  if (series.length < 60) throw new DataUnavailable(`the book needs at least 60 days of price history for every factor it holds, the history gives ${series.length}`, { at: 'pnl' })
   const vol = ewmaVolatility(series, lambda)
   const sigmaNow = vol[series.length]!
   const out: number[] = []

@@ -2,7 +2,7 @@
 // factor over its window, ln(close on the last day / close on the day before the first), from the real daily
 // history. Factors without history on those dates follow the proxy (BTC) scaled by a beta and are reported as
 // proxied; moves the price files cannot carry (the USDC depeg) are given with their source.
-import { InvalidInput } from '../../core/errors.js'
+import { DataUnavailable, InvalidInput } from '../../core/errors.js'
 import type { PriceHistory, ScenarioSet } from '../types.js'
 
 export interface CrashEvent {
@@ -74,9 +74,9 @@ function windowReturn(closes: Float64Array, from: number, to: number): number {
 }
 
 export function crashReplays(history: PriceHistory, events: CrashEvent[] = DEFAULT_CRASH_EVENTS, options: CrashReplayOptions = {}): CrashReplaySet {
-  if (history.closes.length !== history.factors.length) throw new InvalidInput('history.closes', `has ${history.closes.length} series for ${history.factors.length} factors`)
+  if (history.closes.length !== history.factors.length) throw new DataUnavailable(`the price history has ${history.closes.length} series for ${history.factors.length} factors`, { at: 'history.closes' })
   history.closes.forEach((c, i) => {
-    if (c.length !== history.dates.length) throw new InvalidInput(`history.closes[${i}]`, `has ${c.length} values for ${history.dates.length} dates`)
+    if (c.length !== history.dates.length) throw new DataUnavailable(`the price history of ${history.factors[i]} has ${c.length} closes for ${history.dates.length} dates`, { at: `history.closes[${i}]` })
   })
   if (events.length === 0) throw new InvalidInput('events', 'needs at least one event')
   const overrideFactors = events.flatMap((e) => Object.keys(e.overrides ?? {}))
@@ -90,8 +90,8 @@ export function crashReplays(history: PriceHistory, events: CrashEvent[] = DEFAU
   events.forEach((event, e) => {
     const from = dateIndex.get(event.from)
     const to = dateIndex.get(event.to)
-    if (from === undefined || to === undefined || to < from) throw new InvalidInput(`events[${e}]`, `${event.from}..${event.to} is not in the history`)
-    if (from < 1) throw new InvalidInput(`events[${e}].from`, `needs the close of the day before ${event.from}`)
+    if (from === undefined || to === undefined || to < from) throw new DataUnavailable(`the price history does not cover ${event.name} (${event.from}..${event.to})`, { at: `events[${e}]` })
+    if (from < 1) throw new DataUnavailable(`the price history has no close the day before ${event.name} (${event.from})`, { at: `events[${e}].from` })
     const proxyMove = proxyIndex >= 0 ? windowReturn(history.closes[proxyIndex]!, from, to) : NaN
     const row: CrashFactorSource[] = []
     factors.forEach((factor, f) => {
@@ -111,7 +111,7 @@ export function crashReplays(history: PriceHistory, events: CrashEvent[] = DEFAU
         move = 0
         row.push({ factor, source: 'held', detail: 'no history and no documented move: held at par' })
       } else {
-        if (!Number.isFinite(proxyMove)) throw new InvalidInput(`events[${e}]`, `${factor} has no history on ${event.from}..${event.to} and the proxy ${proxy} has none either`)
+        if (!Number.isFinite(proxyMove)) throw new DataUnavailable(`${factor} has no price history on ${event.from}..${event.to} (${event.name}) and the proxy ${proxy} has none either`, { at: `events[${e}]` })
         const beta = options.betas?.[factor] ?? 1
         if (!Number.isFinite(beta)) throw new InvalidInput(`options.betas.${factor}`, `must be finite, got ${beta}`)
         move = beta * proxyMove

@@ -125,6 +125,14 @@ describe('risk through GraphQL', () => {
     expect(noVol?.message).toMatch(/impliedVol/)
   })
 
+  test('simulateMargin names a price the request left out as its own input, not as missing data', async () => {
+    // No stored history prices PEPE: the request must, so the refusal is the caller's to mend.
+    const res = await api.query(SIMULATE, { input: { accounts: [{ venue: 'binance', balances: [{ asset: 'USDT', amount: '1000' }, { asset: 'PEPE', amount: '1' }] }] } })
+    expect(res.errors?.[0]).toMatchObject({ message: expect.stringMatching(/no price for PEPE/), extensions: { code: 'INVALID_INPUT', field: 'input.accounts[0].balances[1].asset' } })
+    const negative = await api.query(SIMULATE, { input: { market: { prices: [{ symbol: 'BTC', price: '-1' }] }, accounts: [{ venue: 'binance', positions: [{ instrument: 'BTCUSDT', size: '1' }] }] } })
+    expect(negative.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_INPUT', field: 'input.market.prices[0].price' })
+  })
+
   test('a stored portfolio shows unified margin, stress, liquidation distances, capital efficiency and a backtest', async () => {
     const portfolio = await db.prisma.portfolio.create({ data: { name: 'Stored' } })
     const aave = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'aave-v3', label: 'aave', config: {} } })

@@ -6,6 +6,7 @@ import { silentLogger } from '../../core/logger.js'
 import { isCrossmarginError } from '../../core/errors.js'
 import { validateSnapshot } from '../../indexer/validate-snapshot.js'
 import type { AnyVenueConnector, ClientEnvironment, FetchContext } from '../../venues/types.js'
+import { fetchVenueAccount } from '../../venues/venue-faults.js'
 import type { ReplayFault } from '../../core/replay/http-replay-server.js'
 
 /** Every way the suite makes a venue misbehave; a harness must be able to produce each one. */
@@ -63,7 +64,7 @@ export function describeConnectorConformance(name: string, harness: ConformanceH
       const parsed = harness.connector.descriptor.configSchema.parse(config)
       const client = harness.connector.createClient(parsed, env)
       try {
-        return await harness.connector.fetchAccount(client, parsed, context())
+        return await fetchVenueAccount(harness.connector, client, parsed, context())
       } finally {
         await harness.connector.closeClient?.(client)
       }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { silentLogger } from '../../core/logger.js'
 import { aaveV3Connector } from './connector.js'
 import { aaveV3Descriptor } from './descriptor.js'
+import { verifyAccount } from '../../indexer/verify-account.js'
 
 type Fault = 'http-500' | 'http-401' | 'http-429' | 'malformed-json' | 'html' | 'hang' | 'rpc-error' | 'revert'
 
@@ -49,6 +50,8 @@ function startBrokenRpc() {
       const answer = (r: RpcRequest) => {
         if (r.method === 'eth_chainId') return { jsonrpc: '2.0', id: r.id, result: '0x1' }
         if (r.method === 'eth_getBlockByNumber') return { jsonrpc: '2.0', id: r.id, result: block }
+        // Some bytecode at every address, so an account check gets as far as asking the provider for its pool.
+        if (r.method === 'eth_getCode') return { jsonrpc: '2.0', id: r.id, result: '0x6080' }
         if (fault === 'revert') return { jsonrpc: '2.0', id: r.id, error: { code: 3, message: 'execution reverted', data: '0x' } }
         // What a load-balanced node says when asked about a block its peer has not seen yet.
         return { jsonrpc: '2.0', id: r.id, error: { code: -32000, message: 'header not found' } }
@@ -171,5 +174,42 @@ describe('Aave v3 connector against a broken RPC', () => {
   test('a contract revert is VenueRejected: retrying will not help', async () => {
     rpc.set('revert', true)
     expect((await fetchWith(url)).error).toMatchObject({ code: 'VENUE_REJECTED', message: expect.stringMatching(/reading the market addresses from the PoolAddressesProvider reverted/) })
+  })
+})
+
+describe('Aave v3 account check against a broken RPC', () => {
+  const config = aaveV3Descriptor.configSchema.parse({ rpcUrl: 'http://replaced', poolAddressesProvider: `0x${'12'.repeat(20)}`, user: `0x${'ab'.repeat(20)}`, chainId: 1 })
+  const env = () => ({ secret: () => undefined, timeoutMs: TIMEOUT_MS, urlOverrides: { 'aave-v3': url }, logger: silentLogger() })
+
+  async function verifyWith(fault: Fault) {
+    rpc.set(fault, true)
+    const client = aaveV3Connector.createClient(config, env())
+    try {
+      return await aaveV3Connector.verifyAccount!(client, config, { signal: AbortSignal.timeout(10_000), logger: silentLogger(), now: () => new Date() }).then(
+        () => null,
+        (e: unknown) => e,
+      )
+    } finally {
+      await aaveV3Connector.closeClient!(client)
+    }
+  }
+
+  test.each([
+    ['a node hanging past the timeout', 'hang', /aave-v3: RPC timed out during asking the PoolAddressesProvider for its pool/],
+    ['HTTP 500', 'http-500', /aave-v3: RPC answered HTTP 500 during asking the PoolAddressesProvider for its pool/],
+    ['a node error ("header not found")', 'rpc-error', /aave-v3: RPC error during asking the PoolAddressesProvider for its pool: header not found/],
+  ] as const)('%s on getPool is VenueUnavailable, not "not a PoolAddressesProvider"', async (_name, fault, message) => {
+    expect(await verifyWith(fault)).toMatchObject({ code: 'VENUE_UNAVAILABLE', message: expect.stringMatching(message) })
+  })
+
+  test('a revert is the chain’s definite answer: refused naming poolAddressesProvider', async () => {
+    expect(await verifyWith('revert')).toMatchObject({ code: 'INVALID_INPUT', field: 'poolAddressesProvider', message: expect.stringMatching(/not an Aave v3 PoolAddressesProvider/) })
+  })
+
+  test('an account whose node times out is stored unverified, with a warning, not refused', async () => {
+    rpc.set('hang', true)
+    const deps = { venues: { 'aave-v3': aaveV3Connector }, clientEnv: env(), timeoutMs: 5_000, logger: silentLogger() }
+    const result = await verifyAccount(deps, { venue: 'aave-v3', label: 'aave', config })
+    expect(result.warnings).toEqual([expect.stringMatching(/^not verified with aave-v3: aave-v3: RPC timed out/)])
   })
 })

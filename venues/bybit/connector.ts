@@ -157,134 +157,129 @@ async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: Fetch
   const linear = await positionList(client, 'linear', { settleCoin: config.settleCoin }, ctx)
   const inverse = await positionList(client, 'inverse', {}, ctx)
   ctx.signal.throwIfAborted()
-  try {
-    const account = wallet.result.list?.[0]
-    if (!account) throw new InvalidInput('wallet-balance', 'has no account')
-    const held = (list: RawPosition[] | undefined, contract: BybitContract) =>
-      (list ?? []).filter((p) => p.side !== 'None' && p.side !== '' && !parseDecimal(p.size, `${contract}.${p.symbol}.size`).isZero()).map((p) => ({ p, contract }))
-    const open = [...held(linear, 'linear'), ...held(inverse, 'inverse')]
-    const tables = new Map<string, SymbolTiers | null>()
-    for (const { p, contract } of open) {
-      const key = `${contract}:${p.symbol}`
-      if (!tables.has(key)) tables.set(key, await riskTiers(client, contract, p.symbol))
-    }
-    // The wallet values each coin in USD; positions' figures are added in USD at that rate.
-    const usdPerCoin = new Map<string, Decimal>()
-    for (const c of account.coin) {
-      const equity = parseOptionalDecimal(c.equity, `wallet.coin.${c.coin}.equity`)
-      const usd = parseOptionalDecimal(c.usdValue, `wallet.coin.${c.coin}.usdValue`)
-      if (equity && usd && !equity.isZero()) usdPerCoin.set(c.coin, usd.div(equity))
-    }
+  const account = wallet.result.list?.[0]
+  if (!account) throw new InvalidInput('wallet-balance', 'has no account')
+  const held = (list: RawPosition[] | undefined, contract: BybitContract) =>
+    (list ?? []).filter((p) => p.side !== 'None' && p.side !== '' && !parseDecimal(p.size, `${contract}.${p.symbol}.size`).isZero()).map((p) => ({ p, contract }))
+  const open = [...held(linear, 'linear'), ...held(inverse, 'inverse')]
+  const tables = new Map<string, SymbolTiers | null>()
+  for (const { p, contract } of open) {
+    const key = `${contract}:${p.symbol}`
+    if (!tables.has(key)) tables.set(key, await riskTiers(client, contract, p.symbol))
+  }
+  // The wallet values each coin in USD; positions' figures are added in USD at that rate.
+  const usdPerCoin = new Map<string, Decimal>()
+  for (const c of account.coin) {
+    const equity = parseOptionalDecimal(c.equity, `wallet.coin.${c.coin}.equity`)
+    const usd = parseOptionalDecimal(c.usdValue, `wallet.coin.${c.coin}.usdValue`)
+    if (equity && usd && !equity.isZero()) usdPerCoin.set(c.coin, usd.div(equity))
+  }
 
-    const positions: Position[] = []
-    const details: unknown[] = []
-    const replications: (Replication | null)[] = []
-    for (const { p, contract } of open) {
-      const at = `positions.${contract}.${p.symbol}`
-      const quantity = parseDecimal(p.size, `${at}.size`).mul(p.side === 'Sell' ? -1 : 1)
-      const avgPrice = parseDecimal(p.avgPrice, `${at}.avgPrice`)
-      const markPrice = parseDecimal(p.markPrice, `${at}.markPrice`)
-      const leverage = parseDecimal(p.leverage, `${at}.leverage`)
-      const base = baseOf(contract, p.symbol)
-      const table = tables.get(`${contract}:${p.symbol}`) ?? null
-      const tier = table?.tiers.find((t) => t.id === p.riskId) ?? null
-      const flags: string[] = []
-      if (!base || !table) flags.push('unknown-symbol')
-      else if (!tier) flags.push('unknown-risk-tier')
-      const currency = contract === 'linear' ? config.settleCoin : (base ?? p.symbol)
-      if (table && tier) {
-        const deduction = tier.mmDeduction ?? bybitMaintenanceDeduction(table.tiers, tier.id) ?? new Decimal(0)
-        const m = bybitPositionMargin({ contract, size: quantity, avgPrice, leverage, bustPrice: parseOptionalDecimal(p.bustPrice, `${at}.bustPrice`), tier, mmDeduction: deduction, takerFeeRate: new Decimal(config.takerFeeRate) })
-        // Linear figures are in the settle coin; inverse ones in coin, worth the mark price in USD.
-        const usdPerUnit = contract === 'inverse' ? markPrice : (usdPerCoin.get(config.settleCoin) ?? new Decimal(1))
-        replications.push({ symbol: p.symbol, contract, currency, initialMargin: m.initialMargin, maintenanceMargin: m.maintenanceMargin, usdPerUnit })
-        details.push({
-          symbol: p.symbol,
-          category: contract,
-          currency,
-          riskId: tier.id,
-          tierInitialRate: tier.initialRate.toFixed(),
-          maintenanceRate: tier.maintenanceRate.toFixed(),
-          mmDeduction: deduction.toFixed(),
-          tierRatesInPercent: table.ratesInPercent,
-          positionValue: m.positionValue.toFixed(),
-          bankruptcyPrice: m.bankruptcyPrice.toFixed(),
-          feeToClose: m.feeToClose.toFixed(),
-          initialRate: m.initialRate.toFixed(),
-          initialMargin: m.initialMargin.toFixed(),
-          maintenanceMargin: m.maintenanceMargin.toFixed(),
-          reportedInitialMargin: p.positionIM,
-          reportedMaintenanceMargin: p.positionMM,
-        })
-      } else {
-        // A position we cannot margin leaves the replicated totals unknown rather than understated.
-        replications.push(null)
-        details.push({ symbol: p.symbol, category: contract, currency, riskId: p.riskId, flags })
-      }
-      // Inverse quantities are USD contracts: in units of the underlying that is the coin they are worth at mark.
-      const size = contract === 'inverse' ? quantity.div(markPrice) : quantity
-      positions.push({
-        instrument: instrumentOf(contract, p.symbol, base, config.settleCoin),
-        size: size.toFixed(),
-        entryPrice: avgPrice.toFixed(),
-        markPrice: markPrice.toFixed(),
-        liquidationPrice: parseOptionalDecimal(p.liqPrice, `${at}.liqPrice`)?.toFixed() ?? null,
-        notional: parseDecimal(p.positionValue, `${at}.positionValue`).toFixed(),
-        unrealizedPnl: parseDecimal(p.unrealisedPnl, `${at}.unrealisedPnl`).toFixed(),
-        leverage: leverage.toFixed(),
-        marginMode: p.tradeMode === 1 ? 'isolated' : 'cross',
-        venueInitialMargin: parseOptionalDecimal(p.positionIM, `${at}.positionIM`)?.toFixed() ?? null,
-        venueMaintenanceMargin: parseOptionalDecimal(p.positionMM, `${at}.positionMM`)?.toFixed() ?? null,
-        flags,
-        raw: p,
+  const positions: Position[] = []
+  const details: unknown[] = []
+  const replications: (Replication | null)[] = []
+  for (const { p, contract } of open) {
+    const at = `positions.${contract}.${p.symbol}`
+    const quantity = parseDecimal(p.size, `${at}.size`).mul(p.side === 'Sell' ? -1 : 1)
+    const avgPrice = parseDecimal(p.avgPrice, `${at}.avgPrice`)
+    const markPrice = parseDecimal(p.markPrice, `${at}.markPrice`)
+    const leverage = parseDecimal(p.leverage, `${at}.leverage`)
+    const base = baseOf(contract, p.symbol)
+    const table = tables.get(`${contract}:${p.symbol}`) ?? null
+    const tier = table?.tiers.find((t) => t.id === p.riskId) ?? null
+    const flags: string[] = []
+    if (!base || !table) flags.push('unknown-symbol')
+    else if (!tier) flags.push('unknown-risk-tier')
+    const currency = contract === 'linear' ? config.settleCoin : (base ?? p.symbol)
+    if (table && tier) {
+      const deduction = tier.mmDeduction ?? bybitMaintenanceDeduction(table.tiers, tier.id) ?? new Decimal(0)
+      const m = bybitPositionMargin({ contract, size: quantity, avgPrice, leverage, bustPrice: parseOptionalDecimal(p.bustPrice, `${at}.bustPrice`), tier, mmDeduction: deduction, takerFeeRate: new Decimal(config.takerFeeRate) })
+      // Linear figures are in the settle coin; inverse ones in coin, worth the mark price in USD.
+      const usdPerUnit = contract === 'inverse' ? markPrice : (usdPerCoin.get(config.settleCoin) ?? new Decimal(1))
+      replications.push({ symbol: p.symbol, contract, currency, initialMargin: m.initialMargin, maintenanceMargin: m.maintenanceMargin, usdPerUnit })
+      details.push({
+        symbol: p.symbol,
+        category: contract,
+        currency,
+        riskId: tier.id,
+        tierInitialRate: tier.initialRate.toFixed(),
+        maintenanceRate: tier.maintenanceRate.toFixed(),
+        mmDeduction: deduction.toFixed(),
+        tierRatesInPercent: table.ratesInPercent,
+        positionValue: m.positionValue.toFixed(),
+        bankruptcyPrice: m.bankruptcyPrice.toFixed(),
+        feeToClose: m.feeToClose.toFixed(),
+        initialRate: m.initialRate.toFixed(),
+        initialMargin: m.initialMargin.toFixed(),
+        maintenanceMargin: m.maintenanceMargin.toFixed(),
+        reportedInitialMargin: p.positionIM,
+        reportedMaintenanceMargin: p.positionMM,
       })
+    } else {
+      // A position we cannot margin leaves the replicated totals unknown rather than understated.
+      replications.push(null)
+      details.push({ symbol: p.symbol, category: contract, currency, riskId: p.riskId, flags })
     }
+    // Inverse quantities are USD contracts: in units of the underlying that is the coin they are worth at mark.
+    const size = contract === 'inverse' ? quantity.div(markPrice) : quantity
+    positions.push({
+      instrument: instrumentOf(contract, p.symbol, base, config.settleCoin),
+      size: size.toFixed(),
+      entryPrice: avgPrice.toFixed(),
+      markPrice: markPrice.toFixed(),
+      liquidationPrice: parseOptionalDecimal(p.liqPrice, `${at}.liqPrice`)?.toFixed() ?? null,
+      notional: parseDecimal(p.positionValue, `${at}.positionValue`).toFixed(),
+      unrealizedPnl: parseDecimal(p.unrealisedPnl, `${at}.unrealisedPnl`).toFixed(),
+      leverage: leverage.toFixed(),
+      marginMode: p.tradeMode === 1 ? 'isolated' : 'cross',
+      venueInitialMargin: parseOptionalDecimal(p.positionIM, `${at}.positionIM`)?.toFixed() ?? null,
+      venueMaintenanceMargin: parseOptionalDecimal(p.positionMM, `${at}.positionMM`)?.toFixed() ?? null,
+      flags,
+      raw: p,
+    })
+  }
 
-    const marginBalance = parseDecimal(account.totalMarginBalance, 'wallet.totalMarginBalance')
-    const balances: Balance[] = account.coin
-      .filter((c) => !parseDecimal(c.walletBalance, `wallet.coin.${c.coin}.walletBalance`).isZero())
-      .map((c) => {
-        const amount = parseDecimal(c.walletBalance, `wallet.coin.${c.coin}.walletBalance`)
-        return { asset: c.coin, canonicalAsset: canonicalAsset(c.coin).factor, kind: amount.isNegative() ? ('debt' as const) : ('wallet' as const), amount: amount.abs().toFixed(), valueUsd: parseOptionalDecimal(c.usdValue, `wallet.coin.${c.coin}.usdValue`)?.toFixed() ?? null, priceUsd: usdPerCoin.get(c.coin)?.toFixed() ?? null, usableAsCollateral: true, flags: [], raw: c }
-      })
-    const reportedIm = parseDecimal(account.totalInitialMargin, 'wallet.totalInitialMargin')
-    const reportedMm = parseDecimal(account.totalMaintenanceMargin, 'wallet.totalMaintenanceMargin')
-    const complete = replications.every((r): r is Replication => r !== null && r.usdPerUnit !== null)
-    const sumUsd = (pick: (r: Replication) => Decimal) => (complete ? (replications as Replication[]).reduce((sum, r) => sum.plus(pick(r).mul(r.usdPerUnit!)), new Decimal(0)) : null)
-    const im = sumUsd((r) => r.initialMargin)
-    const mm = sumUsd((r) => r.maintenanceMargin)
-    const figures = (initial: Decimal | null, maintenance: Decimal | null, rate: Decimal | null, withdrawable: Decimal | null) =>
-      marginFigures('USD', {
-        equity: parseDecimal(account.totalEquity, 'wallet.totalEquity').toFixed(),
-        initialMargin: initial?.toFixed() ?? null,
-        maintenanceMargin: maintenance?.toFixed() ?? null,
-        // Bybit's account MM rate: liquidation at 100 %.
-        marginRatio: rate?.toFixed() ?? null,
-        withdrawable: withdrawable?.toFixed() ?? null,
-      })
-    return {
-      asOf: wallet.time ? new Date(wallet.time) : ctx.now(),
-      blockNumber: null,
-      positions,
-      balances,
-      margin: {
-        reported: figures(reportedIm, reportedMm, parseDecimal(account.accountMMRate, 'wallet.accountMMRate'), parseDecimal(account.totalAvailableBalance, 'wallet.totalAvailableBalance')),
-        // Spot borrowing and options count in Bybit's totals; ours cover the linear and inverse positions.
-        replicated: figures(im, mm, mm ? bybitAccountRate(mm, marginBalance) : null, im ? Decimal.max(marginBalance.minus(im), 0) : null),
-        details: {
-          positions: details,
-          // Bybit's own totals over its margin balance: the rates it states, recomputed.
-          accountIMRate: bybitAccountRate(reportedIm, marginBalance)?.toFixed() ?? null,
-          accountMMRate: bybitAccountRate(reportedMm, marginBalance)?.toFixed() ?? null,
-          reportedAccountIMRate: account.accountIMRate,
-          reportedAccountMMRate: account.accountMMRate,
-        },
+  const marginBalance = parseDecimal(account.totalMarginBalance, 'wallet.totalMarginBalance')
+  const balances: Balance[] = account.coin
+    .filter((c) => !parseDecimal(c.walletBalance, `wallet.coin.${c.coin}.walletBalance`).isZero())
+    .map((c) => {
+      const amount = parseDecimal(c.walletBalance, `wallet.coin.${c.coin}.walletBalance`)
+      return { asset: c.coin, canonicalAsset: canonicalAsset(c.coin).factor, kind: amount.isNegative() ? ('debt' as const) : ('wallet' as const), amount: amount.abs().toFixed(), valueUsd: parseOptionalDecimal(c.usdValue, `wallet.coin.${c.coin}.usdValue`)?.toFixed() ?? null, priceUsd: usdPerCoin.get(c.coin)?.toFixed() ?? null, usableAsCollateral: true, flags: [], raw: c }
+    })
+  const reportedIm = parseDecimal(account.totalInitialMargin, 'wallet.totalInitialMargin')
+  const reportedMm = parseDecimal(account.totalMaintenanceMargin, 'wallet.totalMaintenanceMargin')
+  const complete = replications.every((r): r is Replication => r !== null && r.usdPerUnit !== null)
+  const sumUsd = (pick: (r: Replication) => Decimal) => (complete ? (replications as Replication[]).reduce((sum, r) => sum.plus(pick(r).mul(r.usdPerUnit!)), new Decimal(0)) : null)
+  const im = sumUsd((r) => r.initialMargin)
+  const mm = sumUsd((r) => r.maintenanceMargin)
+  const figures = (initial: Decimal | null, maintenance: Decimal | null, rate: Decimal | null, withdrawable: Decimal | null) =>
+    marginFigures('USD', {
+      equity: parseDecimal(account.totalEquity, 'wallet.totalEquity').toFixed(),
+      initialMargin: initial?.toFixed() ?? null,
+      maintenanceMargin: maintenance?.toFixed() ?? null,
+      // Bybit's account MM rate: liquidation at 100 %.
+      marginRatio: rate?.toFixed() ?? null,
+      withdrawable: withdrawable?.toFixed() ?? null,
+    })
+  return {
+    asOf: wallet.time ? new Date(wallet.time) : ctx.now(),
+    blockNumber: null,
+    positions,
+    balances,
+    margin: {
+      reported: figures(reportedIm, reportedMm, parseDecimal(account.accountMMRate, 'wallet.accountMMRate'), parseDecimal(account.totalAvailableBalance, 'wallet.totalAvailableBalance')),
+      // Spot borrowing and options count in Bybit's totals; ours cover the linear and inverse positions.
+      replicated: figures(im, mm, mm ? bybitAccountRate(mm, marginBalance) : null, im ? Decimal.max(marginBalance.minus(im), 0) : null),
+      details: {
+        positions: details,
+        // Bybit's own totals over its margin balance: the rates it states, recomputed.
+        accountIMRate: bybitAccountRate(reportedIm, marginBalance)?.toFixed() ?? null,
+        accountMMRate: bybitAccountRate(reportedMm, marginBalance)?.toFixed() ?? null,
+        reportedAccountIMRate: account.accountIMRate,
+        reportedAccountMMRate: account.accountMMRate,
       },
-      raw: { walletBalance: wallet, positionList: { linear, inverse } },
-    }
-  } catch (error) {
-    if (error instanceof InvalidInput) throw new VenueRejected(`bybit sent an unusable answer: ${error.message}`)
-    throw error
+    },
+    raw: { walletBalance: wallet, positionList: { linear, inverse } },
   }
 }
 

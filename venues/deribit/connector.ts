@@ -6,7 +6,7 @@ import ccxt, { type deribit as DeribitExchange } from 'ccxt'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal } from '../../core/decimal.js'
 import { marginFigures, type Balance, type ImpliedVolPoint, type InstrumentKind, type Position, type VenueMarginFigures, type VenueSnapshot } from '../../core/domain.js'
-import { InvalidInput, VenueRejected } from '../../core/errors.js'
+import { InvalidInput } from '../../core/errors.js'
 import { parseInstrumentSymbol } from '../../core/instrument-symbols.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { requireSecret } from '../cex-credentials.js'
@@ -138,132 +138,127 @@ async function fetchAccount(client: DeribitClient, config: DeribitConfig, ctx: F
   // Stablecoin segments have no option chain of their own (their linear options are listed under BTC and ETH).
   const hasChain = config.currency === 'BTC' || config.currency === 'ETH'
   const chainResponse = hasChain ? await call(client, 'reading the option chain', () => ex.publicGetGetBookSummaryByCurrency!({ currency: config.currency, kind: 'option' })) : { result: [] }
-  try {
-    const summaries = result<{ summaries?: RawSummary[] } | RawSummary[]>(summariesResponse, 'get_account_summaries')
-    const list = Array.isArray(summaries) ? summaries : (summaries.summaries ?? [])
-    const summary = list.find((s) => s.currency === config.currency)
-    if (!summary) throw new InvalidInput('get_account_summaries', `has no ${config.currency} summary`)
-    const rawPositions = result<RawPosition[]>(positionsResponse, 'get_positions').filter((p) => p.size !== 0 && p.direction !== 'zero')
+  const summaries = result<{ summaries?: RawSummary[] } | RawSummary[]>(summariesResponse, 'get_account_summaries')
+  const list = Array.isArray(summaries) ? summaries : (summaries.summaries ?? [])
+  const summary = list.find((s) => s.currency === config.currency)
+  if (!summary) throw new InvalidInput('get_account_summaries', `has no ${config.currency} summary`)
+  const rawPositions = result<RawPosition[]>(positionsResponse, 'get_positions').filter((p) => p.size !== 0 && p.direction !== 'zero')
 
-    // Option marks and implied vols (positions do not carry the IV) come from the currency's option chain, in one
-    // request; an option the chain does not list falls back to its own ticker.
-    const chain = result<RawBookSummary[]>(chainResponse, 'get_book_summary_by_currency')
-    if (!Array.isArray(chain)) throw new InvalidInput('get_book_summary_by_currency', 'is not a list')
-    const tickers = new Map<string, OptionMark>()
-    for (const row of chain) {
-      if (typeof row.mark_iv === 'number' && typeof row.underlying_price === 'number' && typeof row.mark_price === 'number') {
-        tickers.set(row.instrument_name, { mark_iv: row.mark_iv, underlying_price: row.underlying_price, mark_price: row.mark_price, open_interest: row.open_interest ?? null })
-      }
+  // Option marks and implied vols (positions do not carry the IV) come from the currency's option chain, in one
+  // request; an option the chain does not list falls back to its own ticker.
+  const chain = result<RawBookSummary[]>(chainResponse, 'get_book_summary_by_currency')
+  if (!Array.isArray(chain)) throw new InvalidInput('get_book_summary_by_currency', 'is not a list')
+  const tickers = new Map<string, OptionMark>()
+  for (const row of chain) {
+    if (typeof row.mark_iv === 'number' && typeof row.underlying_price === 'number' && typeof row.mark_price === 'number') {
+      tickers.set(row.instrument_name, { mark_iv: row.mark_iv, underlying_price: row.underlying_price, mark_price: row.mark_price, open_interest: row.open_interest ?? null })
     }
-    for (const p of rawPositions.filter((p) => p.kind === 'option' && !tickers.has(p.instrument_name))) {
-      // public/ticker carries the same fields: https://docs.deribit.com/#public-ticker
-      const ticker = await call(client, `reading the ${p.instrument_name} ticker`, () => ex.publicGetTicker!({ instrument_name: p.instrument_name }))
-      const t = result<OptionMark>(ticker, `ticker ${p.instrument_name}`)
-      tickers.set(p.instrument_name, { mark_iv: t.mark_iv, underlying_price: t.underlying_price, mark_price: t.mark_price, open_interest: t.open_interest ?? null })
-    }
+  }
+  for (const p of rawPositions.filter((p) => p.kind === 'option' && !tickers.has(p.instrument_name))) {
+    // public/ticker carries the same fields: https://docs.deribit.com/#public-ticker
+    const ticker = await call(client, `reading the ${p.instrument_name} ticker`, () => ex.publicGetTicker!({ instrument_name: p.instrument_name }))
+    const t = result<OptionMark>(ticker, `ticker ${p.instrument_name}`)
+    tickers.set(p.instrument_name, { mark_iv: t.mark_iv, underlying_price: t.underlying_price, mark_price: t.mark_price, open_interest: t.open_interest ?? null })
+  }
 
-    const positions: Position[] = []
-    const unread: string[] = []
-    const pm: DeribitPmPosition[] = []
-    let smInitial = 0
-    let smMaintenance = 0
-    for (const [i, p] of rawPositions.entries()) {
-      const at = `positions[${i}]`
-      const parsed = (() => {
-        try {
-          return parseInstrumentSymbol('deribit', p.instrument_name, `${at}.instrument_name`)
-        } catch {
-          return null
-        }
-      })()
-      const sign = p.direction === 'sell' ? -1 : 1
-      // Futures: size is USD of notional and size_currency the coin equivalent; options: size is in coin.
-      const inCoin = p.kind === 'option' || p.kind === 'option_combo'
-      const sizeCoin = sign * Math.abs(inCoin ? num(p.size, `${at}.size`) : num(p.size_currency ?? p.size / p.mark_price, `${at}.size_currency`))
-      const ticker = tickers.get(p.instrument_name)
-      positions.push({
-        instrument: {
-          venueSymbol: p.instrument_name,
-          kind: parsed?.kind ?? KIND_OF_UNREAD[p.kind] ?? 'future',
-          underlying: parsed?.underlying ?? canonicalAsset(p.instrument_name.split(/[-_]/)[0]!).factor,
-          quote: parsed?.quote ?? 'USD',
-          settlement: parsed?.settlement ?? config.currency,
-          inverse: parsed?.inverse ?? true,
-          contractSize: deribitContractSize(p.kind, parsed?.underlying ?? canonicalAsset(p.instrument_name.split(/[-_]/)[0]!).factor, parsed?.inverse ?? true),
-          expiry: parsed?.expiryMs ? new Date(parsed.expiryMs) : null,
-          strike: parsed?.strike ? String(parsed.strike) : null,
-          optionType: parsed?.optionType ?? null,
-        },
-        size: new Decimal(sizeCoin).toFixed(),
-        entryPrice: new Decimal(p.average_price).toFixed(),
-        markPrice: new Decimal(p.mark_price).toFixed(),
-        liquidationPrice: p.estimated_liquidation_price ? new Decimal(p.estimated_liquidation_price).toFixed() : null,
-        notional: inCoin ? null : new Decimal(Math.abs(p.size)).toFixed(),
-        unrealizedPnl: new Decimal(p.floating_profit_loss).toFixed(),
-        leverage: p.leverage ? String(p.leverage) : null,
-        marginMode: summary.portfolio_margining_enabled ? 'portfolio' : 'cross',
-        venueInitialMargin: new Decimal(p.initial_margin).toFixed(),
-        venueMaintenanceMargin: new Decimal(p.maintenance_margin).toFixed(),
-        flags: parsed ? [] : ['unknown-symbol'],
-        raw: { position: p, ticker: ticker ?? null },
-      })
-      if (!parsed) {
-        unread.push(p.instrument_name)
-        continue
+  const positions: Position[] = []
+  const unread: string[] = []
+  const pm: DeribitPmPosition[] = []
+  let smInitial = 0
+  let smMaintenance = 0
+  for (const [i, p] of rawPositions.entries()) {
+    const at = `positions[${i}]`
+    const parsed = (() => {
+      try {
+        return parseInstrumentSymbol('deribit', p.instrument_name, `${at}.instrument_name`)
+      } catch {
+        return null
       }
-      if (p.kind === 'option' && ticker) {
-        pm.push({ instrument: p.instrument_name, kind: 'option', size: sizeCoin, expiryMs: parsed.expiryMs, strike: parsed.strike, optionType: parsed.optionType, markIv: ticker.mark_iv / 100, underlyingPrice: ticker.underlying_price })
-        const m = deribitStandardOptionMargin(sizeCoin, parsed.optionType!, parsed.strike!, ticker.underlying_price, ticker.mark_price)
-        smInitial += m.initialMargin
-        smMaintenance += m.maintenanceMargin
-      } else if (p.kind === 'future') {
-        pm.push({ instrument: p.instrument_name, kind: parsed.kind === 'perpetual' ? 'perpetual' : 'future', size: sizeCoin, expiryMs: parsed.expiryMs, strike: null, optionType: null, markIv: null, underlyingPrice: p.mark_price })
-        const m = deribitStandardFutureMargin(sizeCoin)
-        smInitial += m.initialMargin
-        smMaintenance += m.maintenanceMargin
-      }
+    })()
+    const sign = p.direction === 'sell' ? -1 : 1
+    // Futures: size is USD of notional and size_currency the coin equivalent; options: size is in coin.
+    const inCoin = p.kind === 'option' || p.kind === 'option_combo'
+    const sizeCoin = sign * Math.abs(inCoin ? num(p.size, `${at}.size`) : num(p.size_currency ?? p.size / p.mark_price, `${at}.size_currency`))
+    const ticker = tickers.get(p.instrument_name)
+    positions.push({
+      instrument: {
+        venueSymbol: p.instrument_name,
+        kind: parsed?.kind ?? KIND_OF_UNREAD[p.kind] ?? 'future',
+        underlying: parsed?.underlying ?? canonicalAsset(p.instrument_name.split(/[-_]/)[0]!).factor,
+        quote: parsed?.quote ?? 'USD',
+        settlement: parsed?.settlement ?? config.currency,
+        inverse: parsed?.inverse ?? true,
+        contractSize: deribitContractSize(p.kind, parsed?.underlying ?? canonicalAsset(p.instrument_name.split(/[-_]/)[0]!).factor, parsed?.inverse ?? true),
+        expiry: parsed?.expiryMs ? new Date(parsed.expiryMs) : null,
+        strike: parsed?.strike ? String(parsed.strike) : null,
+        optionType: parsed?.optionType ?? null,
+      },
+      size: new Decimal(sizeCoin).toFixed(),
+      entryPrice: new Decimal(p.average_price).toFixed(),
+      markPrice: new Decimal(p.mark_price).toFixed(),
+      liquidationPrice: p.estimated_liquidation_price ? new Decimal(p.estimated_liquidation_price).toFixed() : null,
+      notional: inCoin ? null : new Decimal(Math.abs(p.size)).toFixed(),
+      unrealizedPnl: new Decimal(p.floating_profit_loss).toFixed(),
+      leverage: p.leverage ? String(p.leverage) : null,
+      marginMode: summary.portfolio_margining_enabled ? 'portfolio' : 'cross',
+      venueInitialMargin: new Decimal(p.initial_margin).toFixed(),
+      venueMaintenanceMargin: new Decimal(p.maintenance_margin).toFixed(),
+      flags: parsed ? [] : ['unknown-symbol'],
+      raw: { position: p, ticker: ticker ?? null },
+    })
+    if (!parsed) {
+      unread.push(p.instrument_name)
+      continue
     }
+    if (p.kind === 'option' && ticker) {
+      pm.push({ instrument: p.instrument_name, kind: 'option', size: sizeCoin, expiryMs: parsed.expiryMs, strike: parsed.strike, optionType: parsed.optionType, markIv: ticker.mark_iv / 100, underlyingPrice: ticker.underlying_price })
+      const m = deribitStandardOptionMargin(sizeCoin, parsed.optionType!, parsed.strike!, ticker.underlying_price, ticker.mark_price)
+      smInitial += m.initialMargin
+      smMaintenance += m.maintenanceMargin
+    } else if (p.kind === 'future') {
+      pm.push({ instrument: p.instrument_name, kind: parsed.kind === 'perpetual' ? 'perpetual' : 'future', size: sizeCoin, expiryMs: parsed.expiryMs, strike: null, optionType: null, markIv: null, underlyingPrice: p.mark_price })
+      const m = deribitStandardFutureMargin(sizeCoin)
+      smInitial += m.initialMargin
+      smMaintenance += m.maintenanceMargin
+    }
+  }
 
-    const portfolio = Boolean(summary.portfolio_margining_enabled) || (summary.margin_model ?? '').includes('pm')
-    const index = rawPositions[0]?.index_price
-    const pmResult = portfolio && pm.length > 0 && index
-      ? deribitPortfolioMargin({ positions: pm, indexPrice: index, asOfMs: ctx.now().getTime() }, config.currency === 'ETH' ? DERIBIT_PM_ETH_PARAMS : DERIBIT_PM_BTC_PARAMS)
-      : null
-    const figures = (im: number, mm: number, equity: number, marginBalance: number): VenueMarginFigures =>
-      marginFigures(config.currency, {
-        equity: new Decimal(equity).toFixed(),
-        initialMargin: new Decimal(im).toDecimalPlaces(10).toFixed(),
-        maintenanceMargin: new Decimal(mm).toDecimalPlaces(10).toFixed(),
-        marginRatio: marginBalance > 0 ? new Decimal(mm).div(marginBalance).toDecimalPlaces(12).toFixed() : null,
-        withdrawable: new Decimal(Math.max(marginBalance - im, 0)).toDecimalPlaces(10).toFixed(),
-      })
-    const equity = num(summary.equity, 'summary.equity')
-    const marginBalance = num(summary.margin_balance, 'summary.margin_balance')
-    const reported = figures(num(summary.initial_margin, 'summary.initial_margin'), num(summary.maintenance_margin, 'summary.maintenance_margin'), equity, marginBalance)
-    reported.withdrawable = new Decimal(summary.available_withdrawal_funds ?? summary.available_funds).toFixed()
-    const balances: Balance[] = [
-      { asset: config.currency, canonicalAsset: canonicalAsset(config.currency).factor, kind: summary.balance < 0 ? 'debt' : 'wallet', amount: new Decimal(Math.abs(summary.balance)).toFixed(), valueUsd: null, priceUsd: index ? new Decimal(index).toFixed() : null, usableAsCollateral: true, flags: [], raw: summary },
-    ]
-    // Equity and margin balance are taken as reported (session P&L is Deribit's own bookkeeping). A position we
-    // cannot read has a margin we cannot replicate: the totals are then unknown rather than understated.
-    const replicated = unread.length > 0
-      ? marginFigures(config.currency, { equity: new Decimal(equity).toFixed() })
-      : pmResult ? figures(pmResult.initialMargin, pmResult.maintenanceMargin, equity, marginBalance) : figures(smInitial, smMaintenance, equity, marginBalance)
-    const details = unread.length > 0
-      ? { model: portfolio ? 'portfolio' : 'standard', notReplicated: unread }
-      : pmResult ? { model: 'portfolio', worstCase: pmResult.worstCase, rollShock: pmResult.rollShock, deltaShock: pmResult.deltaShock, worstScenario: pmResult.worstScenario } : { model: 'standard', initialMargin: smInitial, maintenanceMargin: smMaintenance }
-    return {
-      asOf: ctx.now(),
-      blockNumber: null,
-      positions,
-      balances,
-      margin: { reported, replicated, details },
-      impliedVols: chainVols(chain, ctx.now()),
-      raw: { summary, positions: rawPositions, optionMarks: Object.fromEntries(rawPositions.filter((p) => tickers.has(p.instrument_name)).map((p) => [p.instrument_name, tickers.get(p.instrument_name)])), chainSize: chain.length },
-    }
-  } catch (error) {
-    if (error instanceof InvalidInput) throw new VenueRejected(`deribit sent an unusable answer: ${error.message}`)
-    throw error
+  const portfolio = Boolean(summary.portfolio_margining_enabled) || (summary.margin_model ?? '').includes('pm')
+  const index = rawPositions[0]?.index_price
+  const pmResult = portfolio && pm.length > 0 && index
+    ? deribitPortfolioMargin({ positions: pm, indexPrice: index, asOfMs: ctx.now().getTime() }, config.currency === 'ETH' ? DERIBIT_PM_ETH_PARAMS : DERIBIT_PM_BTC_PARAMS)
+    : null
+  const figures = (im: number, mm: number, equity: number, marginBalance: number): VenueMarginFigures =>
+    marginFigures(config.currency, {
+      equity: new Decimal(equity).toFixed(),
+      initialMargin: new Decimal(im).toDecimalPlaces(10).toFixed(),
+      maintenanceMargin: new Decimal(mm).toDecimalPlaces(10).toFixed(),
+      marginRatio: marginBalance > 0 ? new Decimal(mm).div(marginBalance).toDecimalPlaces(12).toFixed() : null,
+      withdrawable: new Decimal(Math.max(marginBalance - im, 0)).toDecimalPlaces(10).toFixed(),
+    })
+  const equity = num(summary.equity, 'summary.equity')
+  const marginBalance = num(summary.margin_balance, 'summary.margin_balance')
+  const reported = figures(num(summary.initial_margin, 'summary.initial_margin'), num(summary.maintenance_margin, 'summary.maintenance_margin'), equity, marginBalance)
+  reported.withdrawable = new Decimal(summary.available_withdrawal_funds ?? summary.available_funds).toFixed()
+  const balances: Balance[] = [
+    { asset: config.currency, canonicalAsset: canonicalAsset(config.currency).factor, kind: summary.balance < 0 ? 'debt' : 'wallet', amount: new Decimal(Math.abs(summary.balance)).toFixed(), valueUsd: null, priceUsd: index ? new Decimal(index).toFixed() : null, usableAsCollateral: true, flags: [], raw: summary },
+  ]
+  // Equity and margin balance are taken as reported (session P&L is Deribit's own bookkeeping). A position we
+  // cannot read has a margin we cannot replicate: the totals are then unknown rather than understated.
+  const replicated = unread.length > 0
+    ? marginFigures(config.currency, { equity: new Decimal(equity).toFixed() })
+    : pmResult ? figures(pmResult.initialMargin, pmResult.maintenanceMargin, equity, marginBalance) : figures(smInitial, smMaintenance, equity, marginBalance)
+  const details = unread.length > 0
+    ? { model: portfolio ? 'portfolio' : 'standard', notReplicated: unread }
+    : pmResult ? { model: 'portfolio', worstCase: pmResult.worstCase, rollShock: pmResult.rollShock, deltaShock: pmResult.deltaShock, worstScenario: pmResult.worstScenario } : { model: 'standard', initialMargin: smInitial, maintenanceMargin: smMaintenance }
+  return {
+    asOf: ctx.now(),
+    blockNumber: null,
+    positions,
+    balances,
+    margin: { reported, replicated, details },
+    impliedVols: chainVols(chain, ctx.now()),
+    raw: { summary, positions: rawPositions, optionMarks: Object.fromEntries(rawPositions.filter((p) => tickers.has(p.instrument_name)).map((p) => [p.instrument_name, tickers.get(p.instrument_name)])), chainSize: chain.length },
   }
 }
 

@@ -53,83 +53,78 @@ async function fetchAccount(client: DydxV4Client, config: DydxV4Config, ctx: Fet
     throw error
   }
   const rawMarkets = (await getJson(`${client.baseUrl}/v4/perpetualMarkets`, opts('reading the perpetual markets'))) as RawMarkets
-  try {
-    const sub = rawAccount?.subaccount
-    if (!sub || typeof sub.openPerpetualPositions !== 'object') throw new InvalidInput('subaccount', 'is missing its positions')
-    if (!rawMarkets || typeof rawMarkets.markets !== 'object') throw new InvalidInput('perpetualMarkets', 'has no markets')
-    const markets = Object.fromEntries(Object.entries(rawMarkets.markets).map(([t, m]) => [t, toMarket(m, t)]))
-    const usdcRow = sub.assetPositions?.USDC
-    const usdc = usdcRow ? parseDecimal(usdcRow.size, 'assetPositions.USDC.size').abs().mul(usdcRow.side === 'SHORT' ? -1 : 1) : new Decimal(0)
-    const positions: Position[] = []
-    const inputs: DydxPositionInput[] = []
-    let entryNotional = new Decimal(0)
-    for (const [ticker, p] of Object.entries(sub.openPerpetualPositions)) {
-      const size = parseDecimal(p.size, `openPerpetualPositions.${ticker}.size`)
-      const entry = parseDecimal(p.entryPrice, `openPerpetualPositions.${ticker}.entryPrice`)
-      entryNotional = entryNotional.plus(size.mul(entry))
-      const upnl = parseDecimal(p.unrealizedPnl, `openPerpetualPositions.${ticker}.unrealizedPnl`)
-      // The indexer values a position at the oracle price of its latest processed block; the markets endpoint may be
-      // a few blocks later. The position's own oracle (entry + uPnL / size) keeps every figure at one height.
-      const oracle = size.isZero() ? (markets[ticker]?.oraclePrice ?? entry) : entry.plus(upnl.div(size))
-      const flags = markets[ticker] ? [] : ['unknown-market']
-      positions.push({
-        instrument: { venueSymbol: ticker, kind: 'perpetual', underlying: canonicalAsset(ticker.split('-')[0]!).factor, quote: 'USD', settlement: 'USDC', inverse: false, contractSize: '1', expiry: null, strike: null, optionType: null },
-        size: size.toFixed(),
-        entryPrice: entry.toFixed(),
-        markPrice: oracle.toFixed(),
-        liquidationPrice: null,
-        notional: size.abs().mul(oracle).toFixed(),
-        unrealizedPnl: upnl.toFixed(),
-        leverage: null,
-        marginMode: 'cross',
-        venueInitialMargin: null,
-        venueMaintenanceMargin: null,
-        flags,
-        raw: p,
-      })
-      if (markets[ticker]) inputs.push({ market: ticker, size, oraclePrice: oracle })
-    }
-    const replicated = calculateDydxAccount(usdc, inputs, markets)
-    for (const row of replicated.positions) {
-      const position = positions.find((p) => p.instrument.venueSymbol === row.market)!
-      position.liquidationPrice = row.liquidationPrice?.toDecimalPlaces(6).toFixed() ?? null
-    }
-    const equity = parseDecimal(sub.equity, 'subaccount.equity')
-    const free = parseDecimal(sub.freeCollateral, 'subaccount.freeCollateral')
-    // dYdX's USDC asset position holds what the perpetuals were opened for (a short's proceeds, a long's cost):
-    // equity = USDC + Σ size × oracle. Stored as every other perp venue's cash, net of the positions' entry
-    // notional (USDC + Σ size × entry = equity − unrealised P&L), so balance + unrealised P&L is the equity and the
-    // risk engine does not count the entry notional twice. The indexer's own figure stays in `raw`.
-    const balances: Balance[] = Object.values(sub.assetPositions ?? {}).map((a) => {
-      const signed = parseDecimal(a.size, `assetPositions.${a.symbol}.size`).abs().mul(a.side === 'SHORT' ? -1 : 1)
-      const cash = a.symbol === 'USDC' ? signed.plus(entryNotional) : signed
-      return {
-        asset: a.symbol,
-        canonicalAsset: canonicalAsset(a.symbol).factor,
-        kind: cash.isNegative() ? 'debt' : 'wallet',
-        amount: cash.abs().toFixed(),
-        valueUsd: a.symbol === 'USDC' ? cash.abs().toFixed() : null,
-        priceUsd: a.symbol === 'USDC' ? '1' : null,
-        usableAsCollateral: a.symbol === 'USDC',
-        flags: a.symbol === 'USDC' && !entryNotional.isZero() ? ['net-of-entry-notional'] : [],
-        raw: a,
-      }
+  const sub = rawAccount?.subaccount
+  if (!sub || typeof sub.openPerpetualPositions !== 'object') throw new InvalidInput('subaccount', 'is missing its positions')
+  if (!rawMarkets || typeof rawMarkets.markets !== 'object') throw new InvalidInput('perpetualMarkets', 'has no markets')
+  const markets = Object.fromEntries(Object.entries(rawMarkets.markets).map(([t, m]) => [t, toMarket(m, t)]))
+  const usdcRow = sub.assetPositions?.USDC
+  const usdc = usdcRow ? parseDecimal(usdcRow.size, 'assetPositions.USDC.size').abs().mul(usdcRow.side === 'SHORT' ? -1 : 1) : new Decimal(0)
+  const positions: Position[] = []
+  const inputs: DydxPositionInput[] = []
+  let entryNotional = new Decimal(0)
+  for (const [ticker, p] of Object.entries(sub.openPerpetualPositions)) {
+    const size = parseDecimal(p.size, `openPerpetualPositions.${ticker}.size`)
+    const entry = parseDecimal(p.entryPrice, `openPerpetualPositions.${ticker}.entryPrice`)
+    entryNotional = entryNotional.plus(size.mul(entry))
+    const upnl = parseDecimal(p.unrealizedPnl, `openPerpetualPositions.${ticker}.unrealizedPnl`)
+    // The indexer values a position at the oracle price of its latest processed block; the markets endpoint may be
+    // a few blocks later. The position's own oracle (entry + uPnL / size) keeps every figure at one height.
+    const oracle = size.isZero() ? (markets[ticker]?.oraclePrice ?? entry) : entry.plus(upnl.div(size))
+    const flags = markets[ticker] ? [] : ['unknown-market']
+    positions.push({
+      instrument: { venueSymbol: ticker, kind: 'perpetual', underlying: canonicalAsset(ticker.split('-')[0]!).factor, quote: 'USD', settlement: 'USDC', inverse: false, contractSize: '1', expiry: null, strike: null, optionType: null },
+      size: size.toFixed(),
+      entryPrice: entry.toFixed(),
+      markPrice: oracle.toFixed(),
+      liquidationPrice: null,
+      notional: size.abs().mul(oracle).toFixed(),
+      unrealizedPnl: upnl.toFixed(),
+      leverage: null,
+      marginMode: 'cross',
+      venueInitialMargin: null,
+      venueMaintenanceMargin: null,
+      flags,
+      raw: p,
     })
+    if (markets[ticker]) inputs.push({ market: ticker, size, oraclePrice: oracle })
+  }
+  const replicated = calculateDydxAccount(usdc, inputs, markets)
+  for (const row of replicated.positions) {
+    const position = positions.find((p) => p.instrument.venueSymbol === row.market)!
+    position.liquidationPrice = row.liquidationPrice?.toDecimalPlaces(6).toFixed() ?? null
+  }
+  const equity = parseDecimal(sub.equity, 'subaccount.equity')
+  const free = parseDecimal(sub.freeCollateral, 'subaccount.freeCollateral')
+  // dYdX's USDC asset position holds what the perpetuals were opened for (a short's proceeds, a long's cost):
+  // equity = USDC + Σ size × oracle. Stored as every other perp venue's cash, net of the positions' entry
+  // notional (USDC + Σ size × entry = equity − unrealised P&L), so balance + unrealised P&L is the equity and the
+  // risk engine does not count the entry notional twice. The indexer's own figure stays in `raw`.
+  const balances: Balance[] = Object.values(sub.assetPositions ?? {}).map((a) => {
+    const signed = parseDecimal(a.size, `assetPositions.${a.symbol}.size`).abs().mul(a.side === 'SHORT' ? -1 : 1)
+    const cash = a.symbol === 'USDC' ? signed.plus(entryNotional) : signed
     return {
-      asOf: ctx.now(),
-      blockNumber: sub.latestProcessedBlockHeight ? BigInt(sub.latestProcessedBlockHeight) : null,
-      positions,
-      balances,
-      margin: {
-        reported: marginFigures('USDC', { equity: equity.toFixed(), initialMargin: equity.minus(free).toFixed(), withdrawable: Decimal.max(free, 0).toFixed() }),
-        replicated: dydxFigures(replicated),
-        details: replicated.positions.map((p) => ({ market: p.market, notional: p.notional.toFixed(), imf: p.imf.toFixed(), mmf: p.mmf.toFixed(), initialMargin: p.initialMargin.toFixed(), maintenanceMargin: p.maintenanceMargin.toFixed(), liquidationPrice: p.liquidationPrice?.toDecimalPlaces(6).toFixed() ?? null })),
-      },
-      raw: { subaccount: sub, perpetualMarkets: rawMarkets },
+      asset: a.symbol,
+      canonicalAsset: canonicalAsset(a.symbol).factor,
+      kind: cash.isNegative() ? 'debt' : 'wallet',
+      amount: cash.abs().toFixed(),
+      valueUsd: a.symbol === 'USDC' ? cash.abs().toFixed() : null,
+      priceUsd: a.symbol === 'USDC' ? '1' : null,
+      usableAsCollateral: a.symbol === 'USDC',
+      flags: a.symbol === 'USDC' && !entryNotional.isZero() ? ['net-of-entry-notional'] : [],
+      raw: a,
     }
-  } catch (error) {
-    if (error instanceof InvalidInput) throw new VenueRejected(`dydx-v4 sent an unusable answer: ${error.message}`)
-    throw error
+  })
+  return {
+    asOf: ctx.now(),
+    blockNumber: sub.latestProcessedBlockHeight ? BigInt(sub.latestProcessedBlockHeight) : null,
+    positions,
+    balances,
+    margin: {
+      reported: marginFigures('USDC', { equity: equity.toFixed(), initialMargin: equity.minus(free).toFixed(), withdrawable: Decimal.max(free, 0).toFixed() }),
+      replicated: dydxFigures(replicated),
+      details: replicated.positions.map((p) => ({ market: p.market, notional: p.notional.toFixed(), imf: p.imf.toFixed(), mmf: p.mmf.toFixed(), initialMargin: p.initialMargin.toFixed(), maintenanceMargin: p.maintenanceMargin.toFixed(), liquidationPrice: p.liquidationPrice?.toDecimalPlaces(6).toFixed() ?? null })),
+    },
+    raw: { subaccount: sub, perpetualMarkets: rawMarkets },
   }
 }
 

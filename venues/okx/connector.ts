@@ -122,95 +122,90 @@ async function fetchAccount(client: OkxClient, config: OkxConfig, ctx: FetchCont
     }
   }
   ctx.signal.throwIfAborted()
-  try {
-    if (!account) throw new InvalidInput('balance', 'has no account')
-    const positions: Position[] = []
-    const details: unknown[] = []
-    let im: Decimal | null = new Decimal(0)
-    let mm: Decimal | null = new Decimal(0)
-    let notional: Decimal | null = new Decimal(0)
-    const fee = new Decimal(config.takerFeeRate)
-    for (const p of raw) {
-      const at = `positions.${p.instId}`
-      const instrument = byId.get(p.instId)
-      const family = instrument?.uly ?? p.instId.split('-').slice(0, 2).join('-')
-      const tiers: OkxTier[] = (instrument ? (tiersByFamily.get(family) ?? []) : []).map((t, i) => ({ tier: Number(t.tier), minSz: parseDecimal(t.minSz, `tiers.${family}[${i}].minSz`), maxSz: parseDecimal(t.maxSz, `tiers.${family}[${i}].maxSz`), mmr: parseDecimal(t.mmr, `tiers.${family}[${i}].mmr`), imr: parseDecimal(t.imr, `tiers.${family}[${i}].imr`) }))
-      const contracts = parseDecimal(p.pos, `${at}.pos`)
-      const ctVal = instrument ? parseDecimal(instrument.ctVal, `${at}.ctVal`) : null
-      const flags = [...(instrument ? [] : ['unknown-symbol']), ...(instrument && tiers.length === 0 ? ['no-position-tiers'] : [])]
-      const [base, quote] = family.split('-')
-      const settlement = instrument?.settleCcy ?? quote ?? 'USDT'
-      const inverse = instrument ? (instrument.ctType ? instrument.ctType === 'inverse' : settlement === base) : false
-      if (ctVal && tiers.length > 0 && !inverse && p.mgnMode === 'cross') {
-        const m = okxPositionMargin({ instId: p.instId, pos: contracts, ctVal, markPx: parseDecimal(p.markPx, `${at}.markPx`), lever: parseDecimal(p.lever, `${at}.lever`), tiers }, fee)
-        im = im && im.plus(m.initialMargin)
-        mm = mm && mm.plus(m.maintenanceMargin)
-        notional = notional && notional.plus(m.notional)
-        details.push({ instId: p.instId, tier: m.tier, notional: m.notional.toFixed(), initialMargin: m.initialMargin.toFixed(), maintenanceMargin: m.maintenanceMargin.toFixed(), feeToClose: m.feeToClose.toFixed() })
-      } else {
-        // Unknown, tierless, inverse or isolated positions are not replicated: the cross totals become unknown.
-        im = mm = notional = null
-        details.push({ instId: p.instId, mgnMode: p.mgnMode, flags: flags.length > 0 ? flags : [inverse ? 'inverse-not-replicated' : 'isolated-not-replicated'] })
-      }
-      positions.push({
-        instrument: { venueSymbol: p.instId, kind: 'perpetual', underlying: canonicalAsset(base ?? p.instId).factor, quote: quote ?? 'USDT', settlement, inverse, contractSize: ctVal?.toFixed() ?? null, expiry: null, strike: null, optionType: null },
-        // Linear swaps: contracts × coin per contract. Without the contract value the count stays in contracts (flagged).
-        size: (ctVal && !inverse ? contracts.mul(ctVal) : contracts).toFixed(),
-        entryPrice: parseDecimal(p.avgPx, `${at}.avgPx`).toFixed(),
-        markPrice: parseDecimal(p.markPx, `${at}.markPx`).toFixed(),
-        liquidationPrice: parseOptionalDecimal(p.liqPx, `${at}.liqPx`)?.toFixed() ?? null,
-        notional: parseOptionalDecimal(p.notionalUsd, `${at}.notionalUsd`)?.toFixed() ?? null,
-        unrealizedPnl: parseOptionalDecimal(p.upl, `${at}.upl`)?.toFixed() ?? null,
-        leverage: parseOptionalDecimal(p.lever, `${at}.lever`)?.toFixed() ?? null,
-        marginMode: p.mgnMode === 'isolated' ? 'isolated' : 'cross',
-        venueInitialMargin: parseOptionalDecimal(p.imr, `${at}.imr`)?.toFixed() ?? null,
-        venueMaintenanceMargin: parseOptionalDecimal(p.mmr, `${at}.mmr`)?.toFixed() ?? null,
-        flags,
-        raw: p,
-      })
+  if (!account) throw new InvalidInput('balance', 'has no account')
+  const positions: Position[] = []
+  const details: unknown[] = []
+  let im: Decimal | null = new Decimal(0)
+  let mm: Decimal | null = new Decimal(0)
+  let notional: Decimal | null = new Decimal(0)
+  const fee = new Decimal(config.takerFeeRate)
+  for (const p of raw) {
+    const at = `positions.${p.instId}`
+    const instrument = byId.get(p.instId)
+    const family = instrument?.uly ?? p.instId.split('-').slice(0, 2).join('-')
+    const tiers: OkxTier[] = (instrument ? (tiersByFamily.get(family) ?? []) : []).map((t, i) => ({ tier: Number(t.tier), minSz: parseDecimal(t.minSz, `tiers.${family}[${i}].minSz`), maxSz: parseDecimal(t.maxSz, `tiers.${family}[${i}].maxSz`), mmr: parseDecimal(t.mmr, `tiers.${family}[${i}].mmr`), imr: parseDecimal(t.imr, `tiers.${family}[${i}].imr`) }))
+    const contracts = parseDecimal(p.pos, `${at}.pos`)
+    const ctVal = instrument ? parseDecimal(instrument.ctVal, `${at}.ctVal`) : null
+    const flags = [...(instrument ? [] : ['unknown-symbol']), ...(instrument && tiers.length === 0 ? ['no-position-tiers'] : [])]
+    const [base, quote] = family.split('-')
+    const settlement = instrument?.settleCcy ?? quote ?? 'USDT'
+    const inverse = instrument ? (instrument.ctType ? instrument.ctType === 'inverse' : settlement === base) : false
+    if (ctVal && tiers.length > 0 && !inverse && p.mgnMode === 'cross') {
+      const m = okxPositionMargin({ instId: p.instId, pos: contracts, ctVal, markPx: parseDecimal(p.markPx, `${at}.markPx`), lever: parseDecimal(p.lever, `${at}.lever`), tiers }, fee)
+      im = im && im.plus(m.initialMargin)
+      mm = mm && mm.plus(m.maintenanceMargin)
+      notional = notional && notional.plus(m.notional)
+      details.push({ instId: p.instId, tier: m.tier, notional: m.notional.toFixed(), initialMargin: m.initialMargin.toFixed(), maintenanceMargin: m.maintenanceMargin.toFixed(), feeToClose: m.feeToClose.toFixed() })
+    } else {
+      // Unknown, tierless, inverse or isolated positions are not replicated: the cross totals become unknown.
+      im = mm = notional = null
+      details.push({ instId: p.instId, mgnMode: p.mgnMode, flags: flags.length > 0 ? flags : [inverse ? 'inverse-not-replicated' : 'isolated-not-replicated'] })
     }
-    const settle = account.details.find((d) => d.ccy === 'USDT')
-    const scope = accountScope(account, settle)
-    const balances: Balance[] = account.details
-      .filter((d) => !parseDecimal(d.cashBal, `balance.details.${d.ccy}.cashBal`).isZero())
-      .map((d) => {
-        const amount = parseDecimal(d.cashBal, `balance.details.${d.ccy}.cashBal`)
-        return { asset: d.ccy, canonicalAsset: canonicalAsset(d.ccy).factor, kind: amount.isNegative() ? ('debt' as const) : ('wallet' as const), amount: amount.abs().toFixed(), valueUsd: parseOptionalDecimal(d.eqUsd, `balance.details.${d.ccy}.eqUsd`)?.toFixed() ?? null, priceUsd: null, usableAsCollateral: true, flags: [], raw: d }
-      })
-    const ours = mm && notional ? okxCrossMarginRatio(scope.equity, mm, notional, fee) : null
-    // The same rule over OKX's own totals: how far our rule, not our position figures, is from OKX's mgnRatio.
-    const fromReported = scope.mmr && scope.notional ? okxCrossMarginRatio(scope.equity, scope.mmr, scope.notional, fee) : null
-    const figures = (initial: Decimal | null, maintenance: Decimal | null, ratio: Decimal | null) =>
-      marginFigures(scope.currency, {
-        equity: scope.equity.toFixed(),
-        initialMargin: initial?.toFixed() ?? null,
-        maintenanceMargin: maintenance?.toFixed() ?? null,
-        // OKX's margin ratio is equity over requirement (liquidation at 1); stored inverted to our convention
-        // (requirement / equity, liquidation at 1) so every venue's ratio reads the same way.
-        marginRatio: ratio && ratio.gt(0) ? new Decimal(1).div(ratio).toDecimalPlaces(12).toFixed() : null,
-        withdrawable: settle ? parseDecimal(settle.availBal, 'balance.details.USDT.availBal').toFixed() : null,
-      })
-    return {
-      asOf: account.uTime ? new Date(Number(account.uTime)) : ctx.now(),
-      blockNumber: null,
-      positions,
-      balances,
-      margin: {
-        reported: figures(scope.imr, scope.mmr, scope.mgnRatio),
-        replicated: figures(im, mm, ours),
-        details: {
-          mode: scope.mode,
-          positions: details,
-          okxMarginRatio: ours?.toDecimalPlaces(8).toFixed() ?? null,
-          okxMarginRatioFromReportedMm: fromReported?.toFixed() ?? null,
-          reportedMgnRatio: scope.mgnRatio?.toFixed() ?? null,
-        },
+    positions.push({
+      instrument: { venueSymbol: p.instId, kind: 'perpetual', underlying: canonicalAsset(base ?? p.instId).factor, quote: quote ?? 'USDT', settlement, inverse, contractSize: ctVal?.toFixed() ?? null, expiry: null, strike: null, optionType: null },
+      // Linear swaps: contracts × coin per contract. Without the contract value the count stays in contracts (flagged).
+      size: (ctVal && !inverse ? contracts.mul(ctVal) : contracts).toFixed(),
+      entryPrice: parseDecimal(p.avgPx, `${at}.avgPx`).toFixed(),
+      markPrice: parseDecimal(p.markPx, `${at}.markPx`).toFixed(),
+      liquidationPrice: parseOptionalDecimal(p.liqPx, `${at}.liqPx`)?.toFixed() ?? null,
+      notional: parseOptionalDecimal(p.notionalUsd, `${at}.notionalUsd`)?.toFixed() ?? null,
+      unrealizedPnl: parseOptionalDecimal(p.upl, `${at}.upl`)?.toFixed() ?? null,
+      leverage: parseOptionalDecimal(p.lever, `${at}.lever`)?.toFixed() ?? null,
+      marginMode: p.mgnMode === 'isolated' ? 'isolated' : 'cross',
+      venueInitialMargin: parseOptionalDecimal(p.imr, `${at}.imr`)?.toFixed() ?? null,
+      venueMaintenanceMargin: parseOptionalDecimal(p.mmr, `${at}.mmr`)?.toFixed() ?? null,
+      flags,
+      raw: p,
+    })
+  }
+  const settle = account.details.find((d) => d.ccy === 'USDT')
+  const scope = accountScope(account, settle)
+  const balances: Balance[] = account.details
+    .filter((d) => !parseDecimal(d.cashBal, `balance.details.${d.ccy}.cashBal`).isZero())
+    .map((d) => {
+      const amount = parseDecimal(d.cashBal, `balance.details.${d.ccy}.cashBal`)
+      return { asset: d.ccy, canonicalAsset: canonicalAsset(d.ccy).factor, kind: amount.isNegative() ? ('debt' as const) : ('wallet' as const), amount: amount.abs().toFixed(), valueUsd: parseOptionalDecimal(d.eqUsd, `balance.details.${d.ccy}.eqUsd`)?.toFixed() ?? null, priceUsd: null, usableAsCollateral: true, flags: [], raw: d }
+    })
+  const ours = mm && notional ? okxCrossMarginRatio(scope.equity, mm, notional, fee) : null
+  // The same rule over OKX's own totals: how far our rule, not our position figures, is from OKX's mgnRatio.
+  const fromReported = scope.mmr && scope.notional ? okxCrossMarginRatio(scope.equity, scope.mmr, scope.notional, fee) : null
+  const figures = (initial: Decimal | null, maintenance: Decimal | null, ratio: Decimal | null) =>
+    marginFigures(scope.currency, {
+      equity: scope.equity.toFixed(),
+      initialMargin: initial?.toFixed() ?? null,
+      maintenanceMargin: maintenance?.toFixed() ?? null,
+      // OKX's margin ratio is equity over requirement (liquidation at 1); stored inverted to our convention
+      // (requirement / equity, liquidation at 1) so every venue's ratio reads the same way.
+      marginRatio: ratio && ratio.gt(0) ? new Decimal(1).div(ratio).toDecimalPlaces(12).toFixed() : null,
+      withdrawable: settle ? parseDecimal(settle.availBal, 'balance.details.USDT.availBal').toFixed() : null,
+    })
+  return {
+    asOf: account.uTime ? new Date(Number(account.uTime)) : ctx.now(),
+    blockNumber: null,
+    positions,
+    balances,
+    margin: {
+      reported: figures(scope.imr, scope.mmr, scope.mgnRatio),
+      replicated: figures(im, mm, ours),
+      details: {
+        mode: scope.mode,
+        positions: details,
+        okxMarginRatio: ours?.toDecimalPlaces(8).toFixed() ?? null,
+        okxMarginRatioFromReportedMm: fromReported?.toFixed() ?? null,
+        reportedMgnRatio: scope.mgnRatio?.toFixed() ?? null,
       },
-      raw: { balance: account, positions: raw },
-    }
-  } catch (error) {
-    if (error instanceof InvalidInput) throw new VenueRejected(`okx sent an unusable answer: ${error.message}`)
-    throw error
+    },
+    raw: { balance: account, positions: raw },
   }
 }
 
