@@ -54,6 +54,13 @@ export function formatError(_formatted: GraphQLFormattedError, error: unknown): 
   return clientError(error)
 }
 
+/** The same, keeping the stack trace Apollo added: only behind the operator's debug switch (CROSSMARGIN_DEBUG_ERRORS). */
+export function formatErrorWithStack(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const mapped = clientError(error)
+  const stacktrace = formatted.extensions?.stacktrace
+  return stacktrace === undefined ? mapped : { ...mapped, extensions: { ...mapped.extensions, stacktrace } }
+}
+
 const tagged = (error: GraphQLError, code: string) =>
   new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, originalError: error.originalError, extensions: { ...error.extensions, code } })
 

@@ -10,7 +10,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { WebSocketServer } from 'ws'
 import { useServer } from 'graphql-ws/use/ws'
 import { buildApiSchema } from './schema.js'
-import { checkRequest, clientError, formatError } from './errors.js'
+import { checkRequest, clientError, formatError, formatErrorWithStack } from './errors.js'
 import { buildGraphiql } from './graphiql.js'
 import { dashboardHtml } from './dashboard.js'
 import { createContext, type ApiContext, type ApiServices } from './context.js'
@@ -65,7 +65,7 @@ export async function startApiServer(services: ApiServices, options: { host: str
   )
   const apollo = new ApolloServer<ApiContext>({
     schema,
-    formatError,
+    formatError: services.debugErrors ? formatErrorWithStack : formatError,
     introspection: true,
     // The app owns shutdown (app/app.ts stops the indexer first, then the API, then the database). Apollo's own
     // SIGTERM handler started a second stop beside ours and the process hung after "stopping the API".

@@ -34,6 +34,6 @@ describe('error answers', () => {
     db = await createTestDatabase('pglite')
     api = await startTestApi(db, { debugErrors: true })
     const answer = await api.query(BAD_QUERIES[0][1])
-    expect(answer.errors?.[0]?.extensions?.stacktrace).toBeDefined()
+    expect((answer.errors?.[0]?.extensions as Record<string, unknown> | undefined)?.stacktrace).toBeDefined()
   })
 })
