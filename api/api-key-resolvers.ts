@@ -33,7 +33,10 @@ export const apiKeyResolvers = {
       if (!key) throw new NotFound(`API key ${id} does not exist`)
       if (key.revokedAt) return key
       ctx.logger.info({ apiKeyId: id }, 'API key revoked')
-      return ctx.prisma.apiKey.update({ where: { id }, data: { revokedAt: ctx.now() } })
+      const revoked = await ctx.prisma.apiKey.update({ where: { id }, data: { revokedAt: ctx.now() } })
+      // Its open subscriptions end now, not at their next event.
+      ctx.apiKeyRevoked?.(id)
+      return revoked
     },
   },
 } satisfies {

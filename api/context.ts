@@ -28,6 +28,12 @@ export interface ApiServices {
   priceHistory?: () => Promise<PriceHistory | null>
   /** Refuse requests without an API key (a server others can reach); otherwise a request with no key has open access. */
   requireApiKey?: boolean
+  /** Web origins besides the server's own that may call the API from a browser (server.allowedOrigins); none by default. */
+  allowedOrigins?: readonly string[]
+  /** Closes the subscriptions of a key just revoked (set by the server). */
+  apiKeyRevoked?: (keyId: string) => void
+  /** How often open subscriptions' keys are checked for a revocation made elsewhere (default 10 s). */
+  revocationSweepMs?: number
   /** Put stack traces in GraphQL error answers (CROSSMARGIN_DEBUG_ERRORS=1); off by default. */
   debugErrors?: boolean
   /** Let webhook URLs point at loopback and private networks (notify/webhook-target.ts); refused when absent. */

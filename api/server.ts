@@ -15,6 +15,7 @@ import { buildGraphiql } from './graphiql.js'
 import { dashboardHtml } from './dashboard.js'
 import { createContext, type ApiContext, type ApiServices } from './context.js'
 import { presentedKey, resolveAccess, type Access } from './access.js'
+import { refusedOrigin, type OriginPolicy } from './origin-guard.js'
 import { Unauthorized } from '../core/errors.js'
 import { cachedPriceHistory } from '../market/candle-store.js'
 
@@ -36,8 +37,26 @@ export async function startApiServer(services: ApiServices, options: { host: str
   services = { ...services, priceHistory: services.priceHistory ?? cachedPriceHistory(services.prisma) }
   // Subscriptions: graphql-ws on the same path; each subscription gets its own context (see margin-call-resolvers).
   // Browsers cannot set headers on a WebSocket, so the key may also come in the connection_init payload.
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' })
+  const originPolicy: OriginPolicy = { allowedOrigins: services.allowedOrigins ?? [] }
+  // A page on another origin may not open a subscription in the user's browser either (browsers send Origin on upgrades).
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', verifyClient: ({ req }: { req: http.IncomingMessage }) => refusedOrigin(req.headers, originPolicy) === null })
   const connectionAccess = new WeakMap<object, Access>()
+  // Open sockets per API key, so revoking a key closes its subscriptions at once (and a sweep catches keys revoked by
+  // another process or the CLI).
+  const socketsByKey = new Map<string, Set<{ close(code: number, reason: string): void }>>()
+  const closeSocketsOf = (keyId: string) => {
+    for (const socket of socketsByKey.get(keyId) ?? []) socket.close(4403, 'API key revoked')
+    socketsByKey.delete(keyId)
+  }
+  services = { ...services, apiKeyRevoked: closeSocketsOf }
+  const revocationSweep = setInterval(() => {
+    if (socketsByKey.size === 0) return
+    services.prisma.apiKey
+      .findMany({ where: { id: { in: [...socketsByKey.keys()] }, revokedAt: { not: null } }, select: { id: true } })
+      .then((revoked) => revoked.forEach((k) => closeSocketsOf(k.id)))
+      .catch((error: unknown) => services.logger.warn({ error: (error as Error).message }, 'API key revocation sweep failed'))
+  }, services.revocationSweepMs ?? 10_000)
+  revocationSweep.unref()
   const wsCleanup = useServer(
     {
       schema,
@@ -45,7 +64,14 @@ export async function startApiServer(services: ApiServices, options: { host: str
         const params = (ctx.connectionParams ?? {}) as Record<string, unknown>
         const key = presentedKey(params) ?? (typeof params.apiKey === 'string' ? params.apiKey : null) ?? presentedKey(ctx.extra.request.headers)
         try {
-          connectionAccess.set(ctx, await accessFor(services, key))
+          const access = await accessFor(services, key)
+          connectionAccess.set(ctx, access)
+          if (access.kind === 'key') {
+            const socket = ctx.extra.socket
+            const sockets = socketsByKey.get(access.keyId) ?? new Set()
+            socketsByKey.set(access.keyId, sockets.add(socket))
+            socket.once('close', () => sockets.delete(socket))
+          }
           return true
         } catch (error) {
           if (error instanceof Unauthorized) return false // graphql-ws closes with 4403 Forbidden
@@ -105,7 +131,15 @@ export async function startApiServer(services: ApiServices, options: { host: str
       res.status(503).json({ status: 'database unavailable' })
     }
   })
-  app.use('/graphql', cors(), express.json({ limit: '2mb' }), expressMiddleware(apollo, {
+  // Same origin by default: a request from a page on another origin is refused before it reaches GraphQL (reads and
+  // mutations alike); origins the operator lists get CORS headers (api/origin-guard.ts).
+  const guardOrigin: express.RequestHandler = (req, res, next) => {
+    const refused = refusedOrigin(req.headers, originPolicy)
+    if (refused === null) return next()
+    res.status(403).json({ errors: [{ message: refused, extensions: { code: 'UNAUTHORIZED' } }] })
+  }
+  const corsForListed = cors({ origin: (origin, callback) => callback(null, origin !== undefined && originPolicy.allowedOrigins.includes(origin)) })
+  app.use('/graphql', guardOrigin, corsForListed, express.json({ limit: '2mb' }), expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
           return createContext(services, await accessFor(services, presentedKey(req.headers)))
@@ -128,6 +162,7 @@ export async function startApiServer(services: ApiServices, options: { host: str
     url: `http://${host}:${port}/graphql`,
     port,
     async close() {
+      clearInterval(revocationSweep)
       await apollo.stop()
     },
   }

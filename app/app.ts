@@ -127,6 +127,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         requireApiKey: config.server.requireApiKey,
         priceHistory,
         allowPrivateWebhookAddresses: config.webhooks.allowPrivateAddresses,
+        allowedOrigins: config.server.allowedOrigins,
         debugErrors: /^(1|true|yes)$/i.test(options.env.CROSSMARGIN_DEBUG_ERRORS ?? ''),
         refreshAccount: async (id) => {
           await indexer.runOnce([id])

@@ -1,10 +1,10 @@
 // Where the data lives: one answer for `npm start` and every script (migrate, api-key, load-prices). DATABASE_URL
 // wins; otherwise the embedded database in the data directory of the config file `npm start` would use, or the
-// demo's own directory when there is none, so a script never works on another database than the server's.
+// demo's own directory when there is none, so a script never works on another database than the server's. Only the
+// file's top level is checked here (accounts' venue settings are npm start's to check): scripts load no connector.
 import path from 'node:path'
 import { resolveDatabaseTarget, type DatabaseTarget } from '../core/db/client.js'
 import { DEMO_DATA_DIR, findConfigFile, loadConfigFile } from '../core/config.js'
-import { venueConnectors } from '../venues/index.js'
 
 export interface DataLocation {
   target: DatabaseTarget
@@ -21,7 +21,7 @@ export function embeddedDataPath(dataDir: string, cwd: string): string {
 
 export function resolveDataLocation(options: { env: NodeJS.ProcessEnv; cwd: string; configPath?: string; demo?: boolean }): DataLocation {
   const configFile = options.demo ? null : findConfigFile(options.configPath, options.env, options.cwd)
-  const dataDir = configFile ? loadConfigFile(configFile, venueConnectors).dataDir : DEMO_DATA_DIR
+  const dataDir = configFile ? loadConfigFile(configFile, null).dataDir : DEMO_DATA_DIR
   const target = resolveDatabaseTarget(options.env, embeddedDataPath(dataDir, options.cwd))
   const description = target.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite at ${target.dataDir}`
   return { target, configFile, description }

@@ -35,8 +35,13 @@ export const ConfigSchema = z.strictObject({
        * read every portfolio and add accounts. Off by default: such a start is refused.
        */
       insecureNoAuth: z.boolean().default(false),
+      /**
+       * Web origins besides the server's own whose pages may call the API from a browser (`https://app.example`).
+       * None by default: a page on another origin (another local port included) is refused.
+       */
+      allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin such as https://app.example (scheme and host, no path)')).default([]),
     })
-    .default({ host: '127.0.0.1', port: 4000, requireApiKey: false, insecureNoAuth: false }),
+    .default({ host: '127.0.0.1', port: 4000, requireApiKey: false, insecureNoAuth: false, allowedOrigins: [] }),
   /** Embedded PostgreSQL directory when DATABASE_URL is not set (the database is `<dataDir>/pgdata`). */
   dataDir: z.string().default('.crossmargin'),
   indexer: z
@@ -101,8 +106,11 @@ function formatPath(segments: readonly PropertyKey[]): string {
   }, '')
 }
 
-/** Validates parsed config text; `source` names the file in every error. */
-export function validateConfig(raw: unknown, source: string, venues: VenueConfigSchemas): CrossmarginConfig {
+/**
+ * Validates parsed config text; `source` names the file in every error. `venues: null` checks everything but the
+ * accounts' venue settings (for scripts that need only where the data lives, without loading every connector).
+ */
+export function validateConfig(raw: unknown, source: string, venues: VenueConfigSchemas | null): CrossmarginConfig {
   const parsed = ConfigSchema.safeParse(raw ?? {})
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
@@ -110,6 +118,7 @@ export function validateConfig(raw: unknown, source: string, venues: VenueConfig
     throw new InvalidInput(`${source}: ${keys.join(', ') || '(root)'}`, issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message)
   }
   const config = parsed.data
+  if (venues === null) return config
   const labels = new Set<string>()
   config.portfolios.forEach((portfolio, p) => {
     portfolio.accounts.forEach((account, a) => {
@@ -134,7 +143,7 @@ export function validateConfig(raw: unknown, source: string, venues: VenueConfig
 }
 
 /** Reads and validates a config file (YAML or JSON by extension). */
-export function loadConfigFile(file: string, venues: VenueConfigSchemas): CrossmarginConfig {
+export function loadConfigFile(file: string, venues: VenueConfigSchemas | null): CrossmarginConfig {
   if (!existsSync(file)) throw new InvalidInput('config', `file ${file} does not exist`)
   const text = readFileSync(file, 'utf8')
   let raw: unknown

@@ -39,7 +39,8 @@ describe('a server that requires API keys', () => {
     await db.prisma.apiKey.create({ data: { name: 'ops', hash: admin.hash, admin: true } })
     adminKey = admin.secret
     server = await startApiServer(
-      { prisma: db.prisma, logger: silentLogger(), venues: {}, now: () => new Date(), requireApiKey: true, events: new PortfolioEvents() },
+      // A short sweep, so a revocation made outside this process is seen within the test.
+      { prisma: db.prisma, logger: silentLogger(), venues: {}, now: () => new Date(), requireApiKey: true, events: new PortfolioEvents(), revocationSweepMs: 200 },
       { host: '127.0.0.1', port: 0 },
     )
   })
@@ -132,6 +133,33 @@ describe('a server that requires API keys', () => {
     } finally {
       await client.dispose()
     }
+  })
+
+  /** A subscription opened with `key`; resolves with the close code when the server closes the socket. */
+  async function openSubscription(key: string, portfolioId: string): Promise<{ closed: Promise<number> }> {
+    let closedWith: (code: number) => void = () => undefined
+    const closed = new Promise<number>((resolve) => (closedWith = resolve))
+    const client = createClient({ url: server.url.replace('http://', 'ws://'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${key}` }, on: { closed: (event) => closedWith((event as { code: number }).code) } })
+    await new Promise<void>((resolve, reject) => {
+      client.on('connected', () => resolve())
+      client.on('error', reject)
+    })
+    client.subscribe({ query: `subscription { accountUpdated(portfolioId: "${portfolioId}") { id } }` }, { next: () => undefined, error: () => undefined, complete: () => undefined })
+    return { closed }
+  }
+
+  test('revoking a key closes its open subscriptions at once; a key revoked elsewhere (the CLI) within the sweep', async () => {
+    const key = await scopedKey(ids.fundA)
+    const { closed } = await openSubscription(key, ids.fundA)
+    const id = (await db.prisma.apiKey.findUniqueOrThrow({ where: { hash: hashApiKey(key) } })).id
+    await post(server, 'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', bearer(adminKey), { id })
+    expect(await closed).toBe(4403)
+
+    // Revoked in the database directly, as `npm run api-key -- revoke` or another API process does: the sweep sees it.
+    const other = await scopedKey(ids.fundA)
+    const second = await openSubscription(other, ids.fundA)
+    await db.prisma.apiKey.update({ where: { hash: hashApiKey(other) }, data: { revokedAt: new Date() } })
+    expect(await second.closed).toBe(4403)
   })
 
   async function scopedKey(portfolioId: string): Promise<string> {
