@@ -28,6 +28,8 @@ export interface ApiServices {
   priceHistory?: () => Promise<PriceHistory | null>
   /** Refuse requests without an API key (a server others can reach); otherwise a request with no key has open access. */
   requireApiKey?: boolean
+  /** Let accounts added over the API name venue URLs on loopback or private networks (config venueUrls). */
+  allowPrivateVenueUrls?: boolean
   /** Web origins besides the server's own that may call the API from a browser (server.allowedOrigins); none by default. */
   allowedOrigins?: readonly string[]
   /** Closes the subscriptions of a key just revoked (set by the server). */

@@ -16,6 +16,7 @@ import { webhookResolvers } from './webhook-resolvers.js'
 import { canSeePortfolio, portfolioScope, requireAdmin } from './access.js'
 import type { ApiContext } from './context.js'
 import type { AccountToVerify } from '../indexer/verify-account.js'
+import { checkWebhookTarget, PrivateAddressRefused } from '../notify/webhook-target.js'
 
 const ACCOUNT_STATUS: Record<string, AccountStatus> = { pending: 'PENDING', ok: 'OK', failed: 'FAILED', unauthorized: 'UNAUTHORIZED' }
 const BALANCE_KIND: Record<string, BalanceKind> = { collateral: 'COLLATERAL', debt: 'DEBT', wallet: 'WALLET' }
@@ -96,6 +97,17 @@ export const resolvers: Resolvers = {
       for (const [key, name] of Object.entries(parsed.data as Record<string, unknown>)) {
         if (!key.endsWith('Env') || typeof name !== 'string') continue
         if (!secrets || !(name in secrets)) throw new InvalidInput(`input.credentials.${name}`, `give the value for config.${key} inline in credentials (environment variables are read only for accounts in the operator's config file)`)
+      }
+      // Venue URLs are where the server will connect every cycle: from the API they must be public addresses, as
+      // webhooks must (server-side request forgery otherwise), unless the operator allows private ones.
+      for (const [key, value] of Object.entries(parsed.data as Record<string, unknown>)) {
+        if (!key.endsWith('Url') || typeof value !== 'string') continue
+        try {
+          await checkWebhookTarget(new URL(value), ctx.allowPrivateVenueUrls ?? false)
+        } catch (error) {
+          if (error instanceof PrivateAddressRefused) throw new InvalidInput(`input.config.${key}`, `${error.message}: accounts added over the API may reach public addresses only (venueUrls.allowPrivateAddresses in the server's config lifts this)`)
+          throw new InvalidInput(`input.config.${key}`, `its host could not be resolved (${(error as Error).message})`)
+        }
       }
       const warnings = await verifyBeforeStoring(ctx, { venue: input.venue, label, config: parsed.data, secrets })
       return ctx.prisma.account.create({ data: { portfolioId: portfolio.id, venue: input.venue, label, config: toJson(parsed.data), credentials, warnings } })

@@ -128,6 +128,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         priceHistory,
         allowPrivateWebhookAddresses: config.webhooks.allowPrivateAddresses,
         allowedOrigins: config.server.allowedOrigins,
+        allowPrivateVenueUrls: config.venueUrls.allowPrivateAddresses,
         debugErrors: /^(1|true|yes)$/i.test(options.env.CROSSMARGIN_DEBUG_ERRORS ?? ''),
         refreshAccount: async (id) => {
           await indexer.runOnce([id])

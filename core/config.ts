@@ -58,6 +58,16 @@ export const ConfigSchema = z.strictObject({
       allowPrivateAddresses: z.boolean().default(false),
     })
     .default({ allowPrivateAddresses: false }),
+  venueUrls: z
+    .strictObject({
+      /**
+       * Let accounts added over the API name venue URLs (rpcUrl, apiUrl, indexerUrl, subgraphUrl) on loopback or
+       * private networks. Off: such a URL would let any key make the server call its own network. Accounts in this
+       * file are the operator's and may name any URL.
+       */
+      allowPrivateAddresses: z.boolean().default(false),
+    })
+    .default({ allowPrivateAddresses: false }),
   /** Days of old data kept (indexer/retention.ts); null keeps everything. An account's latest good snapshot always stays. */
   retention: z
     .strictObject({

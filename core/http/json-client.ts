@@ -46,7 +46,9 @@ export async function requestText(url: string, init: RequestInit, options: JsonR
     throw new VenueUnavailable(`${options.venue}: rate-limited (HTTP ${response.status}) while ${options.what}`, retryAfterMs(response.headers.get('retry-after')))
   }
   if (response.status >= 500) throw new VenueUnavailable(`${options.venue}: HTTP ${response.status} while ${options.what}`, retryAfterMs(response.headers.get('retry-after')))
-  if (response.status >= 400) throw new VenueRejected(`${options.venue}: HTTP ${response.status} while ${options.what}: ${text.slice(0, 200)}`)
+  // The body is not quoted: the URL may be one a caller chose, and an internal service's answer must not travel back
+  // to them in an error. A venue's numeric error code is kept (it says what kind of refusal, and carries nothing else).
+  if (response.status >= 400) throw new VenueRejected(`${options.venue}: HTTP ${response.status} while ${options.what}${venueErrorCode(text)}`)
   return text
 }
 
@@ -69,4 +71,14 @@ export function postJson(url: string, body: unknown, options: JsonRequestOptions
 
 export function getJson(url: string, options: JsonRequestOptions): Promise<unknown> {
   return requestJson(url, { method: 'GET', headers: { accept: 'application/json' } }, options)
+}
+
+/** ", venue error code N" when the body is JSON with a numeric `code` (Binance's -2015, OKX's "50001"), else nothing. */
+function venueErrorCode(text: string): string {
+  try {
+    const code = (JSON.parse(text) as { code?: unknown }).code
+    return (typeof code === 'number' || (typeof code === 'string' && /^-?\d{1,8}$/.test(code))) ? `, venue error code ${code}` : ''
+  } catch {
+    return ''
+  }
 }

@@ -27,7 +27,7 @@ describe('portfolio and account mutations', () => {
   let api: TestApi
   beforeAll(async () => {
     db = await createTestDatabase('pglite')
-    api = await startTestApi(db, { venues: { 'example-chain': validatingOnly } })
+    api = await startTestApi(db, { venues: { 'example-chain': validatingOnly }, allowPrivateVenueUrls: true })
   })
   afterAll(async () => {
     await api?.close()

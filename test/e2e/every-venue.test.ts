@@ -159,6 +159,8 @@ describe('every venue through the API', () => {
       openCredentials: (sealed) => decryptCredentials(sealed, secretKey),
     })
     api = await startTestApi(db, {
+      // The venues answer from this machine's local servers: the operator's setting that allows it.
+      allowPrivateVenueUrls: true,
       venues: venueConnectors,
       sealCredentials: (plain) => encryptCredentials(plain, secretKey),
       refreshAccount: async (id) => void (await indexer.runOnce([id])),

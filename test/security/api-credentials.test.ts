@@ -33,3 +33,20 @@ describe('credentials over the API', () => {
     expect(res.data!.addAccount.id).toBeTruthy()
   })
 })
+
+describe('venue URLs over the API', () => {
+  const t = useTestApi('pglite', { venues: venueConnectors, verifyAccount: async () => ({ warnings: [] }) })
+  const ADD = `mutation ($input: AddAccountInput!) { addAccount(input: $input) { id } }`
+
+  test.each([
+    ['hyperliquid', { user: `0x${'1'.repeat(40)}`, apiUrl: 'http://127.0.0.1:5432' }, 'apiUrl'],
+    ['dydx-v4', { address: 'dydx1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq', subaccountNumber: 0, indexerUrl: 'http://169.254.169.254/latest' }, 'indexerUrl'],
+    ['aave-v3', { rpcUrl: 'http://[::127.0.0.1]:8545', poolAddressesProvider: `0x${'2'.repeat(40)}`, user: `0x${'3'.repeat(40)}` }, 'rpcUrl'],
+  ])('%s with a private %s is refused, naming the key, and nothing is stored', async (venue, config, key) => {
+    const portfolio = await t.db.prisma.portfolio.create({ data: { name: `SSRF ${venue}` } })
+    const res = await t.api.query(ADD, { input: { portfolioId: portfolio.id, venue, label: 'x', config } })
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_INPUT', field: `input.config.${key}` })
+    expect(res.errors?.[0]?.message).toMatch(/private or reserved address/)
+    expect(await t.db.prisma.account.count({ where: { portfolioId: portfolio.id } })).toBe(0)
+  })
+})
