@@ -49,7 +49,7 @@ export const marginCallResolvers = {
     account: (call, _args, ctx) => (call.accountId ? ctx.loaders.accountById.load(call.accountId) : null),
     level: (call) => LEVEL[call.level]!,
     threshold: (call) => call.threshold.toString(),
-    value: (call) => call.value.toString(),
+    value: (call) => call.value?.toString() ?? null,
   },
   Subscription: {
     accountUpdated: {
