@@ -9,11 +9,13 @@ export interface AssetExposureView {
   asset: string
   priceUsd: string | null
   priceSource: string | null
-  byVenue: { venue: string; accountId: string; units: string; usd: string }[]
+  byVenue: { venue: string; accountId: string; units: string; usd: string | null }[]
   netUnits: string
-  netUsd: string
+  netUsd: string | null
   grossUnits: string
-  grossUsd: string
+  grossUsd: string | null
+  /** Why the USD figures are null: nothing prices the asset. A USD figure is never made up as 0. */
+  usdNullReason: string | null
 }
 
 // Units are rounded to 1e-12 and USD to cents: float64 deltas carry ~15 significant digits.
@@ -69,7 +71,7 @@ export function portfolioExposures(states: AccountState[], options: OptionMarket
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([asset, byAccount]) => {
       const price = prices.get(asset)
-      const usd = (units: Decimal) => (price ? units.mul(price.priceUsd) : new Decimal(0))
+      const usd = (units: Decimal) => (price ? units.mul(price.priceUsd).toFixed(USD_DP) : null)
       const rows = [...byAccount.entries()].map(([accountId, units]) => ({ accountId, venue: venueOf.get(accountId)!, units: new Decimal(units).toDecimalPlaces(UNIT_DP) }))
       const net = rows.reduce((sum, r) => sum.plus(r.units), new Decimal(0))
       const gross = rows.reduce((sum, r) => sum.plus(r.units.abs()), new Decimal(0))
@@ -77,11 +79,12 @@ export function portfolioExposures(states: AccountState[], options: OptionMarket
         asset,
         priceUsd: price ? new Decimal(price.priceUsd).toFixed() : null,
         priceSource: price?.source ?? null,
-        byVenue: rows.map((r) => ({ venue: r.venue, accountId: r.accountId, units: r.units.toFixed(), usd: usd(r.units).toFixed(USD_DP) })),
+        byVenue: rows.map((r) => ({ venue: r.venue, accountId: r.accountId, units: r.units.toFixed(), usd: usd(r.units) })),
         netUnits: net.toFixed(),
-        netUsd: usd(net).toFixed(USD_DP),
+        netUsd: usd(net),
         grossUnits: gross.toFixed(),
-        grossUsd: usd(gross).toFixed(USD_DP),
+        grossUsd: usd(gross),
+        usdNullReason: price ? null : `no account's venue states a price for ${asset} (exposures are valued at the venues' own prices)`,
       }
     })
 }

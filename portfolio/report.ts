@@ -1,7 +1,7 @@
 // The risk report of a set of accounts (stored or described in a request): runs the risk engine and shapes its
 // float64 results for the API: USD to cents, units to 1e-8, as Decimal strings (rounding happens here and only here).
 import { Decimal } from '../core/decimal.js'
-import { InvalidInput } from '../core/errors.js'
+import { Internal, InvalidInput } from '../core/errors.js'
 import { computeExposures } from '../risk/exposures.js'
 import { computeUnifiedMargin, type UnifiedMarginResult } from '../risk/unified-margin.js'
 import { capitalEfficiency } from '../risk/capital-efficiency.js'
@@ -13,21 +13,35 @@ import type { RiskAccount } from '../risk/types.js'
 import { portfolioRiskContext, type RiskContext } from './risk-context.js'
 import type { PortfolioSources } from './sources.js'
 
-export const usd = (x: number): string => new Decimal(Number.isFinite(x) ? x : 0).toDecimalPlaces(2).toFixed(2)
-export const units = (x: number): string => new Decimal(x).toDecimalPlaces(8).toFixed()
-const ratio = (x: number | null): string | null => (x === null || !Number.isFinite(x) ? null : new Decimal(x).toDecimalPlaces(8).toFixed())
+/** USD to the cent; null for a non-finite number (nothing could value it), never "0.00". */
+export const usd = (x: number): string | null => (Number.isFinite(x) ? new Decimal(x).toDecimalPlaces(2).toFixed(2) : null)
+/** Units (and ratios) to 1e-8; null for a non-finite number. */
+export const units = (x: number): string | null => (Number.isFinite(x) ? new Decimal(x).toDecimalPlaces(8).toFixed() : null)
+const ratio = (x: number | null): string | null => (x === null ? null : units(x))
+
+/**
+ * A figure the engine always gives as a finite number (a margin, a sum of them): a non-finite one is a defect in the
+ * engine, answered as an error rather than shown as a number.
+ */
+function required(value: string | null, figure: string): string {
+  if (value === null) throw new Internal(`the risk engine gave no finite ${figure}`)
+  return value
+}
+
+/** Why a stress scenario's P&L is null: a position it could not revalue (its factor has no move in the scenario). */
+const UNREVALUED_PNL = 'a position could not be revalued in this scenario (its factor or volatility has no finite move in it)'
 
 export function unifiedView(result: UnifiedMarginResult) {
   return {
     asOf: new Date(`${result.asOf}T00:00:00Z`),
-    initialMargin: usd(result.initialMargin),
-    var99: usd(result.var99),
-    es975: usd(result.es975),
-    stress: usd(result.stress),
-    liquidityAddOn: usd(result.liquidityAddOn),
-    concentrationAddOn: usd(result.concentrationAddOn),
+    initialMargin: required(usd(result.initialMargin), 'unified initial margin'),
+    var99: required(usd(result.var99), 'VaR 99 %'),
+    es975: required(usd(result.es975), 'ES 97.5 %'),
+    stress: required(usd(result.stress), 'stress component'),
+    liquidityAddOn: required(usd(result.liquidityAddOn), 'liquidity add-on'),
+    concentrationAddOn: required(usd(result.concentrationAddOn), 'concentration add-on'),
     floorApplied: result.floorApplied,
-    components: result.components.map((c) => ({ name: c.name, value: usd(c.value), detail: c.detail })),
+    components: result.components.map((c) => ({ name: c.name, value: required(usd(c.value), `${c.name} component`), detail: c.detail })),
     scenarioCount: result.scenarioCount,
   }
 }
@@ -69,9 +83,9 @@ export function riskReport(ctx: RiskContext) {
       label: account.label,
       accountId: account.id,
       currency: row.rule.currency,
-      initialMargin: usd(row.rule.initialMargin),
-      maintenanceMargin: usd(row.rule.maintenanceMargin),
-      equity: usd(row.rule.equity),
+      initialMargin: required(usd(row.rule.initialMargin), `${account.label} initial margin`),
+      maintenanceMargin: required(usd(row.rule.maintenanceMargin), `${account.label} maintenance margin`),
+      equity: required(usd(row.rule.equity), `${account.label} equity`),
       healthFactor: ratio(row.rule.healthFactor),
       marginRatio: ratio(row.rule.marginRatio),
       worstDayLiquidationScale: t > 0 ? liquidationScaleAlong(account, ctx.market, direction, rule) : null,
@@ -86,27 +100,37 @@ export function riskReport(ctx: RiskContext) {
     venues,
     unified: {
       ...unifiedView(unified),
-      unvaluedHoldings: (ctx.unvalued ?? []).map((h) => ({ accountLabel: labels.get(h.accountId)?.label ?? h.accountId, venue: labels.get(h.accountId)?.venue ?? '', asset: h.asset, amount: units(h.amount) })),
+      unvaluedHoldings: (ctx.unvalued ?? []).map((h) => ({ accountLabel: labels.get(h.accountId)?.label ?? h.accountId, venue: labels.get(h.accountId)?.venue ?? '', asset: h.asset, amount: required(units(h.amount), `${h.asset} held`) })),
     },
     exposures: computeExposures(ctx.accounts, ctx.market)
       .filter((e) => e.factor !== 'USD')
-      .map((e) => ({ factor: e.factor, netUnits: units(e.netUnits), netUsd: usd(e.netUsd), grossUsd: usd(e.grossUsd), gamma: e.gamma ? units(e.gamma) : null, vega: e.vega ? usd(e.vega) : null, theta: e.theta ? usd(e.theta) : null })),
+      .map((e) => ({
+        factor: e.factor,
+        netUnits: required(units(e.netUnits), `net ${e.factor} units`),
+        netUsd: usd(e.netUsd),
+        grossUsd: usd(e.grossUsd),
+        usdNullReason: Number.isFinite(e.price) ? null : `no price for ${e.factor}`,
+        gamma: e.gamma ? units(e.gamma) : null,
+        vega: e.vega ? usd(e.vega) : null,
+        theta: e.theta ? usd(e.theta) : null,
+      })),
     stressScenarios: unified.stressScenarios.map((s) => ({
       name: s.name,
       kind: s.kind,
       bookPnl: usd(s.bookPnl),
+      pnlNullReason: Number.isFinite(s.bookPnl) ? null : UNREVALUED_PNL,
       perAccount: s.perAccount.map((p) => ({ accountLabel: labels.get(p.accountId)?.label ?? p.accountId, venue: labels.get(p.accountId)?.venue ?? '', pnl: usd(p.pnl) })),
     })),
     capitalEfficiency: {
-      sumOfVenueInitialMargins: usd(efficiency.sumOfVenueInitialMargins),
-      unifiedInitialMargin: usd(efficiency.unifiedInitialMargin),
-      freed: usd(efficiency.freed),
-      idleCollateral: efficiency.perAccount.map((a) => ({ venue: a.venue, accountLabel: labels.get(a.accountId)!.label, amount: usd(a.idleUsd) })),
+      sumOfVenueInitialMargins: required(usd(efficiency.sumOfVenueInitialMargins), 'sum of venue initial margins'),
+      unifiedInitialMargin: required(usd(efficiency.unifiedInitialMargin), 'unified initial margin'),
+      freed: required(usd(efficiency.freed), 'capital freed'),
+      idleCollateral: efficiency.perAccount.map((a) => ({ venue: a.venue, accountLabel: labels.get(a.accountId)!.label, amount: required(usd(a.idleUsd), `${labels.get(a.accountId)!.label} idle collateral`) })),
       rebalancing: efficiency.rebalancing.map((s) => ({
         fromVenue: labels.get(s.fromAccountId)!.venue,
         toVenue: labels.get(s.toAccountId)!.venue,
         asset: s.asset,
-        amount: usd(s.amountUsd),
+        amount: required(usd(s.amountUsd), 'rebalancing amount'),
         reason: s.reason,
         effect: s.effect.map((e) => ({ accountLabel: labels.get(e.accountId)!.label, factor: e.factor, before: e.before === null ? null : usd(e.before), after: e.after === null ? null : usd(e.after) })),
       })),

@@ -321,6 +321,13 @@ describe('risk through GraphQL', () => {
       expect(res.errors).toBeUndefined()
       const own = res.data!.portfolios.find((p) => p.name === 'Hyperliquid 2023')!
       expect(own.unifiedMargin!.unvaluedHoldings).toEqual([{ accountLabel: 'hyperliquid (spot)', asset: 'PURR', amount: '2000' }])
+      // Nor do the portfolio's exposures value it at 0: PURR's USD figures are null, and say why.
+      const exposures = await api.query<{ portfolios: { name: string; exposures: { asset: string; netUnits: string; priceUsd: string | null; netUsd: string | null; grossUsd: string | null; usdNullReason: string | null; byVenue: { usd: string | null }[] }[] }[] }>(
+        `{ portfolios { name exposures { asset netUnits priceUsd netUsd grossUsd usdNullReason byVenue { usd } } } }`,
+      )
+      expect(exposures.errors).toBeUndefined()
+      const purr = exposures.data!.portfolios.find((p) => p.name === 'Hyperliquid 2023')!.exposures.find((e) => e.asset === 'PURR')!
+      expect(purr).toEqual({ asset: 'PURR', netUnits: '2000', priceUsd: null, netUsd: null, grossUsd: null, usdNullReason: "no account's venue states a price for PURR (exposures are valued at the venues' own prices)", byVenue: [{ usd: null }] })
     } finally {
       await info.close()
     }
