@@ -2,7 +2,7 @@
 // float64 results for the API: USD to cents, units to 1e-8, as Decimal strings (rounding happens here and only here).
 import { Decimal } from '../core/decimal.js'
 import { Internal, InvalidInput } from '../core/errors.js'
-import { computeExposures } from '../risk/exposures.js'
+import { computeExposures, type FactorExposure } from '../risk/exposures.js'
 import { computeUnifiedMargin, type UnifiedMarginResult } from '../risk/unified-margin.js'
 import { capitalEfficiency } from '../risk/capital-efficiency.js'
 import { liquidationPrice, liquidationScaleAlong } from '../risk/liquidation-distance.js'
@@ -75,6 +75,7 @@ export function riskReport(ctx: RiskContext) {
     if (Number.isFinite(move)) direction[f] = move
   })
   const factorsOf = (a: RiskAccount) => [...new Set([...a.balances.map((b) => b.asset), ...a.positions.map((p) => p.instrument.underlying)])].filter((f) => f !== 'USD').sort()
+  const exposures = computeExposures(ctx.accounts, ctx.market)
   const venues = efficiency.perAccount.map((row) => {
     const account = labels.get(row.accountId)!
     const rule = withParams(ruleFor(account.venue), ctx.ruleParams?.[account.id])
@@ -101,8 +102,9 @@ export function riskReport(ctx: RiskContext) {
     unified: {
       ...unifiedView(unified),
       unvaluedHoldings: (ctx.unvalued ?? []).map((h) => ({ accountLabel: labels.get(h.accountId)?.label ?? h.accountId, venue: labels.get(h.accountId)?.venue ?? '', asset: h.asset, amount: required(units(h.amount), `${h.asset} held`) })),
+      proxiedHoldings: proxiedHoldings(unified.proxiedFactors, exposures, labels),
     },
-    exposures: computeExposures(ctx.accounts, ctx.market)
+    exposures: exposures
       .filter((e) => e.factor !== 'USD')
       .map((e) => ({
         factor: e.factor,
@@ -137,6 +139,27 @@ export function riskReport(ctx: RiskContext) {
     },
     liquidationDistances: venues.flatMap((v) => v.liquidationPrices.map((l) => ({ accountLabel: v.label, venue: v.venue, factor: l.factor, move: l.move, price: l.price }))),
   }
+}
+
+/**
+ * Each account's holding in a factor the daily history does not cover, with how the historical scenarios moved it
+ * instead: listed, so a margin that rests on a stand-in says so.
+ */
+function proxiedHoldings(proxied: UnifiedMarginResult['proxiedFactors'], exposures: FactorExposure[], labels: Map<string, RiskAccount>) {
+  return proxied.flatMap(({ factor, movedLike }) =>
+    (exposures.find((e) => e.factor === factor)?.byAccount ?? [])
+      .filter((row) => row.units !== 0)
+      .map((row) => ({
+        accountLabel: labels.get(row.accountId)?.label ?? row.accountId,
+        venue: row.venue,
+        factor,
+        units: required(units(row.units), `${factor} held`),
+        movedLike,
+        reason: movedLike
+          ? `no daily history of ${factor}: the historical scenarios move it like ${movedLike}`
+          : `no daily history of ${factor}: the historical scenarios hold it flat`,
+      })),
+  )
 }
 
 /** Backtest of the unified VaR for today's net exposures over the stored history. */

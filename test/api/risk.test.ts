@@ -98,6 +98,19 @@ describe('risk through GraphQL', () => {
     expect(r.venues[0]!.worstDayLiquidationScale).toBeCloseTo((1 - 67000 / 0.996 / 87000) / (1 - 4800 / 7934.52), 3)
   })
 
+  test('simulateMargin: a coin with no daily history is listed with the stand-in that moved it, not margined silently as BTC', async () => {
+    // HYPE has no file in ../shared/data/prices, and no history covers the USDC-USD spread either.
+    const res = await api.query<{ simulateMargin: { unified: { proxiedHoldings: { accountLabel: string; factor: string; units: string; movedLike: string | null; reason: string }[] } } }>(
+      `query ($input: SimulationInput!) { simulateMargin(input: $input) { unified { proxiedHoldings { accountLabel factor units movedLike reason } } } }`,
+      { input: { asOf: '2025-12-31T00:00:00Z', market: { prices: [{ symbol: 'HYPE', price: '25' }] }, accounts: [{ venue: 'hyperliquid', label: 'hl', balances: [{ asset: 'USDC', amount: '1000' }], positions: [{ instrument: 'HYPE', size: '10', entryPrice: '25' }] }] } },
+    )
+    expect(res.errors).toBeUndefined()
+    expect(res.data!.simulateMargin.unified.proxiedHoldings).toEqual([
+      { accountLabel: 'hl', factor: 'HYPE', units: '10', movedLike: 'BTC', reason: 'no daily history of HYPE: the historical scenarios move it like BTC' },
+      { accountLabel: 'hl', factor: 'USDC-USD', units: '1000', movedLike: null, reason: 'no daily history of USDC-USD: the historical scenarios hold it flat' },
+    ])
+  })
+
   test('simulateMargin: an option given its forward is valued on it: a long call and short put of one strike hold F/S BTC', async () => {
     const market = (forward?: string) => ({
       prices: [{ symbol: 'BTC', price: '95000' }],
