@@ -31,9 +31,9 @@ function required(value: string | null, figure: string): string {
 /** Why a stress scenario's P&L is null: a position it could not revalue (its factor has no move in the scenario). */
 const UNREVALUED_PNL = 'a position could not be revalued in this scenario (its factor or volatility has no finite move in it)'
 
-export function unifiedView(result: UnifiedMarginResult) {
+export function unifiedView(result: UnifiedMarginResult, asOf: Date) {
   return {
-    asOf: new Date(`${result.asOf}T00:00:00Z`),
+    asOf,
     initialMargin: required(usd(result.initialMargin), 'unified initial margin'),
     var99: required(usd(result.var99), 'VaR 99 %'),
     es975: required(usd(result.es975), 'ES 97.5 %'),
@@ -64,6 +64,7 @@ export function unifiedBook(ctx: RiskContext): { equity: number; initialMargin: 
 export function riskReport(ctx: RiskContext) {
   if (ctx.accounts.length === 0) throw new InvalidInput('accounts', 'needs at least one account')
   const labels = new Map(ctx.accounts.map((a) => [a.id, a]))
+  const asOf = pricesAsOf(ctx)
   const unified = computeUnifiedMargin({ accounts: ctx.accounts, market: ctx.market, history: ctx.history, asOfDate: ctx.asOfDate })
   const efficiency = capitalEfficiency(ctx.accounts, ctx.market, unified.initialMargin, { reported: ctx.reported, params: ctx.ruleParams })
   // The book's worst filtered historical day, as relative moves per factor, for the worst-direction distance.
@@ -97,10 +98,10 @@ export function riskReport(ctx: RiskContext) {
     }
   })
   return {
-    asOf: new Date(`${ctx.asOfDate}T00:00:00Z`),
+    asOf,
     venues,
     unified: {
-      ...unifiedView(unified),
+      ...unifiedView(unified, asOf),
       unvaluedHoldings: (ctx.unvalued ?? []).map((h) => ({ accountLabel: labels.get(h.accountId)?.label ?? h.accountId, venue: labels.get(h.accountId)?.venue ?? '', asset: h.asset, amount: required(units(h.amount), `${h.asset} held`) })),
       proxiedHoldings: proxiedHoldings(unified.proxiedFactors, exposures, labels),
     },
@@ -139,6 +140,17 @@ export function riskReport(ctx: RiskContext) {
     },
     liquidationDistances: venues.flatMap((v) => v.liquidationPrices.map((l) => ({ accountLabel: v.label, venue: v.venue, factor: l.factor, move: l.move, price: l.price }))),
   }
+}
+
+/**
+ * When the prices the report rests on were true: the oldest among the factors the book holds (a venue's mark where it
+ * won over the daily close, else the close), so a stale price shows in the report's time; the valuation time for a
+ * book of USD alone.
+ */
+function pricesAsOf(ctx: RiskContext): Date {
+  const factors = new Set(ctx.accounts.flatMap((a) => [...a.balances.map((b) => b.asset), ...a.positions.map((p) => p.instrument.underlying)]))
+  const times = [...factors].map((f) => ctx.priceTimes[f]).filter((t): t is number => t !== undefined)
+  return new Date(times.length > 0 ? Math.min(...times) : ctx.market.asOfMs)
 }
 
 /**

@@ -57,8 +57,13 @@ export function simulationContext(input: SimulationRequest, history: PriceHistor
       }),
     }
   })
-  const prices = historyPrices(history, asOfDate)
-  for (const [j, p] of (input.market?.prices ?? []).entries()) prices[canonicalAsset(p.symbol).factor] = number(p.price, `input.market.prices[${j}].price`)
+  const { prices, times: priceTimes } = historyPrices(history, asOfDate, asOf.getTime())
+  // A price the caller gives is true at the valuation time.
+  for (const [j, p] of (input.market?.prices ?? []).entries()) {
+    const factor = canonicalAsset(p.symbol).factor
+    prices[factor] = number(p.price, `input.market.prices[${j}].price`)
+    priceTimes[factor] = asOf.getTime()
+  }
   const impliedVols: Record<string, number> = {}
   const forwardRatios: Record<string, number> = {}
   for (const [j, v] of (input.market?.impliedVols ?? []).entries()) {
@@ -74,6 +79,6 @@ export function simulationContext(input: SimulationRequest, history: PriceHistor
       forwardRatios[symbol] = forward / price
     }
   }
-  return { accounts, market: { asOfMs: asOf.getTime(), prices, volSurfaces: {}, impliedVols, forwardRatios }, history, asOfDate }
+  return { accounts, market: { asOfMs: asOf.getTime(), prices, volSurfaces: {}, impliedVols, forwardRatios }, history, asOfDate, priceTimes }
 }
 

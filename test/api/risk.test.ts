@@ -157,6 +157,19 @@ describe('risk through GraphQL', () => {
     expect(p.backtest!.days).toBeGreaterThan(2000)
   })
 
+  test('a stored portfolio’s unified margin is as of the venues’ marks it used, not midnight', async () => {
+    // Both accounts fetched at 09:30 on the day (the API's clock says 12:00): their ETH marks win over the daily close.
+    const portfolio = await db.prisma.portfolio.create({ data: { name: 'Marked at 09:30' } })
+    const aave = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'aave-v3', label: 'aave', config: {} } })
+    const binance = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'binance', label: 'binance', config: {} } })
+    const fetchedAt = new Date('2025-12-31T09:30:00Z')
+    await writeSnapshot(db.prisma, aave, lendingSnapshot(fetchedAt, '2', '3000', '2970'), 1)
+    await writeSnapshot(db.prisma, binance, perpSnapshot(fetchedAt, '-1.5', '2970'), 1)
+    const res = await api.query<{ portfolio: { unifiedMargin: { asOf: string } } }>(`query ($id: ID!) { portfolio(id: $id) { unifiedMargin { asOf } } }`, { id: portfolio.id })
+    expect(res.errors).toBeUndefined()
+    expect(res.data!.portfolio.unifiedMargin.asOf).toBe('2025-12-31T09:30:00.000Z')
+  })
+
   test('whatIf on the stored portfolio: closing the hedge and repaying debt change what they must, and only that', async () => {
     const portfolio = (await db.prisma.portfolio.findFirstOrThrow({ where: { name: 'Stored' }, include: { accounts: true } }))
     const aave = portfolio.accounts.find((a) => a.venue === 'aave-v3')!.id
