@@ -1,6 +1,6 @@
 // The risk report of a set of accounts (stored or described in a request): runs the risk engine and shapes its
 // float64 results for the API: USD to cents, units to 1e-8, as Decimal strings (rounding happens here and only here).
-import { Decimal } from '../core/decimal.js'
+import { Decimal, toDecimalString, type DecimalString } from '../core/decimal.js'
 import { Internal, InvalidInput } from '../core/errors.js'
 import { computeExposures, type FactorExposure } from '../risk/exposures.js'
 import { computeUnifiedMargin, type UnifiedMarginResult } from '../risk/unified-margin.js'
@@ -14,16 +14,16 @@ import { portfolioRiskContext, type RiskContext } from './risk-context.js'
 import type { PortfolioSources } from './sources.js'
 
 /** USD to the cent; null for a non-finite number (nothing could value it), never "0.00". */
-export const usd = (x: number): string | null => (Number.isFinite(x) ? new Decimal(x).toDecimalPlaces(2).toFixed(2) : null)
+export const usd = (x: number): DecimalString | null => (Number.isFinite(x) ? toDecimalString(new Decimal(x).toDecimalPlaces(2), 2) : null)
 /** Units (and ratios) to 1e-8; null for a non-finite number. */
-export const units = (x: number): string | null => (Number.isFinite(x) ? new Decimal(x).toDecimalPlaces(8).toFixed() : null)
-const ratio = (x: number | null): string | null => (x === null ? null : units(x))
+export const units = (x: number): DecimalString | null => (Number.isFinite(x) ? toDecimalString(new Decimal(x).toDecimalPlaces(8)) : null)
+const ratio = (x: number | null): DecimalString | null => (x === null ? null : units(x))
 
 /**
  * A figure the engine always gives as a finite number (a margin, a sum of them): a non-finite one is a defect in the
  * engine, answered as an error rather than shown as a number.
  */
-function required(value: string | null, figure: string): string {
+function required(value: DecimalString | null, figure: string): DecimalString {
   if (value === null) throw new Internal(`the risk engine gave no finite ${figure}`)
   return value
 }

@@ -1,10 +1,9 @@
 // A portfolio's risk context: what the risk engine needs to margin it (accounts as plain float64 inputs, today's
 // market, the daily history, the venues' own figures and each account's rule parameters), built from stored state.
-import { canonicalAsset } from '../core/assets.js'
 import { InvalidInput } from '../core/errors.js'
 import type { MarketState, PriceHistory, RiskAccount } from '../risk/types.js'
 import { latestOptionVols } from './implied-vols.js'
-import { setAsideUnpriced, toRiskInput, type UnvaluedHolding } from './risk-input.js'
+import { reportedMarginsUsd, setAsideUnpriced, toRiskInput, type UnvaluedHolding } from './risk-input.js'
 import type { PortfolioSources } from './sources.js'
 import { loadPortfolioState } from './state.js'
 
@@ -66,20 +65,8 @@ export async function portfolioRiskContext(ctx: PortfolioSources, portfolioId: s
     marketPrices[factor] = observation.priceUsd
     if (factor !== 'USD') priceTimes[factor] = observation.asOf.getTime()
   }
-  // Venue-reported margins replace the default rules' estimates, in USD: stablecoin figures at par, coin figures
-  // (Deribit's BTC, COIN-M's margin asset) at the coin's price; a currency with no price leaves the estimate.
-  const reported: NonNullable<RiskContext['reported']> = {}
-  for (const { account, margins } of states) {
-    const figures = margins.reported
-    if (!figures) continue
-    const factor = canonicalAsset(figures.currency).factor
-    const usdPerUnit = factor === 'USD' ? 1 : marketPrices[factor]
-    if (usdPerUnit === undefined) continue
-    const toNumber = (d: { toFixed(): string } | null) => (d === null ? undefined : Number(d.toFixed()) * usdPerUnit)
-    reported[account.id] = Object.fromEntries(
-      Object.entries({ initialMargin: toNumber(figures.initialMargin), maintenanceMargin: toNumber(figures.maintenanceMargin), equity: toNumber(figures.equity) }).filter(([, v]) => v !== undefined),
-    )
-  }
+  // Venue-reported margins replace the default rules' estimates.
+  const reported = reportedMarginsUsd(states, marketPrices)
   // Options are valued at their latest stored mark IV (from the venues' option chains).
   const { impliedVols, forwardRatios } = await latestOptionVols(ctx, states)
   const { accounts: valued, unvalued } = setAsideUnpriced(accounts, marketPrices)

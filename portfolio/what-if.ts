@@ -3,7 +3,7 @@
 // their venue-reported figures (the venue never saw the change), so those are margined by our replication of the
 // venue's rule before and after alike, and the difference is the change's alone.
 import { canonicalAsset } from '../core/assets.js'
-import { Decimal } from '../core/decimal.js'
+import { parseDecimal, toDecimalString, type DecimalString } from '../core/decimal.js'
 import { InvalidInput } from '../core/errors.js'
 import { parseInstrumentSymbol } from '../core/instrument-symbols.js'
 import type { RiskAccount, RiskInstrument, RiskPosition } from '../risk/types.js'
@@ -125,7 +125,7 @@ export function whatIfReport(base: RiskContext, trades: WhatIfTrade[], transfers
   const before = riskReport(withoutReported(base, touched))
   const afterReport = riskReport(after)
   // Both sides are cents already: their exact difference, with no second trip through float64.
-  const change = (a: string, b: string) => new Decimal(a).minus(b).toFixed(2)
+  const change = (a: DecimalString, b: DecimalString) => toDecimalString(parseDecimal(a, 'after').minus(b), 2)
   return {
     before,
     after: afterReport,
