@@ -1,5 +1,6 @@
 // The risk report of a set of accounts (stored or described in a request): runs the risk engine and shapes its
-// float64 results for the API: USD to cents, units to 1e-8, as Decimal strings (rounding happens here and only here).
+// float64 results for the API: USD to cents, units to 1e-8, as DecimalStrings (rounding happens here and only here;
+// a non-finite figure is null with a reason, or an error, never 0).
 import { Decimal, toDecimalString, type DecimalString } from '../core/decimal.js'
 import { Internal, InvalidInput } from '../core/errors.js'
 import { computeExposures, type FactorExposure } from '../risk/exposures.js'

@@ -3,6 +3,7 @@
 // DecimalStrings become float64 (`float`, once each); the option marks' vols do in implied-vols.ts.
 import { canonicalAsset } from '../core/assets.js'
 import type { DecimalString } from '../core/decimal.js'
+import type { ReportedMargin } from '../risk/capital-efficiency.js'
 import type { RiskAccount, RiskBalance, RiskInstrumentKind } from '../risk/types.js'
 import { LENDING_DEFAULTS, LINEAR_PERP_DEFAULTS, lendingParamsOver, type GmxPositionRuleParams, type GmxRuleParams, type LendingAssetParams, type LinearPerpParams, type LinearSymbolParams } from '../risk/venue-rules.js'
 import type { AccountState } from './state.js'
@@ -275,8 +276,8 @@ export function toRiskInput(states: AccountState[]): PortfolioRiskInput {
  * The venues' own margin figures per account id, in USD: stablecoin figures at par, coin figures (Deribit's BTC,
  * COIN-M's margin asset) at the coin's price; a currency with no price leaves the account to its rule's estimate.
  */
-export function reportedMarginsUsd(states: AccountState[], prices: Record<string, number>): Record<string, { initialMargin?: number; maintenanceMargin?: number; equity?: number }> {
-  const reported: Record<string, { initialMargin?: number; maintenanceMargin?: number; equity?: number }> = {}
+export function reportedMarginsUsd(states: AccountState[], prices: Record<string, number>): Record<string, ReportedMargin> {
+  const reported: Record<string, ReportedMargin> = {}
   for (const { account, margins } of states) {
     const figures = margins.reported
     if (!figures) continue
