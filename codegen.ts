@@ -24,7 +24,8 @@ const config: CodegenConfig = {
           Webhook: '../../api/models.js#WebhookModel',
           WebhookDelivery: '../../api/models.js#WebhookDeliveryModel',
         },
-        scalars: { Decimal: 'string', DateTime: 'Date | string', JSON: 'unknown' },
+        // Decimals cross the API only as DecimalStrings: made by core/decimal.ts's toDecimalString, never a raw string.
+        scalars: { Decimal: '../../core/decimal.js#DecimalString', DateTime: 'Date | string', JSON: 'unknown' },
         enumsAsTypes: true,
         avoidOptionals: { field: true },
       },

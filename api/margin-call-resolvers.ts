@@ -1,6 +1,7 @@
 // Margin calls in the API: the stored calls a portfolio has, acknowledging one, and the two live feeds
 // (accounts after each fetch, calls as they open and resolve) over graphql-ws.
 import type { MarginCallLevel, Resolvers } from '../generated/graphql/resolvers.js'
+import { toDecimalString } from '../core/decimal.js'
 import { Internal, NotFound } from '../core/errors.js'
 import type { PortfolioEventKind } from '../core/events.js'
 import { createLoaders } from '../portfolio/loaders.js'
@@ -48,8 +49,8 @@ export const marginCallResolvers = {
   MarginCall: {
     account: (call, _args, ctx) => (call.accountId ? ctx.loaders.accountById.load(call.accountId) : null),
     level: (call) => LEVEL[call.level]!,
-    threshold: (call) => call.threshold.toString(),
-    value: (call) => call.value.toString(),
+    threshold: (call) => toDecimalString(call.threshold),
+    value: (call) => (call.value === null ? null : toDecimalString(call.value)),
   },
   Subscription: {
     accountUpdated: {

@@ -1,6 +1,6 @@
 // The venue's own margin figures beside our replication, with the difference for every field both sides have.
-import type { VenueMargin } from '../generated/prisma/client.js'
-import { Decimal } from '../core/decimal.js'
+import { parseDecimal, toDecimalString, type DecimalString } from '../core/decimal.js'
+import type { VenueMarginModel } from '../portfolio/rows.js'
 
 export const COMPARED_FIELDS = [
   'equity', 'totalCollateral', 'totalDebt', 'initialMargin', 'maintenanceMargin', 'marginRatio',
@@ -9,12 +9,12 @@ export const COMPARED_FIELDS = [
 
 export interface MarginDifference {
   field: string
-  reported: string | null
-  replicated: string | null
-  difference: string | null
+  reported: DecimalString | null
+  replicated: DecimalString | null
+  difference: DecimalString | null
 }
 
-export function marginDifferences(reported: VenueMargin, replicated: VenueMargin): MarginDifference[] {
+export function marginDifferences(reported: VenueMarginModel, replicated: VenueMarginModel): MarginDifference[] {
   const out: MarginDifference[] = []
   for (const field of COMPARED_FIELDS) {
     const a = reported[field]
@@ -22,9 +22,9 @@ export function marginDifferences(reported: VenueMargin, replicated: VenueMargin
     if (a === null && b === null) continue
     out.push({
       field,
-      reported: a === null ? null : a.toFixed(),
-      replicated: b === null ? null : b.toFixed(),
-      difference: a === null || b === null ? null : new Decimal(b.toFixed()).minus(a.toFixed()).toFixed(),
+      reported: a,
+      replicated: b,
+      difference: a === null || b === null ? null : toDecimalString(parseDecimal(b, field).minus(a)),
     })
   }
   return out

@@ -1,5 +1,6 @@
 // What resolvers pass between each other: database rows as Prisma returns them, plus a few assembled views.
-import type { AccountEvent, ApiKey, Webhook, WebhookDelivery, MarginCall, Portfolio, VenueMargin } from '../generated/prisma/client.js'
+import type { AccountEvent, ApiKey, Webhook, WebhookDelivery, MarginCall, Portfolio } from '../generated/prisma/client.js'
+import type { VenueMarginModel } from '../portfolio/rows.js'
 
 // The stored portfolio's rows are the portfolio service's own (portfolio/rows.ts); named here too for the codegen map.
 export type { AccountModel, BalanceModel, PositionModel, SnapshotModel, SnapshotSummaryModel } from '../portfolio/rows.js'
@@ -20,6 +21,6 @@ export interface VenueMarginComparisonModel {
   accountId: string
   venue: string
   asOf: Date
-  reported: VenueMargin
-  replicated: VenueMargin
+  reported: VenueMarginModel
+  replicated: VenueMarginModel
 }

@@ -1,5 +1,6 @@
 // Resolvers for schema.graphql, typed by graphql-codegen; every list goes through the request's DataLoaders.
 import type { Resolvers, AccountStatus, BalanceKind } from '../generated/graphql/resolvers.js'
+import { toDecimalString } from '../core/decimal.js'
 import { InvalidInput, NotFound } from '../core/errors.js'
 import { toJson } from '../indexer/snapshot-writer.js'
 import { DateTimeScalar, DecimalScalar, JsonScalar } from './scalars.js'
@@ -27,9 +28,9 @@ export const resolvers: Resolvers = {
   WebhookDelivery: webhookResolvers.WebhookDelivery,
   Subscription: marginCallResolvers.Subscription,
   AccountEvent: {
-    amount: (event) => event.amount.toString(),
-    priceUsd: (event) => event.priceUsd?.toString() ?? null,
-    collateralAmount: (event) => event.collateralAmount?.toString() ?? null,
+    amount: (event) => toDecimalString(event.amount),
+    priceUsd: (event) => (event.priceUsd === null ? null : toDecimalString(event.priceUsd)),
+    collateralAmount: (event) => (event.collateralAmount === null ? null : toDecimalString(event.collateralAmount)),
   },
   Decimal: DecimalScalar,
   DateTime: DateTimeScalar,
@@ -176,11 +177,7 @@ export const resolvers: Resolvers = {
   },
 
   Position: {
-    instrument: (position) => ({
-      ...position.instrument,
-      contractSize: position.instrument.contractSize?.toFixed() ?? null,
-      strike: position.instrument.strike?.toFixed() ?? null,
-    }),
+    instrument: (position) => position.instrument,
   },
 
   Balance: {

@@ -1,27 +1,22 @@
 // Custom scalars: Decimal travels as a base-10 string (never a float), DateTime as ISO-8601 UTC, JSON as is.
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql'
-import { Decimal } from '../core/decimal.js'
+import { Decimal, toDecimalString, type DecimalString } from '../core/decimal.js'
 
 const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/
 
-function serializeDecimal(value: unknown): string {
-  if (typeof value === 'string') {
-    if (DECIMAL_TEXT.test(value)) return value
-    const parsed = new Decimal(value)
-    return parsed.toFixed()
-  }
-  if (typeof value === 'bigint') return value.toString()
-  if (value !== null && typeof value === 'object' && 'toFixed' in value && typeof (value as { toFixed: unknown }).toFixed === 'function') {
-    // Prisma's Decimal and decimal.js both print exactly with toFixed().
-    return (value as { toFixed(): string }).toFixed()
-  }
-  // A JS number here means a float reached the wire without deliberate rounding: refuse it loudly.
-  throw new GraphQLError(`Decimal cannot represent ${typeof value} ${String(value)}; convert it to a decimal string first`)
+/**
+ * Resolvers hand over DecimalStrings (the generated resolver types say so), written out as they are. Anything else
+ * (a float, a Prisma Decimal, text with an exponent) skipped toDecimalString somewhere: refused loudly.
+ */
+function serializeDecimal(value: unknown): DecimalString {
+  if (typeof value === 'string' && DECIMAL_TEXT.test(value)) return value as DecimalString
+  throw new GraphQLError(`Decimal cannot represent ${typeof value} ${String(value)}; convert it with toDecimalString first`)
 }
 
-function parseDecimalInput(value: unknown): string {
-  if (typeof value === 'string' && DECIMAL_TEXT.test(value.trim())) return value.trim()
-  if (typeof value === 'number' && Number.isFinite(value)) return new Decimal(value).toFixed()
+/** A caller's decimal, checked once and kept as the caller wrote it (a JSON number is taken at its shortest form). */
+function parseDecimalInput(value: unknown): DecimalString {
+  if (typeof value === 'string' && DECIMAL_TEXT.test(value.trim())) return value.trim() as DecimalString
+  if (typeof value === 'number' && Number.isFinite(value)) return toDecimalString(new Decimal(value))
   throw new GraphQLError(`Decimal expects a base-10 string such as "123.45", got ${JSON.stringify(value)}`, { extensions: { code: 'INVALID_INPUT' } })
 }
 

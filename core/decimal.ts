@@ -1,12 +1,24 @@
-// Exact decimal arithmetic for amounts that are stored or compared with a venue's own figure.
-// Amounts travel as strings (`DecimalString`) between layers; decimal.js does the arithmetic.
+// Exact decimal arithmetic for amounts that are stored or compared with a venue's own figure, and the one text form
+// amounts are stored and served in (`DecimalString`): made from a Decimal by toDecimalString, read back into one by
+// parseDecimal. float64 is the risk engine's alone, entered in portfolio/risk-input.ts and left in portfolio/report.ts.
 import { Decimal } from 'decimal.js'
-import { InvalidInput } from './errors.js'
+import { InvalidInput, Internal } from './errors.js'
 
 export { Decimal }
 
-/** A base-10 number written as a string, e.g. "1234.5678"; never a float that lost digits. */
-export type DecimalString = string
+declare const decimalString: unique symbol
+
+/**
+ * A finite base-10 number as text with no exponent, e.g. "1234.5678": how amounts leave storage and reach the API.
+ * Branded, so nothing becomes one but through toDecimalString (or the GraphQL scalar's check of a caller's input).
+ */
+export type DecimalString = string & { readonly [decimalString]: true }
+
+/**
+ * Decimal text as a connector writes it into the normalised model (a formatted Decimal, or the venue's own figure):
+ * checked by the indexer before it is stored, and read back from storage as DecimalString.
+ */
+export type DecimalText = string
 
 const DECIMAL_PATTERN = /^-?(\d+)(\.\d+)?([eE][-+]?\d+)?$/
 
@@ -28,13 +40,29 @@ export function parseOptionalDecimal(value: unknown, field: string): Decimal | n
   return parseDecimal(value, field)
 }
 
-/** Canonical string form: no exponent, no trailing zeros after the point. */
-export function toDecimalString(value: Decimal | string | number | bigint): DecimalString {
-  const d = value instanceof Decimal ? value : new Decimal(value.toString())
-  return d.toFixed()
+/** Checks, without converting it, that a connector's decimal text is a finite decimal; throws InvalidInput naming `field`. */
+export function checkDecimalText(value: unknown, field: string): DecimalText {
+  if (typeof value === 'string' && DECIMAL_PATTERN.test(value)) return value
+  throw new InvalidInput(field, `expected decimal text, got ${JSON.stringify(value)}`)
+}
+
+/** A decimal as decimal.js and Prisma's Decimal both are: what toDecimalString formats. */
+export interface DecimalLike {
+  isFinite(): boolean
+  toFixed(decimalPlaces?: number): string
+}
+
+/**
+ * The one way to a DecimalString: the canonical text of a decimal (no exponent; no trailing zeros, or exactly
+ * `decimalPlaces` of them). A NaN or infinite Decimal has no such text: a defect, refused.
+ */
+export function toDecimalString(value: DecimalLike | bigint, decimalPlaces?: number): DecimalString {
+  if (typeof value === 'bigint') return value.toString() as DecimalString
+  if (!value.isFinite()) throw new Internal(`${value.toFixed()} has no decimal text`)
+  return (decimalPlaces === undefined ? value.toFixed() : value.toFixed(decimalPlaces)) as DecimalString
 }
 
 /** A bigint holding `decimals` implied decimal places (wei, ray, 8-decimal oracle prices) as a decimal string. */
-export function fromFixedPoint(value: bigint, decimals: number): DecimalString {
+export function fromFixedPoint(value: bigint, decimals: number): DecimalText {
   return new Decimal(value.toString()).div(new Decimal(10).pow(decimals)).toFixed()
 }

@@ -1,6 +1,7 @@
-// The normalised domain model every connector produces and every layer reads (ccxt-style unified records).
-// Amounts are DecimalStrings; `null` means the venue does not report it, never a made-up zero.
-import type { DecimalString } from './decimal.js'
+// The normalised domain model every connector produces and the indexer stores (ccxt-style unified records).
+// Amounts are decimal text as the connector wrote it (read back from storage as DecimalString); `null` means the venue
+// does not report it, never a made-up zero.
+import type { DecimalText } from './decimal.js'
 
 export type VenueKind = 'defi-lending' | 'defi-perp' | 'cex'
 export type InstrumentKind = 'spot' | 'perpetual' | 'future' | 'option' | 'lending'
@@ -20,27 +21,27 @@ export interface InstrumentRef {
   /** Linear contracts pay P&L in the quote; inverse (coin-settled) in the underlying. */
   inverse: boolean
   /** Units of the underlying per contract for linear contracts, quote value per contract for inverse ones. */
-  contractSize: DecimalString | null
+  contractSize: DecimalText | null
   expiry: Date | null
-  strike: DecimalString | null
+  strike: DecimalText | null
   optionType: OptionType | null
 }
 
 export interface Position {
   instrument: InstrumentRef
   /** Signed size in units of the underlying (negative = short), whatever the venue's contract size. */
-  size: DecimalString
-  entryPrice: DecimalString | null
-  markPrice: DecimalString | null
-  liquidationPrice: DecimalString | null
+  size: DecimalText
+  entryPrice: DecimalText | null
+  markPrice: DecimalText | null
+  liquidationPrice: DecimalText | null
   /** Notional at mark in the settlement or quote currency, as the venue reports it. */
-  notional: DecimalString | null
-  unrealizedPnl: DecimalString | null
-  leverage: DecimalString | null
+  notional: DecimalText | null
+  unrealizedPnl: DecimalText | null
+  leverage: DecimalText | null
   marginMode: MarginMode | null
   /** Margin the venue itself assigns to this position. */
-  venueInitialMargin: DecimalString | null
-  venueMaintenanceMargin: DecimalString | null
+  venueInitialMargin: DecimalText | null
+  venueMaintenanceMargin: DecimalText | null
   /** Set when the venue names something we could not map (unknown symbol or asset): kept, flagged, not dropped. */
   flags: string[]
   raw: unknown
@@ -56,11 +57,11 @@ export interface Balance {
   canonicalAsset: string
   kind: BalanceKind
   /** Always non-negative; `kind` says whether it is owned or owed. */
-  amount: DecimalString
+  amount: DecimalText
   /** Value in USD at the venue's own price, when it gives one. */
-  valueUsd: DecimalString | null
+  valueUsd: DecimalText | null
   /** The venue's price of one unit in USD at `asOf`, when it gives one. */
-  priceUsd: DecimalString | null
+  priceUsd: DecimalText | null
   usableAsCollateral: boolean | null
   flags: string[]
   raw: unknown
@@ -70,20 +71,20 @@ export interface Balance {
 export interface VenueMarginFigures {
   /** Currency the figures are expressed in (`USD` for Aave's base currency, `USDT` for Binance USDⓈ-M). */
   currency: string
-  equity: DecimalString | null
-  totalCollateral: DecimalString | null
-  totalDebt: DecimalString | null
-  initialMargin: DecimalString | null
-  maintenanceMargin: DecimalString | null
+  equity: DecimalText | null
+  totalCollateral: DecimalText | null
+  totalDebt: DecimalText | null
+  initialMargin: DecimalText | null
+  maintenanceMargin: DecimalText | null
   /** Maintenance margin / margin balance (Binance, OKX style): liquidation at 1. */
-  marginRatio: DecimalString | null
+  marginRatio: DecimalText | null
   /** Aave style: liquidation below 1. */
-  healthFactor: DecimalString | null
+  healthFactor: DecimalText | null
   /** Weighted liquidation threshold (Aave) as a fraction. */
-  liquidationThreshold: DecimalString | null
-  ltv: DecimalString | null
-  availableBorrows: DecimalString | null
-  withdrawable: DecimalString | null
+  liquidationThreshold: DecimalText | null
+  ltv: DecimalText | null
+  availableBorrows: DecimalText | null
+  withdrawable: DecimalText | null
 }
 
 export interface VenueMarginReport {

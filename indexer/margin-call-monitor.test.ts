@@ -4,6 +4,7 @@ import { Decimal } from '../core/decimal.js'
 import { silentLogger } from '../core/logger.js'
 import { PortfolioEvents, type PortfolioEvent } from '../core/events.js'
 import { createTestDatabase, type TestDatabase } from '../test/support/databases.js'
+import { startTestApi } from '../test/support/api.js'
 import { lendingSnapshot } from '../test/support/snapshots.js'
 import { writeSnapshot } from './snapshot-writer.js'
 import { MarginCallMonitor, venueMetric, type UnifiedBookReading } from './margin-call-monitor.js'
@@ -63,7 +64,7 @@ describe('margin calls on the unified book', () => {
     expect(first.opened).toHaveLength(1)
     const call = await db.prisma.marginCall.findUniqueOrThrow({ where: { id: first.opened[0]! } })
     expect(call).toMatchObject({ accountId: null, level: 'call', metric: 'unifiedCoverage' })
-    expect(call.value.toNumber()).toBeCloseTo(0.9, 12)
+    expect(call.value!.toNumber()).toBeCloseTo(0.9, 12)
     expect(published).toEqual([{ kind: 'marginCall', portfolioId: portfolio.id, callId: call.id, change: 'opened' }])
 
     // Within the interval the last reading stands: no recomputation, the call holds.
@@ -84,5 +85,35 @@ describe('margin calls on the unified book', () => {
     expect(last.resolved).toEqual([call.id])
     expect(await db.prisma.marginCall.findUniqueOrThrow({ where: { id: call.id } })).toMatchObject({ resolvedAt: clock })
     expect(await db.prisma.marginCall.count({ where: { portfolioId: portfolio.id, resolvedAt: null } })).toBe(0)
+  })
+
+  test('an unbounded reading is stored and served as null with what it means, never as ±1e30', async () => {
+    const portfolio = await db.prisma.portfolio.create({ data: { name: 'Unbounded' } })
+    const aave = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'aave-v3', label: 'aave', config: {} } })
+    await writeSnapshot(db.prisma, aave, lendingSnapshot(new Date('2026-11-25T00:00:00Z'), '2', '3000'), 1)
+    let clock = new Date('2026-11-25T10:00:00Z')
+    // No unified requirement: coverage (equity / IM) is −∞ with negative equity (critical), +∞ with positive.
+    let book: UnifiedBookReading = { equity: -50, initialMargin: 0 }
+    const monitor = new MarginCallMonitor({ prisma: db.prisma, events: new PortfolioEvents(), logger: silentLogger(), now: () => clock, unifiedIntervalMs: 0, unifiedBook: async () => book })
+    const opened = await monitor.afterFetch(aave.id)
+    expect(opened.opened).toHaveLength(1)
+    book = { equity: 100, initialMargin: 0 }
+    clock = new Date(clock.getTime() + 60_000)
+    expect((await monitor.afterFetch(aave.id)).resolved).toEqual(opened.opened)
+
+    const api = await startTestApi(db)
+    try {
+      const res = await api.query<{ portfolio: { marginCalls: { level: string; value: string | null; valueNullReason: string | null }[] } }>(
+        `query ($id: ID!) { portfolio(id: $id) { marginCalls(includeResolved: true) { level value valueNullReason } } }`,
+        { id: portfolio.id },
+      )
+      expect(res.errors).toBeUndefined()
+      // Opened at −∞, resolved at +∞: the resolution's reading is what the row keeps.
+      expect(res.data!.portfolio.marginCalls).toEqual([{ level: 'CRITICAL', value: null, valueNullReason: 'the unified book needs no initial margin: nothing to cover' }])
+    } finally {
+      await api.close()
+    }
+    const stored = await db.prisma.marginCall.findUniqueOrThrow({ where: { id: opened.opened[0]! } })
+    expect(stored.value).toBeNull()
   })
 })

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino'
 import type { PrismaClient } from '../generated/prisma/client.js'
 import type { PortfolioEvents } from '../core/events.js'
+import { Internal } from '../core/errors.js'
 import { evaluateMarginCalls, type CallMetric, type MarginCallPolicy, type OpenCall } from '../risk/margin-calls.js'
 import type { VenueMetric } from '../risk/venue-rules.js'
 
@@ -56,10 +57,22 @@ export interface MarginCallMonitorDeps {
   unifiedIntervalMs?: number
 }
 
-/** Decimal columns hold finite numbers; a metric at ±∞ (no debt, no equity) is stored at a bound that says so. */
-function storable(value: number): string {
-  if (Number.isFinite(value)) return String(value)
-  return value > 0 ? '1e30' : '-1e30'
+/**
+ * A metric reading as stored. A decimal column holds finite numbers only, so a reading at ±∞ is stored as null with
+ * what it means in words: a health factor with no debt is "no liquidation", not a very large number.
+ */
+function storedReading(metric: CallMetric, value: number): { value: string | null; valueNullReason: string | null } {
+  if (Number.isNaN(value)) throw new Internal(`a ${metric} reading is NaN`)
+  if (Number.isFinite(value)) return { value: String(value), valueNullReason: null }
+  return { value: null, valueNullReason: unboundedMeaning(metric, value > 0) }
+}
+
+function unboundedMeaning(metric: CallMetric, positive: boolean): string {
+  if (metric === 'healthFactor' && positive) return 'no debt: nothing can be liquidated'
+  if (metric === 'marginLevel' && positive) return 'no borrowing: nothing can be liquidated'
+  if (metric === 'marginRatio' && positive) return 'no equity left against a maintenance requirement: at or past liquidation'
+  if (metric === 'unifiedCoverage') return positive ? 'the unified book needs no initial margin: nothing to cover' : 'the unified book needs no initial margin but its equity is negative'
+  return `${metric} is ${positive ? '+' : '−'}∞`
 }
 
 export class MarginCallMonitor {
@@ -143,7 +156,8 @@ export class MarginCallMonitor {
         level: row.level,
         metric: row.metric as CallMetric,
         threshold: row.threshold.toNumber(),
-        value: row.value.toNumber(),
+        // An unbounded reading (stored null) is never written back: every decision carries this round's reading.
+        value: row.value?.toNumber() ?? Number.NaN,
         openedAtMs: row.openedAt.getTime(),
       }))
       // Accounts whose latest snapshot carries no margin figure keep their open call as it is: no reading, no decision;
@@ -160,17 +174,17 @@ export class MarginCallMonitor {
       for (const { call, reason } of decisions.resolve) {
         const row = rowByKey.get(call.key)
         if (!row) continue
-        await tx.marginCall.update({ where: { id: row.id }, data: { resolvedAt: now, resolution: reason, value: storable(call.value), openSubject: null } })
+        await tx.marginCall.update({ where: { id: row.id }, data: { resolvedAt: now, resolution: reason, ...storedReading(call.metric, call.value), openSubject: null } })
         resolved.push(row.id)
       }
       for (const { call } of decisions.keep) {
         const row = rowByKey.get(call.key)
-        if (row) await tx.marginCall.update({ where: { id: row.id }, data: { value: storable(call.value) } })
+        if (row) await tx.marginCall.update({ where: { id: row.id }, data: storedReading(call.metric, call.value) })
       }
       for (const { call, reason } of decisions.open) {
         const accountId = call.subject.kind === 'account' ? call.subject.accountId : null
         const created = await tx.marginCall.create({
-          data: { portfolioId, accountId, level: call.level, metric: call.metric, threshold: storable(call.threshold), value: storable(call.value), reason, openedAt: now, openSubject: openSubject(accountId) },
+          data: { portfolioId, accountId, level: call.level, metric: call.metric, threshold: String(call.threshold), ...storedReading(call.metric, call.value), reason, openedAt: now, openSubject: openSubject(accountId) },
           select: { id: true },
         })
         opened.push(created.id)

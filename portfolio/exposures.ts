@@ -1,5 +1,5 @@
 // Portfolio exposures per canonical asset: each account's delta (units of the asset), then summed across venues.
-import { Decimal } from '../core/decimal.js'
+import { Decimal, toDecimalString, type DecimalString } from '../core/decimal.js'
 import type { RiskAccount } from '../risk/types.js'
 import { black76Greeks } from '../quant/black76.js'
 import { toRiskInput } from './risk-input.js'
@@ -7,13 +7,15 @@ import type { AccountState } from './state.js'
 
 export interface AssetExposureView {
   asset: string
-  priceUsd: string | null
+  priceUsd: DecimalString | null
   priceSource: string | null
-  byVenue: { venue: string; accountId: string; units: string; usd: string }[]
-  netUnits: string
-  netUsd: string
-  grossUnits: string
-  grossUsd: string
+  byVenue: { venue: string; accountId: string; units: DecimalString; usd: DecimalString | null }[]
+  netUnits: DecimalString
+  netUsd: DecimalString | null
+  grossUnits: DecimalString
+  grossUsd: DecimalString | null
+  /** Why the USD figures are null: nothing prices the asset. A USD figure is never made up as 0. */
+  usdNullReason: string | null
 }
 
 // Units are rounded to 1e-12 and USD to cents: float64 deltas carry ~15 significant digits.
@@ -69,19 +71,20 @@ export function portfolioExposures(states: AccountState[], options: OptionMarket
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([asset, byAccount]) => {
       const price = prices.get(asset)
-      const usd = (units: Decimal) => (price ? units.mul(price.priceUsd) : new Decimal(0))
+      const usd = (units: Decimal) => (price ? toDecimalString(units.mul(price.priceUsd), USD_DP) : null)
       const rows = [...byAccount.entries()].map(([accountId, units]) => ({ accountId, venue: venueOf.get(accountId)!, units: new Decimal(units).toDecimalPlaces(UNIT_DP) }))
       const net = rows.reduce((sum, r) => sum.plus(r.units), new Decimal(0))
       const gross = rows.reduce((sum, r) => sum.plus(r.units.abs()), new Decimal(0))
       return {
         asset,
-        priceUsd: price ? new Decimal(price.priceUsd).toFixed() : null,
+        priceUsd: price ? toDecimalString(new Decimal(price.priceUsd)) : null,
         priceSource: price?.source ?? null,
-        byVenue: rows.map((r) => ({ venue: r.venue, accountId: r.accountId, units: r.units.toFixed(), usd: usd(r.units).toFixed(USD_DP) })),
-        netUnits: net.toFixed(),
-        netUsd: usd(net).toFixed(USD_DP),
-        grossUnits: gross.toFixed(),
-        grossUsd: usd(gross).toFixed(USD_DP),
+        byVenue: rows.map((r) => ({ venue: r.venue, accountId: r.accountId, units: toDecimalString(r.units), usd: usd(r.units) })),
+        netUnits: toDecimalString(net),
+        netUsd: usd(net),
+        grossUnits: toDecimalString(gross),
+        grossUsd: usd(gross),
+        usdNullReason: price ? null : `no account's venue states a price for ${asset} (exposures are valued at the venues' own prices)`,
       }
     })
 }

@@ -2,7 +2,7 @@
 // one query per kind, whatever the number of portfolios, accounts or snapshots asked for. One set per request or job.
 import DataLoader from 'dataloader'
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js'
-import type { AccountModel, BalanceModel, PositionModel, SnapshotMargins, SnapshotModel, SnapshotSummaryModel } from './rows.js'
+import { fromStored, type AccountModel, type BalanceModel, type PositionModel, type SnapshotMargins, type SnapshotModel, type SnapshotSummaryModel } from './rows.js'
 
 function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>()
@@ -62,7 +62,10 @@ export function createLoaders(prisma: PrismaClient) {
       include: { instrument: true },
       orderBy: [{ instrument: { venueSymbol: 'asc' } }, { id: 'asc' }],
     })
-    const groups = groupBy(rows, (r) => r.snapshotId)
+    const groups = groupBy(
+      rows.map((r) => ({ ...fromStored(r), instrument: fromStored(r.instrument) })),
+      (r) => r.snapshotId,
+    )
     return snapshotIds.map((id) => groups.get(id) ?? [])
   })
 
@@ -72,13 +75,13 @@ export function createLoaders(prisma: PrismaClient) {
       // Collateral, then debt, then wallet (enum order), then by asset: stable for clients and tests.
       orderBy: [{ kind: 'asc' }, { asset: 'asc' }, { id: 'asc' }],
     })
-    const groups = groupBy(rows, (r) => r.snapshotId)
+    const groups = groupBy(rows.map(fromStored), (r) => r.snapshotId)
     return snapshotIds.map((id) => groups.get(id) ?? [])
   })
 
   const marginsBySnapshot = new DataLoader<string, SnapshotMargins>(async (snapshotIds) => {
     const rows = await prisma.venueMargin.findMany({ where: { snapshotId: { in: [...snapshotIds] } } })
-    const groups = groupBy(rows, (r) => r.snapshotId)
+    const groups = groupBy(rows.map(fromStored), (r) => r.snapshotId)
     return snapshotIds.map((id) => {
       const list = groups.get(id) ?? []
       return { reported: list.find((m) => m.source === 'venue') ?? null, replicated: list.find((m) => m.source === 'replicated') ?? null }

@@ -1,8 +1,9 @@
 // The risk report of a set of accounts (stored or described in a request): runs the risk engine and shapes its
-// float64 results for the API: USD to cents, units to 1e-8, as Decimal strings (rounding happens here and only here).
-import { Decimal } from '../core/decimal.js'
-import { InvalidInput } from '../core/errors.js'
-import { computeExposures } from '../risk/exposures.js'
+// float64 results for the API: USD to cents, units to 1e-8, as DecimalStrings (rounding happens here and only here;
+// a non-finite figure is null with a reason, or an error, never 0).
+import { Decimal, toDecimalString, type DecimalString } from '../core/decimal.js'
+import { Internal, InvalidInput } from '../core/errors.js'
+import { computeExposures, type FactorExposure } from '../risk/exposures.js'
 import { computeUnifiedMargin, type UnifiedMarginResult } from '../risk/unified-margin.js'
 import { capitalEfficiency } from '../risk/capital-efficiency.js'
 import { liquidationPrice, liquidationScaleAlong } from '../risk/liquidation-distance.js'
@@ -13,21 +14,35 @@ import type { RiskAccount } from '../risk/types.js'
 import { portfolioRiskContext, type RiskContext } from './risk-context.js'
 import type { PortfolioSources } from './sources.js'
 
-export const usd = (x: number): string => new Decimal(Number.isFinite(x) ? x : 0).toDecimalPlaces(2).toFixed(2)
-export const units = (x: number): string => new Decimal(x).toDecimalPlaces(8).toFixed()
-const ratio = (x: number | null): string | null => (x === null || !Number.isFinite(x) ? null : new Decimal(x).toDecimalPlaces(8).toFixed())
+/** USD to the cent; null for a non-finite number (nothing could value it), never "0.00". */
+export const usd = (x: number): DecimalString | null => (Number.isFinite(x) ? toDecimalString(new Decimal(x).toDecimalPlaces(2), 2) : null)
+/** Units (and ratios) to 1e-8; null for a non-finite number. */
+export const units = (x: number): DecimalString | null => (Number.isFinite(x) ? toDecimalString(new Decimal(x).toDecimalPlaces(8)) : null)
+const ratio = (x: number | null): DecimalString | null => (x === null ? null : units(x))
 
-export function unifiedView(result: UnifiedMarginResult) {
+/**
+ * A figure the engine always gives as a finite number (a margin, a sum of them): a non-finite one is a defect in the
+ * engine, answered as an error rather than shown as a number.
+ */
+function required(value: DecimalString | null, figure: string): DecimalString {
+  if (value === null) throw new Internal(`the risk engine gave no finite ${figure}`)
+  return value
+}
+
+/** Why a stress scenario's P&L is null: a position it could not revalue (its factor has no move in the scenario). */
+const UNREVALUED_PNL = 'a position could not be revalued in this scenario (its factor or volatility has no finite move in it)'
+
+export function unifiedView(result: UnifiedMarginResult, asOf: Date) {
   return {
-    asOf: new Date(`${result.asOf}T00:00:00Z`),
-    initialMargin: usd(result.initialMargin),
-    var99: usd(result.var99),
-    es975: usd(result.es975),
-    stress: usd(result.stress),
-    liquidityAddOn: usd(result.liquidityAddOn),
-    concentrationAddOn: usd(result.concentrationAddOn),
+    asOf,
+    initialMargin: required(usd(result.initialMargin), 'unified initial margin'),
+    var99: required(usd(result.var99), 'VaR 99 %'),
+    es975: required(usd(result.es975), 'ES 97.5 %'),
+    stress: required(usd(result.stress), 'stress component'),
+    liquidityAddOn: required(usd(result.liquidityAddOn), 'liquidity add-on'),
+    concentrationAddOn: required(usd(result.concentrationAddOn), 'concentration add-on'),
     floorApplied: result.floorApplied,
-    components: result.components.map((c) => ({ name: c.name, value: usd(c.value), detail: c.detail })),
+    components: result.components.map((c) => ({ name: c.name, value: required(usd(c.value), `${c.name} component`), detail: c.detail })),
     scenarioCount: result.scenarioCount,
   }
 }
@@ -50,6 +65,7 @@ export function unifiedBook(ctx: RiskContext): { equity: number; initialMargin: 
 export function riskReport(ctx: RiskContext) {
   if (ctx.accounts.length === 0) throw new InvalidInput('accounts', 'needs at least one account')
   const labels = new Map(ctx.accounts.map((a) => [a.id, a]))
+  const asOf = pricesAsOf(ctx)
   const unified = computeUnifiedMargin({ accounts: ctx.accounts, market: ctx.market, history: ctx.history, asOfDate: ctx.asOfDate })
   const efficiency = capitalEfficiency(ctx.accounts, ctx.market, unified.initialMargin, { reported: ctx.reported, params: ctx.ruleParams })
   // The book's worst filtered historical day, as relative moves per factor, for the worst-direction distance.
@@ -61,6 +77,7 @@ export function riskReport(ctx: RiskContext) {
     if (Number.isFinite(move)) direction[f] = move
   })
   const factorsOf = (a: RiskAccount) => [...new Set([...a.balances.map((b) => b.asset), ...a.positions.map((p) => p.instrument.underlying)])].filter((f) => f !== 'USD').sort()
+  const exposures = computeExposures(ctx.accounts, ctx.market)
   const venues = efficiency.perAccount.map((row) => {
     const account = labels.get(row.accountId)!
     const rule = withParams(ruleFor(account.venue), ctx.ruleParams?.[account.id])
@@ -69,9 +86,9 @@ export function riskReport(ctx: RiskContext) {
       label: account.label,
       accountId: account.id,
       currency: row.rule.currency,
-      initialMargin: usd(row.rule.initialMargin),
-      maintenanceMargin: usd(row.rule.maintenanceMargin),
-      equity: usd(row.rule.equity),
+      initialMargin: required(usd(row.rule.initialMargin), `${account.label} initial margin`),
+      maintenanceMargin: required(usd(row.rule.maintenanceMargin), `${account.label} maintenance margin`),
+      equity: required(usd(row.rule.equity), `${account.label} equity`),
       healthFactor: ratio(row.rule.healthFactor),
       marginRatio: ratio(row.rule.marginRatio),
       worstDayLiquidationScale: t > 0 ? liquidationScaleAlong(account, ctx.market, direction, rule) : null,
@@ -82,37 +99,80 @@ export function riskReport(ctx: RiskContext) {
     }
   })
   return {
-    asOf: new Date(`${ctx.asOfDate}T00:00:00Z`),
+    asOf,
     venues,
     unified: {
-      ...unifiedView(unified),
-      unvaluedHoldings: (ctx.unvalued ?? []).map((h) => ({ accountLabel: labels.get(h.accountId)?.label ?? h.accountId, venue: labels.get(h.accountId)?.venue ?? '', asset: h.asset, amount: units(h.amount) })),
+      ...unifiedView(unified, asOf),
+      unvaluedHoldings: (ctx.unvalued ?? []).map((h) => ({ accountLabel: labels.get(h.accountId)?.label ?? h.accountId, venue: labels.get(h.accountId)?.venue ?? '', asset: h.asset, amount: required(units(h.amount), `${h.asset} held`) })),
+      proxiedHoldings: proxiedHoldings(unified.proxiedFactors, exposures, labels),
     },
-    exposures: computeExposures(ctx.accounts, ctx.market)
+    exposures: exposures
       .filter((e) => e.factor !== 'USD')
-      .map((e) => ({ factor: e.factor, netUnits: units(e.netUnits), netUsd: usd(e.netUsd), grossUsd: usd(e.grossUsd), gamma: e.gamma ? units(e.gamma) : null, vega: e.vega ? usd(e.vega) : null, theta: e.theta ? usd(e.theta) : null })),
+      .map((e) => ({
+        factor: e.factor,
+        netUnits: required(units(e.netUnits), `net ${e.factor} units`),
+        netUsd: usd(e.netUsd),
+        grossUsd: usd(e.grossUsd),
+        usdNullReason: Number.isFinite(e.price) ? null : `no price for ${e.factor}`,
+        gamma: e.gamma ? units(e.gamma) : null,
+        vega: e.vega ? usd(e.vega) : null,
+        theta: e.theta ? usd(e.theta) : null,
+      })),
     stressScenarios: unified.stressScenarios.map((s) => ({
       name: s.name,
       kind: s.kind,
       bookPnl: usd(s.bookPnl),
+      pnlNullReason: Number.isFinite(s.bookPnl) ? null : UNREVALUED_PNL,
       perAccount: s.perAccount.map((p) => ({ accountLabel: labels.get(p.accountId)?.label ?? p.accountId, venue: labels.get(p.accountId)?.venue ?? '', pnl: usd(p.pnl) })),
     })),
     capitalEfficiency: {
-      sumOfVenueInitialMargins: usd(efficiency.sumOfVenueInitialMargins),
-      unifiedInitialMargin: usd(efficiency.unifiedInitialMargin),
-      freed: usd(efficiency.freed),
-      idleCollateral: efficiency.perAccount.map((a) => ({ venue: a.venue, accountLabel: labels.get(a.accountId)!.label, amount: usd(a.idleUsd) })),
+      sumOfVenueInitialMargins: required(usd(efficiency.sumOfVenueInitialMargins), 'sum of venue initial margins'),
+      unifiedInitialMargin: required(usd(efficiency.unifiedInitialMargin), 'unified initial margin'),
+      freed: required(usd(efficiency.freed), 'capital freed'),
+      idleCollateral: efficiency.perAccount.map((a) => ({ venue: a.venue, accountLabel: labels.get(a.accountId)!.label, amount: required(usd(a.idleUsd), `${labels.get(a.accountId)!.label} idle collateral`) })),
       rebalancing: efficiency.rebalancing.map((s) => ({
         fromVenue: labels.get(s.fromAccountId)!.venue,
         toVenue: labels.get(s.toAccountId)!.venue,
         asset: s.asset,
-        amount: usd(s.amountUsd),
+        amount: required(usd(s.amountUsd), 'rebalancing amount'),
         reason: s.reason,
         effect: s.effect.map((e) => ({ accountLabel: labels.get(e.accountId)!.label, factor: e.factor, before: e.before === null ? null : usd(e.before), after: e.after === null ? null : usd(e.after) })),
       })),
     },
     liquidationDistances: venues.flatMap((v) => v.liquidationPrices.map((l) => ({ accountLabel: v.label, venue: v.venue, factor: l.factor, move: l.move, price: l.price }))),
   }
+}
+
+/**
+ * When the prices the report rests on were true: the oldest among the factors the book holds (a venue's mark where it
+ * won over the daily close, else the close), so a stale price shows in the report's time; the valuation time for a
+ * book of USD alone.
+ */
+function pricesAsOf(ctx: RiskContext): Date {
+  const factors = new Set(ctx.accounts.flatMap((a) => [...a.balances.map((b) => b.asset), ...a.positions.map((p) => p.instrument.underlying)]))
+  const times = [...factors].map((f) => ctx.priceTimes[f]).filter((t): t is number => t !== undefined)
+  return new Date(times.length > 0 ? Math.min(...times) : ctx.market.asOfMs)
+}
+
+/**
+ * Each account's holding in a factor the daily history does not cover, with how the historical scenarios moved it
+ * instead: listed, so a margin that rests on a stand-in says so.
+ */
+function proxiedHoldings(proxied: UnifiedMarginResult['proxiedFactors'], exposures: FactorExposure[], labels: Map<string, RiskAccount>) {
+  return proxied.flatMap(({ factor, movedLike }) =>
+    (exposures.find((e) => e.factor === factor)?.byAccount ?? [])
+      .filter((row) => row.units !== 0)
+      .map((row) => ({
+        accountLabel: labels.get(row.accountId)?.label ?? row.accountId,
+        venue: row.venue,
+        factor,
+        units: required(units(row.units), `${factor} held`),
+        movedLike,
+        reason: movedLike
+          ? `no daily history of ${factor}: the historical scenarios move it like ${movedLike}`
+          : `no daily history of ${factor}: the historical scenarios hold it flat`,
+      })),
+  )
 }
 
 /** Backtest of the unified VaR for today's net exposures over the stored history. */

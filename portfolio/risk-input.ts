@@ -1,6 +1,9 @@
-// Turns stored snapshots into the risk engine's plain inputs: RiskAccounts (float64, see docs/methodology.md)
-// and the USD price of each factor with where it came from. This is the only place stored decimals become floats.
+// Turns stored snapshots into the risk engine's plain inputs: RiskAccounts (float64, see docs/methodology.md), the
+// USD price of each factor with where it came from, and the venues' own figures. This is where a stored snapshot's
+// DecimalStrings become float64 (`float`, once each); the option marks' vols do in implied-vols.ts.
 import { canonicalAsset } from '../core/assets.js'
+import type { DecimalString } from '../core/decimal.js'
+import type { ReportedMargin } from '../risk/capital-efficiency.js'
 import type { RiskAccount, RiskBalance, RiskInstrumentKind } from '../risk/types.js'
 import { LENDING_DEFAULTS, LINEAR_PERP_DEFAULTS, lendingParamsOver, type GmxPositionRuleParams, type GmxRuleParams, type LendingAssetParams, type LinearPerpParams, type LinearSymbolParams } from '../risk/venue-rules.js'
 import type { AccountState } from './state.js'
@@ -22,6 +25,9 @@ export interface PortfolioRiskInput {
 const SPOT_SUFFIX = '#spot'
 
 const RISK_KINDS = new Set<RiskInstrumentKind>(['spot', 'perpetual', 'future', 'option'])
+
+/** A stored decimal as the engine's float64 (the nearest double): the one conversion into the engine. */
+const float = (value: DecimalString): number => Number(value)
 
 function observe(prices: Map<string, PriceObservation>, factor: string, observation: PriceObservation): void {
   const current = prices.get(factor)
@@ -85,7 +91,7 @@ function isolatedMargins(state: AccountState, figure: (raw: unknown) => string |
   for (const p of state.positions) {
     const value = figure(p.raw)
     if (p.marginMode !== 'isolated' || value === undefined || p.entryPrice === null) continue
-    isolated[p.instrument.venueSymbol] = { margin: Number(value) + entryTerm(Number(p.size.toFixed()), Number(p.entryPrice.toFixed())) }
+    isolated[p.instrument.venueSymbol] = { margin: Number(value) + entryTerm(float(p.size), float(p.entryPrice)) }
   }
   return isolated
 }
@@ -160,7 +166,7 @@ function lendingRuleParams(state: AccountState): unknown {
     const factors = balance.kind === 'collateral' ? bySymbol.get(balance.asset) : undefined
     if (!factors) continue
     const factor = canonicalAsset(balance.asset).factor
-    const weight = Number((balance.valueUsd ?? balance.amount).toFixed())
+    const weight = float(balance.valueUsd ?? balance.amount)
     const sum = sums.get(factor) ?? { weight: 0, ltv: 0, lt: 0 }
     sum.weight += weight
     sum.ltv += weight * Number(factors.ltv)
@@ -199,7 +205,7 @@ function gmxRuleParams(state: AccountState): GmxRuleParams | undefined {
       symbol: p.marketName,
       isLong: p.isLong,
       collateralAsset: canonicalAsset(collateral.asset).factor,
-      collateralAmount: Number(collateral.amount.toFixed()),
+      collateralAmount: float(collateral.amount),
       // Costs count against the position, and so does a negative closing impact.
       fixedCostsUsd: Number(p.replicated.costsUsd) - Number(p.replicated.priceImpactUsd),
     })
@@ -210,7 +216,7 @@ function gmxRuleParams(state: AccountState): GmxRuleParams | undefined {
 /** A stored balance as the engine holds it: its factor and basis, debt negative. */
 function riskBalance(accountId: string, balance: AccountState['balances'][number]): RiskBalance {
   const canonical = canonicalAsset(balance.asset)
-  const amount = Number(balance.amount.toFixed())
+  const amount = float(balance.amount)
   return { accountId, asset: canonical.factor, basisFactor: canonical.basisFactor, amount: balance.kind === 'debt' ? -amount : amount }
 }
 
@@ -231,7 +237,7 @@ export function toRiskInput(states: AccountState[]): PortfolioRiskInput {
       if (balance.flags.includes('spot')) spotAccount.balances.push(riskBalance(spotAccount.id, balance))
       else riskAccount.balances.push(riskBalance(account.id, balance))
       if (balance.priceUsd !== null && canonical.factor !== 'USD') {
-        observe(prices, canonical.factor, { priceUsd: Number(balance.priceUsd.toFixed()), source: `${account.venue} price of ${balance.asset}`, asOf: snapshot.asOf })
+        observe(prices, canonical.factor, { priceUsd: float(balance.priceUsd), source: `${account.venue} price of ${balance.asset}`, asOf: snapshot.asOf })
       }
     }
     for (const position of positions) {
@@ -241,21 +247,21 @@ export function toRiskInput(states: AccountState[]): PortfolioRiskInput {
       riskAccount.positions.push({
         id: position.id,
         accountId: account.id,
-        size: Number(position.size.toFixed()),
-        entryPrice: position.entryPrice === null ? null : Number(position.entryPrice.toFixed()),
+        size: float(position.size),
+        entryPrice: position.entryPrice === null ? null : float(position.entryPrice),
         instrument: {
           symbol: instrument.venueSymbol,
           kind: instrument.kind as RiskInstrumentKind,
           underlying,
           inverse: instrument.inverse,
           expiryMs: instrument.expiry?.getTime() ?? null,
-          strike: instrument.strike === null ? null : Number(instrument.strike.toFixed()),
+          strike: instrument.strike === null ? null : float(instrument.strike),
           optionType: instrument.optionType === 'call' || instrument.optionType === 'put' ? instrument.optionType : null,
         },
       })
       if (position.markPrice !== null && instrument.kind !== 'option') {
         // Linear USDⓈ-M marks are in USDT; taken at par here, the USDT depeg is its own factor.
-        observe(prices, underlying, { priceUsd: Number(position.markPrice.toFixed()), source: `${account.venue} mark of ${instrument.venueSymbol}`, asOf: snapshot.asOf })
+        observe(prices, underlying, { priceUsd: float(position.markPrice), source: `${account.venue} mark of ${instrument.venueSymbol}`, asOf: snapshot.asOf })
       }
     }
     accounts.push(riskAccount)
@@ -264,6 +270,26 @@ export function toRiskInput(states: AccountState[]): PortfolioRiskInput {
     if (params !== undefined) ruleParamsById[account.id] = params
   }
   return { accounts, prices, ruleParams: ruleParamsById }
+}
+
+/**
+ * The venues' own margin figures per account id, in USD: stablecoin figures at par, coin figures (Deribit's BTC,
+ * COIN-M's margin asset) at the coin's price; a currency with no price leaves the account to its rule's estimate.
+ */
+export function reportedMarginsUsd(states: AccountState[], prices: Record<string, number>): Record<string, ReportedMargin> {
+  const reported: Record<string, ReportedMargin> = {}
+  for (const { account, margins } of states) {
+    const figures = margins.reported
+    if (!figures) continue
+    const factor = canonicalAsset(figures.currency).factor
+    const usdPerUnit = factor === 'USD' ? 1 : prices[factor]
+    if (usdPerUnit === undefined) continue
+    const usd = (d: DecimalString | null) => (d === null ? undefined : float(d) * usdPerUnit)
+    reported[account.id] = Object.fromEntries(
+      Object.entries({ initialMargin: usd(figures.initialMargin), maintenanceMargin: usd(figures.maintenanceMargin), equity: usd(figures.equity) }).filter(([, v]) => v !== undefined),
+    )
+  }
+  return reported
 }
 
 export interface UnvaluedHolding {

@@ -57,11 +57,14 @@ export function simulationContext(input: SimulationRequest, history: PriceHistor
       }),
     }
   })
-  const prices = historyPrices(history, asOfDate)
+  const { prices, times: priceTimes } = historyPrices(history, asOfDate, asOf.getTime())
+  // A price the caller gives is true at the valuation time.
   for (const [j, p] of (input.market?.prices ?? []).entries()) {
+    const factor = canonicalAsset(p.symbol).factor
     const price = number(p.price, `input.market.prices[${j}].price`)
     if (!(price > 0)) throw new InvalidInput(`input.market.prices[${j}].price`, `must be positive, got ${p.price}`)
-    prices[canonicalAsset(p.symbol).factor] = price
+    prices[factor] = price
+    priceTimes[factor] = asOf.getTime()
   }
   const impliedVols: Record<string, number> = {}
   const forwardRatios: Record<string, number> = {}
@@ -89,6 +92,6 @@ export function simulationContext(input: SimulationRequest, history: PriceHistor
       if (p.instrument.kind === 'option' && impliedVols[p.instrument.symbol] === undefined) throw new InvalidInput(field, `no implied vol for ${p.instrument.symbol}; give one in input.market.impliedVols`)
     })
   })
-  return { accounts, market: { asOfMs: asOf.getTime(), prices, volSurfaces: {}, impliedVols, forwardRatios }, history, asOfDate }
+  return { accounts, market: { asOfMs: asOf.getTime(), prices, volSurfaces: {}, impliedVols, forwardRatios }, history, asOfDate, priceTimes }
 }
 

@@ -13,6 +13,7 @@ function base(): RiskContext {
     market: { asOfMs: 0, prices: { BTC: 60_000, USD: 1 }, volSurfaces: {}, impliedVols: {} },
     history: { dates: [], factors: [], closes: [] } as unknown as RiskContext['history'],
     asOfDate: '2025-12-31',
+    priceTimes: { BTC: 0 },
     reported: { d: { initialMargin: 100 }, b: { initialMargin: 200 } },
   }
 }

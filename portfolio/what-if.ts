@@ -3,10 +3,11 @@
 // their venue-reported figures (the venue never saw the change), so those are margined by our replication of the
 // venue's rule before and after alike, and the difference is the change's alone.
 import { canonicalAsset } from '../core/assets.js'
+import { parseDecimal, toDecimalString, type DecimalString } from '../core/decimal.js'
 import { InvalidInput } from '../core/errors.js'
 import { parseInstrumentSymbol } from '../core/instrument-symbols.js'
 import type { RiskAccount, RiskInstrument, RiskPosition } from '../risk/types.js'
-import { riskReport, usd } from './report.js'
+import { riskReport } from './report.js'
 import type { RiskContext } from './risk-context.js'
 
 export interface WhatIfTrade {
@@ -123,7 +124,8 @@ export function whatIfReport(base: RiskContext, trades: WhatIfTrade[], transfers
   const { after, touched } = applyWhatIf(base, trades, transfers)
   const before = riskReport(withoutReported(base, touched))
   const afterReport = riskReport(after)
-  const change = (a: string, b: string) => usd(Number(a) - Number(b))
+  // Both sides are cents already: their exact difference, with no second trip through float64.
+  const change = (a: DecimalString, b: DecimalString) => toDecimalString(parseDecimal(a, 'after').minus(b), 2)
   return {
     before,
     after: afterReport,

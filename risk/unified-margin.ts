@@ -64,8 +64,8 @@ export interface UnifiedMarginResult {
   stressScenarios: StressScenarioResult[]
   /** Worst filtered historical days for the book, worst first. */
   worstScenarios: { label: string; pnl: number }[]
-  /** Factors the history lacks, moved like BTC (or held, for USD and basis factors) in the scenarios. */
-  proxiedFactors: string[]
+  /** Factors the history lacks, moved like BTC in the scenarios (movedLike null: held flat, as a spread is). */
+  proxiedFactors: { factor: string; movedLike: string | null }[]
 }
 
 function bookFactors(accounts: RiskAccount[]): string[] {
@@ -81,16 +81,16 @@ function bookFactors(accounts: RiskAccount[]): string[] {
 }
 
 /** Historical scenarios restricted to the book's factors; factors without history follow BTC (flagged). */
-function bookScenarios(history: PriceHistory, asOfDate: string, factors: string[], fhs: FhsParams): { set: ScenarioSet; proxied: string[] } {
+function bookScenarios(history: PriceHistory, asOfDate: string, factors: string[], fhs: FhsParams): { set: ScenarioSet; proxied: UnifiedMarginResult['proxiedFactors'] } {
   const all = historicalScenarios(history, asOfDate, fhs)
   const btc = all.factors.indexOf('BTC')
-  const proxied: string[] = []
+  const proxied: UnifiedMarginResult['proxiedFactors'] = []
   const logReturns = new Float64Array(all.count * factors.length)
   factors.forEach((factor, f) => {
     let source = all.factors.indexOf(factor)
     if (source < 0) {
-      proxied.push(factor)
       source = factor.includes('-') ? -1 : btc
+      proxied.push({ factor, movedLike: source < 0 ? null : 'BTC' })
     }
     for (let s = 0; s < all.count; s++) logReturns[s * factors.length + f] = source < 0 ? 0 : all.logReturns[s * all.factors.length + source]!
   })

@@ -98,6 +98,19 @@ describe('risk through GraphQL', () => {
     expect(r.venues[0]!.worstDayLiquidationScale).toBeCloseTo((1 - 67000 / 0.996 / 87000) / (1 - 4800 / 7934.52), 3)
   })
 
+  test('simulateMargin: a coin with no daily history is listed with the stand-in that moved it, not margined silently as BTC', async () => {
+    // HYPE has no file in ../shared/data/prices, and no history covers the USDC-USD spread either.
+    const res = await api.query<{ simulateMargin: { unified: { proxiedHoldings: { accountLabel: string; factor: string; units: string; movedLike: string | null; reason: string }[] } } }>(
+      `query ($input: SimulationInput!) { simulateMargin(input: $input) { unified { proxiedHoldings { accountLabel factor units movedLike reason } } } }`,
+      { input: { asOf: '2025-12-31T00:00:00Z', market: { prices: [{ symbol: 'HYPE', price: '25' }] }, accounts: [{ venue: 'hyperliquid', label: 'hl', balances: [{ asset: 'USDC', amount: '1000' }], positions: [{ instrument: 'HYPE', size: '10', entryPrice: '25' }] }] } },
+    )
+    expect(res.errors).toBeUndefined()
+    expect(res.data!.simulateMargin.unified.proxiedHoldings).toEqual([
+      { accountLabel: 'hl', factor: 'HYPE', units: '10', movedLike: 'BTC', reason: 'no daily history of HYPE: the historical scenarios move it like BTC' },
+      { accountLabel: 'hl', factor: 'USDC-USD', units: '1000', movedLike: null, reason: 'no daily history of USDC-USD: the historical scenarios hold it flat' },
+    ])
+  })
+
   test('simulateMargin: an option given its forward is valued on it: a long call and short put of one strike hold F/S BTC', async () => {
     const market = (forward?: string) => ({
       prices: [{ symbol: 'BTC', price: '95000' }],
@@ -150,6 +163,19 @@ describe('risk through GraphQL', () => {
     // 2 WETH against 3,000 USDC debt on Aave: HF = 2·2970·0.83/3000 = 1.64; liquidation at 3000/(2·0.83).
     expect(Number(p.liquidationDistances.find((l) => l.venue === 'aave-v3' && l.factor === 'ETH')!.price)).toBeCloseTo(3000 / 1.66, 0)
     expect(p.backtest!.days).toBeGreaterThan(2000)
+  })
+
+  test('a stored portfolio’s unified margin is as of the venues’ marks it used, not midnight', async () => {
+    // Both accounts fetched at 09:30 on the day (the API's clock says 12:00): their ETH marks win over the daily close.
+    const portfolio = await db.prisma.portfolio.create({ data: { name: 'Marked at 09:30' } })
+    const aave = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'aave-v3', label: 'aave', config: {} } })
+    const binance = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'binance', label: 'binance', config: {} } })
+    const fetchedAt = new Date('2025-12-31T09:30:00Z')
+    await writeSnapshot(db.prisma, aave, lendingSnapshot(fetchedAt, '2', '3000', '2970'), 1)
+    await writeSnapshot(db.prisma, binance, perpSnapshot(fetchedAt, '-1.5', '2970'), 1)
+    const res = await api.query<{ portfolio: { unifiedMargin: { asOf: string } } }>(`query ($id: ID!) { portfolio(id: $id) { unifiedMargin { asOf } } }`, { id: portfolio.id })
+    expect(res.errors).toBeUndefined()
+    expect(res.data!.portfolio.unifiedMargin.asOf).toBe('2025-12-31T09:30:00.000Z')
   })
 
   test('whatIf on the stored portfolio: closing the hedge and repaying debt change what they must, and only that', async () => {
@@ -329,6 +355,13 @@ describe('risk through GraphQL', () => {
       expect(res.errors).toBeUndefined()
       const own = res.data!.portfolios.find((p) => p.name === 'Hyperliquid 2023')!
       expect(own.unifiedMargin!.unvaluedHoldings).toEqual([{ accountLabel: 'hyperliquid (spot)', asset: 'PURR', amount: '2000' }])
+      // Nor do the portfolio's exposures value it at 0: PURR's USD figures are null, and say why.
+      const exposures = await api.query<{ portfolios: { name: string; exposures: { asset: string; netUnits: string; priceUsd: string | null; netUsd: string | null; grossUsd: string | null; usdNullReason: string | null; byVenue: { usd: string | null }[] }[] }[] }>(
+        `{ portfolios { name exposures { asset netUnits priceUsd netUsd grossUsd usdNullReason byVenue { usd } } } }`,
+      )
+      expect(exposures.errors).toBeUndefined()
+      const purr = exposures.data!.portfolios.find((p) => p.name === 'Hyperliquid 2023')!.exposures.find((e) => e.asset === 'PURR')!
+      expect(purr).toEqual({ asset: 'PURR', netUnits: '2000', priceUsd: null, netUsd: null, grossUsd: null, usdNullReason: "no account's venue states a price for PURR (exposures are valued at the venues' own prices)", byVenue: [{ usd: null }] })
     } finally {
       await info.close()
     }

@@ -239,6 +239,10 @@ async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: F
           : new Decimal(info.isolatedWallet || 0).gt(0)
       if (!brackets[info.symbol]) flags.push('no-leverage-brackets')
       const base = market?.base ?? info.symbol.replace(/(USDT|USDC|BUSD|USD)$/, '')
+      // Parsed once: the stored position and the replication read the same prices.
+      const entryPrice = parseDecimal(info.entryPrice, `${at}.entryPrice`)
+      const markPrice = parseDecimal(info.markPrice, `${at}.markPrice`)
+      const leverageRate = leverage ? parseDecimal(leverage, `${at}.leverage`) : null
       positions.push({
         instrument: {
           venueSymbol: info.symbol,
@@ -253,13 +257,13 @@ async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: F
           optionType: null,
         },
         size: size.toFixed(),
-        entryPrice: parseDecimal(info.entryPrice, `${at}.entryPrice`).toFixed(),
-        markPrice: parseDecimal(info.markPrice, `${at}.markPrice`).toFixed(),
+        entryPrice: entryPrice.toFixed(),
+        markPrice: markPrice.toFixed(),
         // Binance writes "0" when it has no liquidation price: that is "none", not a price of zero.
         liquidationPrice: new Decimal(info.liquidationPrice || 0).isZero() ? null : parseDecimal(info.liquidationPrice, `${at}.liquidationPrice`).toFixed(),
         notional: parseDecimal(info.notional, `${at}.notional`).toFixed(),
         unrealizedPnl: parseDecimal(info.unRealizedProfit, `${at}.unRealizedProfit`).toFixed(),
-        leverage: leverage ? parseDecimal(leverage, `${at}.leverage`).toFixed() : null,
+        leverage: leverageRate?.toFixed() ?? null,
         marginMode: isolated ? 'isolated' : 'cross',
         venueInitialMargin: info.initialMargin !== undefined ? parseDecimal(info.initialMargin, `${at}.initialMargin`).toFixed() : null,
         venueMaintenanceMargin: info.maintMargin !== undefined ? parseDecimal(info.maintMargin, `${at}.maintMargin`).toFixed() : null,
@@ -270,9 +274,9 @@ async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: F
       replicationInputs.push({
         symbol: info.symbol,
         positionAmt: size,
-        entryPrice: parseDecimal(info.entryPrice, `${at}.entryPrice`),
-        markPrice: parseDecimal(info.markPrice, `${at}.markPrice`),
-        leverage: leverage ? parseDecimal(leverage, `${at}.leverage`) : null,
+        entryPrice,
+        markPrice,
+        leverage: leverageRate,
         isolated,
         isolatedWallet: isolated && info.isolatedWallet ? parseDecimal(info.isolatedWallet, `${at}.isolatedWallet`) : null,
       })

@@ -118,6 +118,48 @@ describe('Bybit documented examples', () => {
   })
 })
 
+describe('Bybit replicated totals in USD', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'bybit-usd-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const usdtPosition = (details: unknown) => (details as { positions: { symbol: string; usdPerUnit: string | null; initialMargin: string; maintenanceMargin: string }[] }).positions.find((d) => d.symbol === 'XRPUSDT')!
+
+  test('a USDT position in a wallet that holds no USDT: the USD totals are null and the missing rate named, not taken at 1', async () => {
+    // The docs wallet holds BTC only, so nothing in the account says what a USDT is worth.
+    const server = await startBybitReplay(files)
+    try {
+      const snapshot = await fetchFrom(server.url)
+      expect(snapshot.margin.replicated).toMatchObject({ initialMargin: null, maintenanceMargin: null, marginRatio: null, withdrawable: null })
+      expect(snapshot.margin.details).toMatchObject({ missingUsdRates: ['USDT'] })
+      expect(usdtPosition(snapshot.margin.details)).toMatchObject({ usdPerUnit: null, initialMargin: '3.634521' })
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('with USDT in the wallet, its USD rate converts the USDT figures into the totals beside the coin ones', async () => {
+    // The docs wallet with 100 USDT worth 99.98 USD added: 0.9998 USD per USDT.
+    const wallet = JSON.parse(readFileSync(files['/v5/account/wallet-balance'], 'utf8')) as { result: { list: { coin: Record<string, string>[] }[] } }
+    wallet.result.list[0]!.coin.push({ coin: 'USDT', walletBalance: '100', equity: '100', usdValue: '99.98' })
+    writeFileSync(path.join(dir, 'wallet.json'), JSON.stringify(wallet))
+    const server = await startBybitReplay({ ...files, '/v5/account/wallet-balance': path.join(dir, 'wallet.json') })
+    try {
+      const snapshot = await fetchFrom(server.url)
+      expect(snapshot.margin.details).toMatchObject({ missingUsdRates: [] })
+      const xrp = usdtPosition(snapshot.margin.details)
+      expect(xrp.usdPerUnit).toBe('0.9998')
+      const btc = positionDetails(snapshot.margin.details).find((d) => d.symbol === 'BTCUSD')!
+      const mark = snapshot.positions.find((p) => p.instrument.venueSymbol === 'BTCUSD')!.markPrice!
+      // 3.634521 USDT × 0.9998 plus the inverse position's BTC IM at the mark.
+      expect(snapshot.margin.replicated.initialMargin).toBe(new Decimal(xrp.initialMargin).mul('0.9998').plus(new Decimal(btc.initialMargin).mul(mark)).toFixed())
+    } finally {
+      await server.close()
+    }
+  })
+})
+
 describe('Bybit account rates and risk-limit tiers (pure)', () => {
   test('the wallet stream example’s rates 0.016 and 0.003 are cut, not rounded, from its own totals', () => {
     // Bybit docs, websocket "wallet" example (2023-05): IM 205.72562486, MM 39.42876721, margin balance 12837.78330188.

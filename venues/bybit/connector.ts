@@ -178,6 +178,8 @@ async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: Fetch
   const positions: Position[] = []
   const details: unknown[] = []
   const replications: (Replication | null)[] = []
+  /** Currencies of replicated figures with no USD rate: the replicated USD totals are null while any is left. */
+  const missingUsdRates = new Set<string>()
   for (const { p, contract } of open) {
     const at = `positions.${contract}.${p.symbol}`
     const quantity = parseDecimal(p.size, `${at}.size`).mul(p.side === 'Sell' ? -1 : 1)
@@ -191,11 +193,15 @@ async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: Fetch
     if (!base || !table) flags.push('unknown-symbol')
     else if (!tier) flags.push('unknown-risk-tier')
     const currency = contract === 'linear' ? config.settleCoin : (base ?? p.symbol)
-    if (table && tier) {
-      const deduction = tier.mmDeduction ?? bybitMaintenanceDeduction(table.tiers, tier.id) ?? new Decimal(0)
+    // Bybit's deduction, or the one its table implies; none leaves the position's MM unknown, never a deduction of 0.
+    const deduction = table && tier ? (tier.mmDeduction ?? bybitMaintenanceDeduction(table.tiers, tier.id)) : null
+    if (table && tier && !deduction) flags.push('unknown-maintenance-deduction')
+    if (table && tier && deduction) {
       const m = bybitPositionMargin({ contract, size: quantity, avgPrice, leverage, bustPrice: parseOptionalDecimal(p.bustPrice, `${at}.bustPrice`), tier, mmDeduction: deduction, takerFeeRate: new Decimal(config.takerFeeRate) })
-      // Linear figures are in the settle coin; inverse ones in coin, worth the mark price in USD.
-      const usdPerUnit = contract === 'inverse' ? markPrice : (usdPerCoin.get(config.settleCoin) ?? new Decimal(1))
+      // Linear figures are in the settle coin, at the wallet's USD rate for it (none when the wallet holds none of
+      // it: the USD totals are then unknown, not taken at 1); inverse ones in coin, worth the mark price in USD.
+      const usdPerUnit = contract === 'inverse' ? markPrice : (usdPerCoin.get(config.settleCoin) ?? null)
+      if (!usdPerUnit) missingUsdRates.add(currency)
       replications.push({ symbol: p.symbol, contract, currency, initialMargin: m.initialMargin, maintenanceMargin: m.maintenanceMargin, usdPerUnit })
       details.push({
         symbol: p.symbol,
@@ -214,6 +220,7 @@ async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: Fetch
         maintenanceMargin: m.maintenanceMargin.toFixed(),
         reportedInitialMargin: p.positionIM,
         reportedMaintenanceMargin: p.positionMM,
+        usdPerUnit: usdPerUnit?.toFixed() ?? null,
       })
     } else {
       // A position we cannot margin leaves the replicated totals unknown rather than understated.
@@ -277,6 +284,7 @@ async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: Fetch
         accountMMRate: bybitAccountRate(reportedMm, marginBalance)?.toFixed() ?? null,
         reportedAccountIMRate: account.accountIMRate,
         reportedAccountMMRate: account.accountMMRate,
+        missingUsdRates: [...missingUsdRates],
       },
     },
     raw: { walletBalance: wallet, positionList: { linear, inverse } },

@@ -135,13 +135,14 @@ async function fetchAccount(client: OkxClient, config: OkxConfig, ctx: FetchCont
     const family = instrument?.uly ?? p.instId.split('-').slice(0, 2).join('-')
     const tiers: OkxTier[] = (instrument ? (tiersByFamily.get(family) ?? []) : []).map((t, i) => ({ tier: Number(t.tier), minSz: parseDecimal(t.minSz, `tiers.${family}[${i}].minSz`), maxSz: parseDecimal(t.maxSz, `tiers.${family}[${i}].maxSz`), mmr: parseDecimal(t.mmr, `tiers.${family}[${i}].mmr`), imr: parseDecimal(t.imr, `tiers.${family}[${i}].imr`) }))
     const contracts = parseDecimal(p.pos, `${at}.pos`)
+    const markPx = parseDecimal(p.markPx, `${at}.markPx`)
     const ctVal = instrument ? parseDecimal(instrument.ctVal, `${at}.ctVal`) : null
     const flags = [...(instrument ? [] : ['unknown-symbol']), ...(instrument && tiers.length === 0 ? ['no-position-tiers'] : [])]
     const [base, quote] = family.split('-')
     const settlement = instrument?.settleCcy ?? quote ?? 'USDT'
     const inverse = instrument ? (instrument.ctType ? instrument.ctType === 'inverse' : settlement === base) : false
     if (ctVal && tiers.length > 0 && !inverse && p.mgnMode === 'cross') {
-      const m = okxPositionMargin({ instId: p.instId, pos: contracts, ctVal, markPx: parseDecimal(p.markPx, `${at}.markPx`), lever: parseDecimal(p.lever, `${at}.lever`), tiers }, fee)
+      const m = okxPositionMargin({ instId: p.instId, pos: contracts, ctVal, markPx, lever: parseDecimal(p.lever, `${at}.lever`), tiers }, fee)
       im = im && im.plus(m.initialMargin)
       mm = mm && mm.plus(m.maintenanceMargin)
       notional = notional && notional.plus(m.notional)
@@ -156,7 +157,7 @@ async function fetchAccount(client: OkxClient, config: OkxConfig, ctx: FetchCont
       // Linear swaps: contracts × coin per contract. Without the contract value the count stays in contracts (flagged).
       size: (ctVal && !inverse ? contracts.mul(ctVal) : contracts).toFixed(),
       entryPrice: parseDecimal(p.avgPx, `${at}.avgPx`).toFixed(),
-      markPrice: parseDecimal(p.markPx, `${at}.markPx`).toFixed(),
+      markPrice: markPx.toFixed(),
       liquidationPrice: parseOptionalDecimal(p.liqPx, `${at}.liqPx`)?.toFixed() ?? null,
       notional: parseOptionalDecimal(p.notionalUsd, `${at}.notionalUsd`)?.toFixed() ?? null,
       unrealizedPnl: parseOptionalDecimal(p.upl, `${at}.upl`)?.toFixed() ?? null,
