@@ -17,7 +17,8 @@ import { silentLogger } from '../../core/logger.js'
 import { FeedSupervisor } from './supervisor.js'
 import { binanceUsdmFeed } from './binance-usdm.js'
 import { startBinanceUsdmLocal, type BinanceUsdmLocal } from './local/binance-usdm-stream.js'
-import type { FeedConnection, FeedProblem, FeedSubscription, Tick, TickKind } from './types.js'
+import { feedCollector as collector } from '../../test/support/feed-collector.js'
+import type { FeedConnection, FeedSubscription, Tick } from './types.js'
 
 const docsExchangeInfo = JSON.parse(readFileSync(fileURLToPath(new URL('../../venues/binance/testdata/exchangeInfo.docs-symbols.json', import.meta.url)), 'utf8')) as { symbols: Record<string, unknown>[] }
 const ada = docsExchangeInfo.symbols.find((s) => s.symbol === 'ADAUSDT')!
@@ -33,45 +34,6 @@ const T0 = Date.parse('2026-03-12T10:00:00Z')
 const BTCUSDT: FeedSubscription = { venue: 'binance', instrument: 'BTCUSDT', factor: 'BTC' }
 const MARK_STREAM = 'btcusdt@markPrice@1s'
 const DEPTH_STREAM = 'btcusdt@depth@100ms'
-
-/** Collects what a feed delivers and lets a test wait for the next tick of a kind, without sleeping. */
-function collector() {
-  const ticks: Tick[] = []
-  const problems: FeedProblem[] = []
-  const waiters: { match: (t: Tick) => boolean; resolve: (t: Tick) => void }[] = []
-  const problemWaiters: ((p: FeedProblem) => void)[] = []
-  /** Ticks a `next` call has returned. */
-  const taken = new Set<Tick>()
-  return {
-    ticks,
-    problems,
-    sink: {
-      tick(tick: Tick) {
-        ticks.push(tick)
-        const i = waiters.findIndex((w) => w.match(tick))
-        if (i >= 0) {
-          taken.add(tick)
-          waiters.splice(i, 1)[0]!.resolve(tick)
-        }
-      },
-      problem(p: FeedProblem) {
-        problems.push(p)
-        for (const resolve of problemWaiters.splice(0)) resolve(p)
-      },
-    },
-    /** The next problem reported from now on. */
-    nextProblem: () => new Promise<FeedProblem>((resolve) => problemWaiters.push(resolve)),
-    /** The first tick of `kind` (and `match`) no earlier call returned, waiting for it if need be. */
-    next(kind: TickKind, match: (t: Tick) => boolean = () => true): Promise<Tick> {
-      const found = ticks.find((t) => !taken.has(t) && t.kind === kind && match(t))
-      if (found) {
-        taken.add(found)
-        return Promise.resolve(found)
-      }
-      return new Promise((resolve) => waiters.push({ match: (t) => t.kind === kind && match(t), resolve }))
-    },
-  }
-}
 
 describe('Binance USDⓈ-M feed through ccxt.pro', () => {
   let local: BinanceUsdmLocal

@@ -5,8 +5,9 @@
 // Mark price stream: https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Mark-Price-Stream
 import ccxt, { type Market, type OrderBook } from 'ccxt'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { parseOptionalDecimal, toDecimalString, type DecimalString } from '../../core/decimal.js'
+import type { DecimalString } from '../../core/decimal.js'
 import { describeError, VenueRejected, VenueUnavailable } from '../../core/errors.js'
+import { decimalField, millisField } from './fields.js'
 import type { BookLevel, FeedConnection, FeedEnd, FeedSink, FeedSubscription, MarketFeed, Tick, TickKind } from './types.js'
 
 export const BINANCE_USDM_VENUE = 'binance'
@@ -33,14 +34,6 @@ const DEFAULT_BUDGET_MS: Record<TickKind, number> = { mark: 10_000, index: 10_00
 const DEFAULT_POLL_MS = 30_000
 
 type RawMarkPrice = { E?: unknown; p?: unknown; i?: unknown; r?: unknown; T?: unknown }
-
-const millis = (value: unknown): Date | null => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? new Date(value) : null)
-
-/** A decimal field as its canonical string; null when absent or empty, an error naming it when it is not a number. */
-function decimalField(value: unknown, field: string): DecimalString | null {
-  const parsed = parseOptionalDecimal(value, field)
-  return parsed === null ? null : toDecimalString(parsed)
-}
 
 const levels = (side: OrderBook['bids'], keep: number): BookLevel[] => side.slice(0, keep).map(([price, size]) => [String(price), String(size)] as const)
 
@@ -108,7 +101,7 @@ export function binanceUsdmFeed(options: BinanceUsdmFeedOptions = {}): MarketFee
 
     const emitMarkPrice = (subscription: FeedSubscription, raw: RawMarkPrice) => {
       const receivedAt = new Date(now())
-      const venueTime = millis(raw.E)
+      const venueTime = millisField(raw.E)
       const base = { venue: BINANCE_USDM_VENUE, instrument: subscription.instrument, factor: subscription.factor, venueTime, receivedAt }
       let mark: DecimalString | null, index: DecimalString | null, rate: DecimalString | null
       try {
@@ -125,7 +118,7 @@ export function binanceUsdmFeed(options: BinanceUsdmFeedOptions = {}): MarketFee
       // Delivery contracts send an empty rate: no funding from the stream, the REST poll stands in.
       if (rate !== null) {
         lastStreamFunding.set(subscription.instrument, receivedAt.getTime())
-        ticks.push({ ...base, kind: 'funding', rate, nextFundingTime: millis(raw.T) })
+        ticks.push({ ...base, kind: 'funding', rate, nextFundingTime: millisField(raw.T) })
       }
       for (const tick of ticks) sink.tick(tick)
     }
@@ -136,7 +129,7 @@ export function binanceUsdmFeed(options: BinanceUsdmFeedOptions = {}): MarketFee
         instrument: subscription.instrument,
         factor: subscription.factor,
         kind: 'book',
-        venueTime: millis(book.timestamp),
+        venueTime: millisField(book.timestamp),
         receivedAt: new Date(now()),
         bids: levels(book.bids, bookLevels),
         asks: levels(book.asks, bookLevels),
@@ -157,7 +150,7 @@ export function binanceUsdmFeed(options: BinanceUsdmFeedOptions = {}): MarketFee
         const oi = (await exchange.fetchOpenInterest(symbol)).info as { openInterest?: unknown; time?: unknown }
         const amount = decimalField(oi.openInterest, 'openInterest')
         if (amount === null) problem(subscription.instrument, 'openInterest', 'openInterest: no openInterest in the answer')
-        else sink.tick({ ...base, kind: 'openInterest', amount, venueTime: millis(oi.time), receivedAt: new Date(now()) })
+        else sink.tick({ ...base, kind: 'openInterest', amount, venueTime: millisField(oi.time), receivedAt: new Date(now()) })
       } catch (error) {
         if (!stop.signal.aborted) problem(subscription.instrument, 'openInterest', `openInterest: ${describeError(error)}`)
       }
@@ -167,7 +160,7 @@ export function binanceUsdmFeed(options: BinanceUsdmFeedOptions = {}): MarketFee
         const premium = (await exchange.fetchFundingRate(symbol)).info as { lastFundingRate?: unknown; nextFundingTime?: unknown; time?: unknown }
         const rate = decimalField(premium.lastFundingRate, 'lastFundingRate')
         if (rate === null) problem(subscription.instrument, 'funding', 'premiumIndex: no lastFundingRate in the answer')
-        else sink.tick({ ...base, kind: 'funding', rate, nextFundingTime: millis(premium.nextFundingTime), venueTime: millis(premium.time), receivedAt: new Date(now()) })
+        else sink.tick({ ...base, kind: 'funding', rate, nextFundingTime: millisField(premium.nextFundingTime), venueTime: millisField(premium.time), receivedAt: new Date(now()) })
       } catch (error) {
         if (!stop.signal.aborted) problem(subscription.instrument, 'funding', `premiumIndex: ${describeError(error)}`)
       }

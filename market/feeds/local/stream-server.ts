@@ -31,6 +31,8 @@ export interface StreamServer {
   push(subscription: string, payload: unknown): number
   /** Resolves once an open connection holds `subscription` (at once if one does already). */
   whenSubscribed(subscription: string): Promise<void>
+  /** Resolves with the next client message, from now on, that `match` accepts. */
+  whenReceived(match: (message: unknown) => boolean): Promise<unknown>
   /** Cuts every connection without a closing handshake, as a network failure does. */
   dropConnections(): void
   /** Answers the next `count` connection attempts with HTTP 503 instead of upgrading. */
@@ -44,6 +46,7 @@ export async function startStreamServer(protocol: StreamServerProtocol): Promise
   const sockets = new Map<WebSocket, StreamConnection>()
   const received: { path: string; message: unknown }[] = []
   const waiters: { subscription: string; resolve: () => void }[] = []
+  const messageWaiters: { match: (message: unknown) => boolean; resolve: (message: unknown) => void }[] = []
   const subscribedNow = (subscription: string) => [...sockets.values()].some((c) => c.subscriptions.has(subscription))
   let refusals = 0
 
@@ -71,6 +74,10 @@ export async function startStreamServer(protocol: StreamServerProtocol): Promise
           waiters.splice(waiters.indexOf(waiter), 1)
           waiter.resolve()
         }
+        for (const waiter of messageWaiters.filter((w) => w.match(message))) {
+          messageWaiters.splice(messageWaiters.indexOf(waiter), 1)
+          waiter.resolve(message)
+        }
       })
       protocol.greet?.(connection)
     })
@@ -97,6 +104,9 @@ export async function startStreamServer(protocol: StreamServerProtocol): Promise
     whenSubscribed(subscription) {
       if (subscribedNow(subscription)) return Promise.resolve()
       return new Promise((resolve) => waiters.push({ subscription, resolve }))
+    },
+    whenReceived(match) {
+      return new Promise((resolve) => messageWaiters.push({ match, resolve }))
     },
     dropConnections() {
       for (const ws of sockets.keys()) ws.terminate()
