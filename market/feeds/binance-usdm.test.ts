@@ -7,22 +7,16 @@
 //   (0.0024, 4.00000200) belong to no one market, so the levels here are test values around the mark example's price.
 // - premiumIndex and openInterest: the example responses of "Mark Price" and "Open Interest"
 //   (…/market-data/rest-api/Mark-Price, …/market-data/rest-api/Open-Interest), verbatim.
-// - exchangeInfo: venues/binance/testdata/exchangeInfo.docs-symbols.json (Binance's documented format; its README says
-//   why it was written by hand). No recorded exchangeInfo exists in ../shared/data/venue-responses/binance; the stream
-//   examples name BTCUSDT, so its ADAUSDT entry is given BTCUSDT's name and assets below.
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+// - exchangeInfo: test/support/binance-markets.ts (the hand-written docs-format file of venues/binance/testdata, with
+//   BTCUSDT added under the ADAUSDT entry's terms: no recorded exchangeInfo exists in venue-responses/binance).
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { silentLogger } from '../../core/logger.js'
 import { FeedSupervisor } from './supervisor.js'
 import { binanceUsdmFeed } from './binance-usdm.js'
 import { startBinanceUsdmLocal, type BinanceUsdmLocal } from './local/binance-usdm-stream.js'
+import { exchangeInfoWithBtcusdt as exchangeInfo } from '../../test/support/binance-markets.js'
 import { feedCollector as collector } from '../../test/support/feed-collector.js'
 import type { FeedConnection, FeedSubscription, Tick } from './types.js'
-
-const docsExchangeInfo = JSON.parse(readFileSync(fileURLToPath(new URL('../../venues/binance/testdata/exchangeInfo.docs-symbols.json', import.meta.url)), 'utf8')) as { symbols: Record<string, unknown>[] }
-const ada = docsExchangeInfo.symbols.find((s) => s.symbol === 'ADAUSDT')!
-const exchangeInfo = { ...docsExchangeInfo, symbols: [...docsExchangeInfo.symbols, { ...ada, symbol: 'BTCUSDT', pair: 'BTCUSDT', baseAsset: 'BTC' }] }
 
 const MARK_PRICE_UPDATE = { e: 'markPriceUpdate', E: 1562305380000, s: 'BTCUSDT', p: '11794.15000000', i: '11784.62659091', P: '11784.25641265', r: '0.00038167', T: 1562306400000 }
 const DEPTH_SNAPSHOT = { lastUpdateId: 1027024, E: 1589436922972, T: 1589436922959, bids: [['11794.10', '1.500'], ['11794.00', '2.250'], ['11790.00', '4.000']], asks: [['11794.20', '0.800'], ['11795.00', '3.100']] }

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest'
 import { silentLogger } from '../../core/logger.js'
 import { VenueUnavailable } from '../../core/errors.js'
-import { backoffDelay, DEFAULT_BACKOFF, FeedSupervisor, type ConnectionEvent } from './supervisor.js'
+import { backoffDelay, DEFAULT_BACKOFF, FeedSupervisor, type ConnectionEvent, type QuarantinedPrint } from './supervisor.js'
 import type { FeedConnection, FeedEnd, FeedSink, FeedSubscription, MarketFeed, Tick, TickKind } from './types.js'
 
 const T0 = Date.parse('2026-03-12T10:00:00Z')
@@ -12,7 +12,7 @@ const BTC: FeedSubscription = { venue: 'scripted', instrument: 'BTC-PERP', facto
 
 /** A feed whose connections the test opens, drops and refuses by hand. */
 class ScriptedFeed implements MarketFeed {
-  readonly venue = 'scripted'
+  constructor(readonly venue = 'scripted') {}
   readonly kinds: TickKind[] = ['mark', 'book']
   readonly stalenessBudgetMs = { mark: 10_000, index: 10_000, mid: 10_000, funding: 60_000, openInterest: 60_000, book: 5_000 }
   connects: FeedSubscription[][] = []
@@ -42,7 +42,8 @@ class ScriptedFeed implements MarketFeed {
   }
 }
 
-const mark = (at: number, price: string, instrument = 'BTC-PERP'): Tick => ({ venue: 'scripted', instrument, factor: 'BTC', kind: 'mark', price, venueTime: new Date(at - 50), receivedAt: new Date(at) })
+const mark = (at: number, price: string, instrument = 'BTC-PERP', venue = 'scripted'): Tick => ({ venue, instrument, factor: 'BTC', kind: 'mark', price, venueTime: new Date(at - 50), receivedAt: new Date(at) })
+const book = (at: number, bids: [string, string][], asks: [string, string][]): Tick => ({ venue: 'scripted', instrument: 'BTC-PERP', factor: 'BTC', kind: 'book', bids, asks, venueTime: null, receivedAt: new Date(at) })
 
 function setup() {
   let now = T0
@@ -131,6 +132,62 @@ describe('FeedSupervisor', () => {
     feed.send(mark(T0, '3000', 'ETH-PERP'))
     expect(refused).toEqual([{ venue: 'scripted', instrument: 'ETH-PERP', kind: 'mark', reason: 'not subscribed', receivedAt: new Date(T0) }])
     expect(ticks).toEqual([])
+    await supervisor.stop()
+  })
+
+  test('a spike on one venue is quarantined with its reason: listeners never hear it and the series keeps its last good mark', async () => {
+    const { supervisor, feed, connectedAfter } = setup()
+    const other = new ScriptedFeed('other')
+    const ticks: Tick[] = []
+    const quarantined: QuarantinedPrint[] = []
+    supervisor.listen({ tick: (t) => void ticks.push(t), quarantined: (q) => void quarantined.push(q) })
+    await connectedAfter(() => supervisor.start(feed, [BTC]))
+    await connectedAfter(() => supervisor.start(other, [{ venue: 'other', instrument: 'BTCUSD', factor: 'BTC' }]))
+    feed.send(mark(T0, '65000'))
+    other.send(mark(T0 + 200, '65010', 'BTCUSD', 'other'))
+    feed.send(mark(T0 + 1_000, '72000'))
+    expect(quarantined).toEqual([
+      {
+        tick: expect.objectContaining({ venue: 'scripted', kind: 'mark', price: '72000' }),
+        reference: 65010,
+        deviation: expect.closeTo(0.1075, 4),
+        reason: '72000 is 10.75 % from 65010, the median of 1 other fresh source (other BTCUSD mark 65010); the band is 5.00 %',
+      },
+    ])
+    expect(ticks.map((t) => (t.kind === 'mark' ? t.price : null))).toEqual(['65000', '65010'])
+    expect(supervisor.status('scripted', 'BTC-PERP', 'mark')!.lastTick).toMatchObject({ price: '65000' })
+    // The other venue's next print is held against the last good mark, not the spike.
+    other.send(mark(T0 + 1_200, '65020', 'BTCUSD', 'other'))
+    expect(ticks.at(-1)).toMatchObject({ venue: 'other', price: '65020' })
+    await supervisor.stop()
+  })
+
+  test('a jump beyond the band is taken once the prices it contradicts have gone stale', async () => {
+    const { supervisor, feed, connectedAfter } = setup()
+    const other = new ScriptedFeed('other')
+    const quarantined: QuarantinedPrint[] = []
+    supervisor.listen({ quarantined: (q) => void quarantined.push(q) })
+    await connectedAfter(() => supervisor.start(feed, [BTC]))
+    await connectedAfter(() => supervisor.start(other, [{ venue: 'other', instrument: 'BTCUSD', factor: 'BTC' }]))
+    other.send(mark(T0, '65010', 'BTCUSD', 'other'))
+    feed.send(mark(T0 + 10_000, '58000'))
+    expect(quarantined).toHaveLength(1)
+    // The other venue's mark is 10,001 ms old, past its 10 s budget: nothing fresh contradicts the print.
+    feed.send(mark(T0 + 10_001, '58000'))
+    expect(quarantined).toHaveLength(1)
+    expect(supervisor.status('scripted', 'BTC-PERP', 'mark')!.lastTick).toMatchObject({ price: '58000' })
+    await supervisor.stop()
+  })
+
+  test('a crossed book is refused with the reason, and the last good book stays', async () => {
+    const { supervisor, feed, connectedAfter } = setup()
+    const refused: unknown[] = []
+    supervisor.listen({ refused: (p) => void refused.push(p) })
+    await connectedAfter(() => supervisor.start(feed, [BTC]))
+    feed.send(book(T0, [['65000', '1']], [['65001', '2']]))
+    feed.send(book(T0 + 100, [['65002', '1']], [['65001', '2']]))
+    expect(refused).toEqual([{ venue: 'scripted', instrument: 'BTC-PERP', kind: 'book', reason: 'crossed book: best bid 65002 above best ask 65001', receivedAt: new Date(T0 + 100) }])
+    expect(supervisor.status('scripted', 'BTC-PERP', 'book')!.lastTick).toMatchObject({ bids: [['65000', '1']] })
     await supervisor.stop()
   })
 

@@ -4,7 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from 'pino'
 import { describeError, InvalidInput } from '../../core/errors.js'
-import type { FeedConnection, FeedProblem, FeedSink, FeedSubscription, MarketFeed, Tick, TickKind } from './types.js'
+import { checkBook, checkPrint, DEFAULT_SANITY_BAND, type PriceReference, type SanityBand } from './sanity.js'
+import { PRICE_KINDS, type FeedConnection, type FeedProblem, type FeedSink, type FeedSubscription, type MarketFeed, type PriceTick, type Tick, type TickKind } from './types.js'
 
 export interface BackoffPolicy {
   /** The wait before the first retry. */
@@ -53,6 +54,15 @@ export interface FeedGap {
   reason: string
 }
 
+/** A price outside the sanity band: kept out of every series and never emitted as a tradable price. */
+export interface QuarantinedPrint {
+  tick: PriceTick
+  reason: string
+  /** The median of the fresh references it was held against, and how far off it was (a fraction). */
+  reference: number | null
+  deviation: number | null
+}
+
 export type ConnectionEvent =
   | { venue: string; state: 'connected'; at: Date }
   | { venue: string; state: 'dropped'; at: Date; reason: string }
@@ -62,8 +72,10 @@ export type ConnectionEvent =
 export interface SupervisorListener {
   tick?(tick: Tick): void
   gap?(gap: FeedGap): void
-  /** A message or tick that was refused (malformed, unusable), with why. */
+  /** A message or tick that was refused (malformed, a crossed book, not subscribed), with why. */
   refused?(problem: FeedProblem): void
+  /** A price outside the sanity band, with why. */
+  quarantined?(print: QuarantinedPrint): void
   connection?(event: ConnectionEvent): void
 }
 
@@ -77,6 +89,8 @@ export interface SupervisorOptions {
   random?: () => number
   /** How many recent gaps `gaps()` keeps. */
   keepGaps?: number
+  /** The band prices are held to against the other fresh sources of their factor (sanity.ts says why 5 %). */
+  sanity?: SanityBand
 }
 
 interface Series {
@@ -101,6 +115,8 @@ const seriesKey = (venue: string, instrument: string, kind: TickKind) => `${venu
 export class FeedSupervisor {
   private readonly runs = new Map<string, FeedRun>()
   private readonly series = new Map<string, Series>()
+  /** Price series (mark, index, mid) per factor: the sources a print is checked against. */
+  private readonly pricesByFactor = new Map<string, Series[]>()
   private readonly listeners = new Set<SupervisorListener>()
   private readonly recentGaps: FeedGap[] = []
   private readonly stopping = new AbortController()
@@ -131,7 +147,9 @@ export class FeedSupervisor {
     const run: FeedRun = { feed, subscriptions, connection: null, loop: Promise.resolve() }
     for (const subscription of subscriptions) {
       for (const kind of feed.kinds) {
-        this.series.set(seriesKey(feed.venue, subscription.instrument, kind), { subscription, kind, budgetMs: feed.stalenessBudgetMs[kind], run, lastTick: null, openGap: null })
+        const series: Series = { subscription, kind, budgetMs: feed.stalenessBudgetMs[kind], run, lastTick: null, openGap: null }
+        this.series.set(seriesKey(feed.venue, subscription.instrument, kind), series)
+        if ((PRICE_KINDS as readonly TickKind[]).includes(kind)) this.pricesByFactor.set(subscription.factor, [...(this.pricesByFactor.get(subscription.factor) ?? []), series])
       }
     }
     this.runs.set(feed.venue, run)
@@ -201,7 +219,9 @@ export class FeedSupervisor {
       let delivered = false
       const sink: FeedSink = {
         tick: (tick) => {
-          if (live && !signal.aborted) delivered = this.accept(run, tick) || delivered
+          if (!live || signal.aborted) return
+          delivered = true
+          this.accept(run, tick)
         },
         problem: (problem) => {
           if (live && !signal.aborted) this.emit('refused', problem)
@@ -248,15 +268,40 @@ export class FeedSupervisor {
     }
   }
 
-  /** Takes a tick from a feed; true when it was accepted onto its series. */
-  private accept(run: FeedRun, tick: Tick): boolean {
+  /** The latest accepted prices of the other sources of `series`' factor that are fresh at `at`. */
+  private references(series: Series, at: number): PriceReference[] {
+    const references: PriceReference[] = []
+    for (const other of this.pricesByFactor.get(series.subscription.factor) ?? []) {
+      const last = other.lastTick
+      if (other === series || !last || last.kind === 'book' || last.kind === 'funding' || last.kind === 'openInterest') continue
+      if (at - last.receivedAt.getTime() > other.budgetMs) continue
+      references.push({ source: `${last.venue} ${last.instrument} ${last.kind}`, price: Number(last.price) })
+    }
+    return references
+  }
+
+  /** Puts a tick through the sanity checks and onto its series; a refused or quarantined tick changes nothing. */
+  private accept(run: FeedRun, tick: Tick): void {
     const series = this.series.get(seriesKey(tick.venue, tick.instrument, tick.kind))
     if (!series || series.run !== run) {
       this.emit('refused', { venue: tick.venue, instrument: tick.instrument, kind: tick.kind, reason: 'not subscribed', receivedAt: tick.receivedAt })
-      return false
+      return
     }
     // The feed knows the venue and symbol; the factor is the subscription's, so every consumer reads one mapping.
     const accepted = { ...tick, factor: series.subscription.factor }
+    if (accepted.kind === 'book') {
+      const verdict = checkBook(accepted.bids, accepted.asks)
+      if (!verdict.accepted) {
+        this.emit('refused', { venue: tick.venue, instrument: tick.instrument, kind: 'book', reason: verdict.reason, receivedAt: tick.receivedAt })
+        return
+      }
+    } else if (accepted.kind === 'mark' || accepted.kind === 'index' || accepted.kind === 'mid') {
+      const verdict = checkPrint(accepted.price, this.references(series, accepted.receivedAt.getTime()), this.options.sanity ?? DEFAULT_SANITY_BAND)
+      if (!verdict.accepted) {
+        this.emit('quarantined', { tick: accepted, reason: verdict.reason, reference: verdict.reference, deviation: verdict.deviation })
+        return
+      }
+    }
     series.lastTick = accepted
     if (series.openGap) {
       const gap: FeedGap = { venue: tick.venue, instrument: tick.instrument, kind: tick.kind, from: series.openGap.from, to: tick.receivedAt, reason: series.openGap.reason }
@@ -266,6 +311,5 @@ export class FeedSupervisor {
       this.emit('gap', gap)
     }
     this.emit('tick', accepted)
-    return true
   }
 }
