@@ -4,12 +4,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { silentLogger } from '../core/logger.js'
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../test/support/databases.js'
-import type { BookLevel, Tick } from './feeds/types.js'
+import { FeedSupervisor } from './feeds/supervisor.js'
+import type { BookLevel, FeedEnd, MarketFeed, PriceKind, Tick } from './feeds/types.js'
 import { DEFAULT_MARKET_RETENTION, pruneMarketData } from './market-data-retention.js'
 import { MarketDataWriter } from './market-data-writer.js'
 
 const at = (time: string) => new Date(`2026-03-12T${time}Z`)
-const mark = (time: string, price: string, venue = 'binance', instrument = 'BTCUSDT'): Tick => ({ venue, instrument, factor: 'BTC', kind: 'mark', price, venueTime: at(time), receivedAt: at(time) })
+const mark = (time: string, price: string, venue = 'binance', instrument = 'BTCUSDT', kind: PriceKind = 'mark'): Tick => ({ venue, instrument, factor: 'BTC', kind, price, venueTime: at(time), receivedAt: at(time) })
 const book = (time: string, bids: BookLevel[], asks: BookLevel[]): Tick => ({ venue: 'hyperliquid', instrument: 'BTC', factor: 'BTC', kind: 'book', bids, asks, venueTime: at(time), receivedAt: at(time) })
 const funding = (time: string, rate: string): Tick => ({ venue: 'binance', instrument: 'BTCUSDT', factor: 'BTC', kind: 'funding', rate, nextFundingTime: at('16:00:00'), venueTime: at(time), receivedAt: at(time) })
 const openInterest = (time: string, amount: string): Tick => ({ venue: 'hyperliquid', instrument: 'BTC', factor: 'BTC', kind: 'openInterest', amount, venueTime: null, receivedAt: at(time) })
@@ -119,6 +120,40 @@ describe.each(testDatabaseKinds)('market data storage on %s', (kind) => {
     // Hyperliquid's asset context carries no time: the receive time stands in.
     expect((await db.prisma.openInterest.findMany()).map((o) => [o.time.toISOString(), o.amount.toFixed()])).toEqual([['2026-03-12T10:00:00.000Z', '5123.456']])
     expect(inserts.sort()).toEqual(['FundingRate', 'FundingRate', 'OpenInterest', 'PriceBar'])
+  })
+
+  test('the supervisor’s accepted ticks become bars; a quarantined spike never reaches storage', async () => {
+    const sent = [mark('10:03:00', '65000', 'binance', 'BTCUSDT', 'index'), mark('10:03:01', '65000'), mark('10:03:02', '72000'), mark('10:03:03', '65020')]
+    // A feed that delivers four ticks on connect: the spike is 10.8 % from the index a second before it.
+    const feed: MarketFeed = {
+      venue: 'binance',
+      kinds: ['mark', 'index'],
+      stalenessBudgetMs: { mark: 10_000, index: 10_000, mid: 10_000, funding: 10_000, openInterest: 10_000, book: 10_000 },
+      async connect(_subscriptions, sink) {
+        let close!: (end: FeedEnd) => void
+        const ended = new Promise<FeedEnd>((resolve) => (close = resolve))
+        queueMicrotask(() => sent.forEach((tick) => sink.tick(tick)))
+        return { ended, close: async () => close({ kind: 'closed' }) }
+      },
+    }
+    const w = writer()
+    const supervisor = new FeedSupervisor({ logger: silentLogger(), now: () => at('10:03:03').getTime() })
+    const quarantined: string[] = []
+    const done = new Promise<void>((resolve) =>
+      supervisor.listen({
+        tick(t) {
+          w.add(t)
+          if (t.kind === 'mark' && t.price === '65020') resolve()
+        },
+        quarantined: (q) => void quarantined.push(q.tick.price),
+      }),
+    )
+    supervisor.start(feed, [{ venue: 'binance', instrument: 'BTCUSDT', factor: 'BTC' }])
+    await done
+    await supervisor.stop()
+    await w.flush()
+    expect(quarantined).toEqual(['72000'])
+    expect(await bars()).toEqual([{ venue: 'binance', start: '2026-03-12T10:03:00.000Z', open: '65000', high: '65020', low: '65000', close: '65020', ticks: 2 }])
   })
 
   test('a flush that fails keeps what it took for the next one', async () => {
