@@ -166,6 +166,8 @@ export function binanceUsdmFeed(options: BinanceUsdmFeedOptions = {}): MarketFee
       }
     }
 
+    // ccxt resolves each watch with the state as of the latest message; one arriving while the last is handled is
+    // folded into the next resolve (for marks the latest wins, and the book has every diff applied either way).
     for (const { subscription, symbol } of watched) {
       void stream(`${subscription.instrument} mark price stream`, async () => emitMarkPrice(subscription, (await exchange.watchMarkPrice(symbol)).info as RawMarkPrice))
       void stream(`${subscription.instrument} depth stream`, async () => emitBook(subscription, await exchange.watchOrderBook(symbol)))
