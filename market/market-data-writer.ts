@@ -3,7 +3,7 @@
 // written in batches, one multi-row statement per table per flush, never a row per tick: a feed ticks many times a
 // second per instrument, and a database round trip per tick would fall behind.
 import type { Logger } from 'pino'
-import { Decimal, toDecimalString, type DecimalString } from '../core/decimal.js'
+import { Decimal, toDecimalString, type DecimalString, type DecimalText } from '../core/decimal.js'
 import { describeError } from '../core/errors.js'
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js'
 import { depthWithin, type OrderBook } from '../risk/liquidity.js'
@@ -43,10 +43,10 @@ interface PendingBar {
   kind: PriceKind
   factor: string
   start: number
-  open: DecimalString
-  high: DecimalString
-  low: DecimalString
-  close: DecimalString
+  open: DecimalText
+  high: DecimalText
+  low: DecimalText
+  close: DecimalText
   openAt: number
   closeAt: number
   ticks: number
@@ -56,7 +56,7 @@ interface PendingBar {
 const tickTime = (tick: Tick) => (tick.venueTime ?? tick.receivedAt).getTime()
 
 /** A float figure as a decimal string, without float noise past 15 significant digits. */
-const floatDecimal = (value: number | null): DecimalString | null => (value === null ? null : toDecimalString(value.toPrecision(15)))
+const floatDecimal = (value: number | null): DecimalString | null => (value === null ? null : toDecimalString(new Decimal(value.toPrecision(15))))
 
 function bookAsNumbers(tick: BookTick): OrderBook {
   const side = (levels: BookLevel[]) => levels.map(([price, size]) => [Number(price), Number(size)] as const)
@@ -123,7 +123,7 @@ export class MarketDataWriter {
     }
   }
 
-  private addToBar(venue: string, venueSymbol: string, kind: PriceKind, factor: string, price: DecimalString, at: number): void {
+  private addToBar(venue: string, venueSymbol: string, kind: PriceKind, factor: string, price: DecimalText, at: number): void {
     const start = Math.floor(at / MINUTE_MS) * MINUTE_MS
     this.mergeBar({ venue, venueSymbol, kind, factor, start, open: price, high: price, low: price, close: price, openAt: at, closeAt: at, ticks: 1 })
   }

@@ -5,7 +5,7 @@
 // Mark price stream: https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Mark-Price-Stream
 import ccxt, { type Market, type OrderBook } from 'ccxt'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { DecimalString } from '../../core/decimal.js'
+import { Decimal, toDecimalString, type DecimalString } from '../../core/decimal.js'
 import { describeError, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import { decimalField, millisField } from './fields.js'
 import type { BookLevel, FeedConnection, FeedEnd, FeedSink, FeedSubscription, MarketFeed, Tick, TickKind } from './types.js'
@@ -35,7 +35,9 @@ const DEFAULT_POLL_MS = 30_000
 
 type RawMarkPrice = { E?: unknown; p?: unknown; i?: unknown; r?: unknown; T?: unknown }
 
-const levels = (side: OrderBook['bids'], keep: number): BookLevel[] => side.slice(0, keep).map(([price, size]) => [String(price), String(size)] as const)
+// ccxt hands the book over as numbers; each becomes its shortest decimal text (no exponent) once, here.
+const levels = (side: OrderBook['bids'], keep: number): BookLevel[] =>
+  side.slice(0, keep).map(([price, size]) => [toDecimalString(new Decimal(price ?? Number.NaN)), toDecimalString(new Decimal(size ?? Number.NaN))] as const)
 
 export function binanceUsdmFeed(options: BinanceUsdmFeedOptions = {}): MarketFeed {
   const now = options.now ?? Date.now

@@ -1,7 +1,7 @@
 // The face every live market feed shows: what a supervisor subscribes to, and the normalised ticks a feed emits.
 // A feed owns one venue's streaming protocol (ccxt.pro, the venue's own WebSocket); reconnecting, staleness, the sanity
 // band and storage are the supervisor's and the writer's, so a new venue is one file that implements MarketFeed.
-import type { DecimalString } from '../../core/decimal.js'
+import type { DecimalText } from '../../core/decimal.js'
 
 /** What a tick says. Mark, index and mid are prices; the rest are the market's other live figures. */
 export type TickKind = 'mark' | 'index' | 'mid' | 'funding' | 'openInterest' | 'book'
@@ -30,13 +30,13 @@ interface TickBase {
 
 export interface PriceTick extends TickBase {
   kind: PriceKind
-  price: DecimalString
+  price: DecimalText
 }
 
 export interface FundingTick extends TickBase {
   kind: 'funding'
   /** The rate for the current funding interval, as a fraction (0.0001 = 1 bp), as the venue publishes it. */
-  rate: DecimalString
+  rate: DecimalText
   /** When the rate is next paid; null when the venue does not say. */
   nextFundingTime: Date | null
 }
@@ -44,11 +44,11 @@ export interface FundingTick extends TickBase {
 export interface OpenInterestTick extends TickBase {
   kind: 'openInterest'
   /** Open interest in units of the underlying. */
-  amount: DecimalString
+  amount: DecimalText
 }
 
 /** One price level: price and size in units of the underlying, as decimal strings. */
-export type BookLevel = readonly [price: DecimalString, size: DecimalString]
+export type BookLevel = readonly [price: DecimalText, size: DecimalText]
 
 export interface BookTick extends TickBase {
   kind: 'book'
