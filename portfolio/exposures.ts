@@ -1,7 +1,7 @@
 // Portfolio exposures per canonical asset: each account's delta (units of the asset), then summed across venues.
 import { Decimal } from '../core/decimal.js'
 import type { RiskAccount } from '../risk/types.js'
-import { black76Greeks } from '../quant/black76.js'
+import { black76Greeks, YEAR_MS } from '../quant/black76.js'
 import { toRiskInput } from './risk-input.js'
 import type { AccountState } from './state.js'
 
@@ -19,8 +19,6 @@ export interface AssetExposureView {
 // Units are rounded to 1e-12 and USD to cents: float64 deltas carry ~15 significant digits.
 const UNIT_DP = 12
 const USD_DP = 2
-
-const YEAR_MS = 365 * 24 * 3600 * 1000
 
 /** What options need to become deltas: each option's latest mark IV by instrument name, and the valuation time. */
 export interface OptionMarket {

@@ -1,10 +1,8 @@
 // Positions and balances as sensitivities to risk factors, netted across venues: delta in units and USD (linear
 // instruments, balances, option deltas), plus gamma and vega for options. Pure; float64.
-import { black76Greeks } from '../quant/black76.js'
+import { black76Greeks, YEAR_MS } from '../quant/black76.js'
 import { forwardRatioOf, positionVol, priceOf } from './revaluation.js'
 import type { MarketState, RiskAccount } from './types.js'
-
-const YEAR_MS = 365 * 86_400_000
 
 export interface FactorExposure {
   factor: string

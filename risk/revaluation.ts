@@ -2,10 +2,8 @@
 // into one delta per factor first (exact: their USD P&L is linear in price), so the hot loop is a dense
 // multiply-add over a scenario-major Float64Array; options are repriced with Black-76 per scenario.
 import { InvalidInput } from '../core/errors.js'
-import { black76Price } from '../quant/black76.js'
+import { black76Price, YEAR_MS } from '../quant/black76.js'
 import type { MarketState, RiskAccount, RiskPosition, ScenarioSet } from './types.js'
-
-const YEAR_MS = 365 * 86_400_000
 
 export interface PreparedOption {
   accountIndex: number
