@@ -1,11 +1,7 @@
 // The venue's own margin figures beside our replication, with the difference for every field both sides have.
 import type { VenueMargin } from '../generated/prisma/client.js'
 import { Decimal } from '../core/decimal.js'
-
-export const COMPARED_FIELDS = [
-  'equity', 'totalCollateral', 'totalDebt', 'initialMargin', 'maintenanceMargin', 'marginRatio',
-  'healthFactor', 'liquidationThreshold', 'ltv', 'availableBorrows', 'withdrawable',
-] as const
+import { MARGIN_FIELDS } from '../core/domain.js'
 
 export interface MarginDifference {
   field: string
@@ -16,7 +12,7 @@ export interface MarginDifference {
 
 export function marginDifferences(reported: VenueMargin, replicated: VenueMargin): MarginDifference[] {
   const out: MarginDifference[] = []
-  for (const field of COMPARED_FIELDS) {
+  for (const field of MARGIN_FIELDS) {
     const a = reported[field]
     const b = replicated[field]
     if (a === null && b === null) continue
