@@ -7,6 +7,7 @@
 import { InvalidInput } from '../core/errors.js'
 import { deribitPortfolioMargin, DERIBIT_PM_BTC_PARAMS, DERIBIT_PM_ETH_PARAMS } from '../venues/deribit/margin.js'
 import { nearestCrossings } from '../quant/root-finding.js'
+import { factorPrice } from './prices.js'
 import type { MarketState, RiskAccount, RiskBalance, RiskPosition } from './types.js'
 
 export type VenueMetricKind = 'healthFactor' | 'marginRatio' | 'marginLevel'
@@ -52,14 +53,6 @@ export type VenueRuleSet = Record<string, VenueMarginRule>
 
 // ---------------------------------------------------------------------------------------------------------------
 // Valuation helpers shared by the generic rules.
-
-/** USD price of a factor; `USD` is 1 unless the market moves it (a depeg scenario). */
-export function factorPrice(market: MarketState, factor: string, field: string): number {
-  const price = factor === 'USD' ? (market.prices.USD ?? 1) : market.prices[factor]
-  if (price === undefined) throw new InvalidInput(field, `no price for ${factor}`)
-  if (!(price > 0) || !Number.isFinite(price)) throw new InvalidInput(field, `price of ${factor} must be positive, got ${price}`)
-  return price
-}
 
 /**
  * A basis factor's price is the token's price relative to what it tracks (WBTC-BTC 0.998, USDC-USD 0.88 in a

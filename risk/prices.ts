@@ -1,0 +1,11 @@
+// A factor's USD price in a market state, checked: the one lookup the revaluation, the exposures and the venue
+// rules share. `USD` is 1 unless the market moves it (a depeg scenario).
+import { InvalidInput } from '../core/errors.js'
+import type { MarketState } from './types.js'
+
+export function factorPrice(market: MarketState, factor: string, field: string): number {
+  const price = factor === 'USD' ? (market.prices.USD ?? 1) : market.prices[factor]
+  if (price === undefined) throw new InvalidInput(field, `no price for ${factor}`)
+  if (!(price > 0) || !Number.isFinite(price)) throw new InvalidInput(field, `price of ${factor} must be positive, got ${price}`)
+  return price
+}
