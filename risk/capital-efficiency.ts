@@ -5,7 +5,7 @@
 import { InvalidInput } from '../core/errors.js'
 import { brentRoot } from '../quant/root-finding.js'
 import { factorLiquidationDistance, type FactorLiquidationDistance } from './liquidation-distance.js'
-import { exposedFactors, pinEntryPrices, ruleFor, type VenueMetric, type VenueRuleFigures, type VenueRuleResult, type VenueRuleSet } from './venue-rules.js'
+import { exposedFactors, pinEntryPrices, ruleFor, type VenueMetric, type VenueRuleResult, type VenueRuleSet } from './venue-rules.js'
 import type { MarketState, RiskAccount } from './types.js'
 
 export interface ReportedMargin {
@@ -89,7 +89,7 @@ interface Targets {
 }
 
 /** Signed distance to the target, continuous in the amount moved: ≥ 0 when the account meets it. */
-function targetGap(r: VenueRuleFigures, t: Targets): number {
+function targetGap(r: VenueRuleResult, t: Targets): number {
   switch (r.metric.kind) {
     case 'healthFactor':
       return r.metric.value === Infinity ? 1 : r.metric.value - t.healthFactor
@@ -125,11 +125,7 @@ export function capitalEfficiency(accounts: RiskAccount[], market: MarketState, 
   const basis = options.transferBasisFactor === undefined ? null : options.transferBasisFactor
 
   const rules = new Map(accounts.map((a) => [a.id, ruleFor(a.venue, options.rules)]))
-  const figures = (a: RiskAccount): VenueRuleFigures => {
-    const rule = rules.get(a.id)!
-    const params = options.params?.[a.id]
-    return rule.evaluateCore?.(a, market, params) ?? rule.evaluate(a, market, params)
-  }
+  const figures = (a: RiskAccount): VenueRuleResult => rules.get(a.id)!.evaluate(a, market, options.params?.[a.id])
   const distances = (a: RiskAccount) => exposedFactors(a).map((f) => factorLiquidationDistance(a, market, f, rules.get(a.id)!, options.params?.[a.id]))
   // A transfer is a stable balance added to (or taken from) the account, at today's prices.
   const moved = (a: RiskAccount, amountUsd: number): RiskAccount => ({ ...a, balances: [...a.balances, { accountId: a.id, asset: 'USD', basisFactor: basis, amount: amountUsd / (basis && market.prices[basis] !== undefined ? market.prices[basis]! : 1) }] })

@@ -86,7 +86,7 @@ export function factorLiquidationDistance(account: RiskAccount, market: MarketSt
   const { maxDown, maxUp } = checkSearch(search)
   const price = currentFactorPrice(market, factor)
   const pinned = pinEntryPrices(account, market)
-  const buffer = (move: number) => liquidationBuffer(rule.evaluateCore?.(pinned, withFactorMove(market, factor, move), params) ?? rule.evaluate(pinned, withFactorMove(market, factor, move), params))
+  const buffer = (move: number) => liquidationBuffer(rule.evaluate(pinned, withFactorMove(market, factor, move), params))
   if (!(buffer(0) > 0)) return { factor, price, down: null, up: null, nearest: null, status: 'already-liquidated' }
   const { down, up } = nearestCrossings(buffer, { maxDown, maxUp })
   const point = (move: number | null): LiquidationPoint | null => (move === null ? null : { move, price: price * (1 + move) })
@@ -113,7 +113,7 @@ export function liquidationScaleAlongDirection(account: RiskAccount, market: Mar
   if (direction.factors.length !== direction.logReturns.length) throw new InvalidInput('direction.logReturns', `has ${direction.logReturns.length} values for ${direction.factors.length} factors`)
   checkSearch({ maxScale })
   const pinned = pinEntryPrices(account, market)
-  const buffer = (t: number) => liquidationBuffer(rule.evaluateCore?.(pinned, marketAlong(market, direction, t), params) ?? rule.evaluate(pinned, marketAlong(market, direction, t), params))
+  const buffer = (t: number) => liquidationBuffer(rule.evaluate(pinned, marketAlong(market, direction, t), params))
   const movesAt = (t: number) => direction.factors.map((factor, i) => ({ factor, move: Number.isFinite(direction.logReturns[i]!) ? Math.expm1(t * direction.logReturns[i]!) : 0 }))
   if (!(buffer(0) > 0)) return { label: direction.label, scale: 0, status: 'already-liquidated', movesAtScale: movesAt(0) }
   const t = firstCrossing(buffer, maxScale, 1)
@@ -178,28 +178,4 @@ export function principalDirection(factors: string[], covariance: ArrayLike<numb
   const sign = pnl > 0 ? -1 : 1
   const sigma = Math.sqrt(lambda)
   return { label: `first principal component (1σ daily, λ = ${lambda.toExponential(3)})`, factors, logReturns: v.map((x) => sign * x * sigma) }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The earlier per-factor API, kept for its callers (portfolio/report.ts).
-
-/** Nearest liquidation price of `factor` alone; today's price if already liquidated; null when none. */
-export function liquidationPrice(account: RiskAccount, market: MarketState, factor: string, rule: VenueMarginRule): number | null {
-  const d = factorLiquidationDistance(account, market, factor, rule)
-  return d.status === 'already-liquidated' ? d.price : (d.nearest?.price ?? null)
-}
-
-/**
- * Along relative moves per factor (P·(1 + t·move), floored just above zero), the smallest t ∈ (0, 10] that
- * liquidates; 0 if already liquidated, null if none.
- */
-export function liquidationScaleAlong(account: RiskAccount, market: MarketState, direction: Record<string, number>, rule: VenueMarginRule): number | null {
-  const pinned = pinEntryPrices(account, market)
-  const at = (t: number) => {
-    const prices = { ...market.prices }
-    for (const [factor, move] of Object.entries(direction)) if (prices[factor] !== undefined) prices[factor] = prices[factor]! * Math.max(1e-9, 1 + t * move)
-    return liquidationBuffer(rule.evaluate(pinned, { ...market, prices }))
-  }
-  if (!(at(0) > 0)) return 0
-  return firstCrossing(at, 10, 1)
 }

@@ -94,8 +94,9 @@ describe('risk through GraphQL', () => {
     // Binance-like rule: equity 20,000, MM 0.4 %: P' = (87,000 − 20,000) / (1 − 0.004).
     expect(Number(r.venues[0]!.liquidationPrices[0]!.price)).toBeCloseTo(67000 / 0.996, 0)
     // The book's worst filtered day is 12 Mar 2020 (BTC 7934.52 → 4800, −39.5 %); the account's cushion is a
-    // 22.7 % fall to its liquidation price, so 0.574 of that day liquidates it.
-    expect(r.venues[0]!.worstDayLiquidationScale).toBeCloseTo((1 - 67000 / 0.996 / 87000) / (1 - 4800 / 7934.52), 3)
+    // 22.7 % fall to its liquidation price. Prices move as P·exp(t·r) with r that day's log return
+    // (docs/methodology/stress-and-liquidation.md §3), so t = ln(P*/P) / ln(4800/7934.52) = 0.512 of that day liquidates it.
+    expect(r.venues[0]!.worstDayLiquidationScale).toBeCloseTo(Math.log(67000 / 0.996 / 87000) / Math.log(4800 / 7934.52), 3)
   })
 
   test('simulateMargin: an option given its forward is valued on it: a long call and short put of one strike hold F/S BTC', async () => {
