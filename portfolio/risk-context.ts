@@ -4,9 +4,9 @@ import { canonicalAsset } from '../core/assets.js'
 import { InvalidInput } from '../core/errors.js'
 import type { MarketState, PriceHistory, RiskAccount } from '../risk/types.js'
 import { latestOptionVols } from './implied-vols.js'
-import { setAsideUnpriced, toRiskInput, type UnvaluedHolding } from './risk-input.js'
+import { setAsideUnpriced, toRiskInput, type PriceObservation, type UnvaluedHolding } from './risk-input.js'
 import type { PortfolioSources } from './sources.js'
-import { loadPortfolioState } from './state.js'
+import { loadPortfolioState, type AccountState } from './state.js'
 
 export interface RiskContext {
   accounts: RiskAccount[]
@@ -21,20 +21,50 @@ export interface RiskContext {
   unvalued?: UnvaluedHolding[]
 }
 
-/** The latest close of each factor at or before `asOfDate`: default prices for what-if requests. */
-export function historyPrices(history: PriceHistory, asOfDate: string): Record<string, number> {
-  const prices: Record<string, number> = { USD: 1 }
+/** The latest close of each factor at or before `asOfDate`, and its day. */
+function latestCloses(history: PriceHistory, asOfDate: string): Map<string, { price: number; date: string }> {
+  const closes = new Map<string, { price: number; date: string }>()
   const last = history.dates.findLastIndex((d) => d <= asOfDate)
   history.factors.forEach((f, i) => {
     for (let t = last; t >= 0; t--) {
       const close = history.closes[i]![t]!
       if (Number.isFinite(close)) {
-        prices[f] = close
+        closes.set(f, { price: close, date: history.dates[t]! })
         break
       }
     }
   })
+  return closes
+}
+
+/** The latest close of each factor at or before `asOfDate`: default prices for what-if requests. */
+export function historyPrices(history: PriceHistory, asOfDate: string): Record<string, number> {
+  const prices: Record<string, number> = { USD: 1 }
+  for (const [factor, close] of latestCloses(history, asOfDate)) prices[factor] = close.price
   return prices
+}
+
+/**
+ * Today's market for a stored portfolio, the one its risk report and its exposures both use: the history's latest
+ * closes (when a history is given) under the venues' own marks and oracle prices, which are fresher and win; each
+ * option at its latest stored mark IV (from the venues' option chains) and forward ratio; and where each price is from.
+ */
+export async function portfolioMarket(sources: Pick<PortfolioSources, 'prisma' | 'now'>, states: AccountState[], observed: Map<string, PriceObservation>, history: PriceHistory | null): Promise<{ market: MarketState; priceSources: Record<string, string> }> {
+  const now = sources.now()
+  const prices: Record<string, number> = { USD: 1 }
+  const priceSources: Record<string, string> = {}
+  if (history) {
+    for (const [factor, close] of latestCloses(history, now.toISOString().slice(0, 10))) {
+      prices[factor] = close.price
+      priceSources[factor] = `daily close of ${close.date}`
+    }
+  }
+  for (const [factor, observation] of observed) {
+    prices[factor] = observation.priceUsd
+    priceSources[factor] = observation.source
+  }
+  const { impliedVols, forwardRatios } = await latestOptionVols(sources, states)
+  return { market: { asOfMs: now.getTime(), prices, volSurfaces: {}, impliedVols, forwardRatios }, priceSources }
 }
 
 /** The stored daily history, or an error saying how to load it. */
@@ -49,11 +79,9 @@ export async function portfolioRiskContext(ctx: PortfolioSources, portfolioId: s
   const { accounts, prices, ruleParams } = toRiskInput(states)
   if (accounts.length === 0) return null
   const history = await requireHistory(ctx)
-  const now = ctx.now()
-  const asOfDate = now.toISOString().slice(0, 10)
-  const marketPrices = historyPrices(history, asOfDate)
-  // The venues' own marks and oracle prices are fresher than yesterday's close: they win.
-  for (const [factor, observation] of prices) marketPrices[factor] = observation.priceUsd
+  const { market } = await portfolioMarket(ctx, states, prices, history)
+  const asOfDate = new Date(market.asOfMs).toISOString().slice(0, 10)
+  const marketPrices = market.prices
   // Venue-reported margins replace the default rules' estimates, in USD: stablecoin figures at par, coin figures
   // (Deribit's BTC, COIN-M's margin asset) at the coin's price; a currency with no price leaves the estimate.
   const reported: NonNullable<RiskContext['reported']> = {}
@@ -68,9 +96,7 @@ export async function portfolioRiskContext(ctx: PortfolioSources, portfolioId: s
       Object.entries({ initialMargin: toNumber(figures.initialMargin), maintenanceMargin: toNumber(figures.maintenanceMargin), equity: toNumber(figures.equity) }).filter(([, v]) => v !== undefined),
     )
   }
-  // Options are valued at their latest stored mark IV (from the venues' option chains).
-  const { impliedVols, forwardRatios } = await latestOptionVols(ctx, states)
   const { accounts: valued, unvalued } = setAsideUnpriced(accounts, marketPrices)
-  return { accounts: valued, market: { asOfMs: now.getTime(), prices: marketPrices, volSurfaces: {}, impliedVols, forwardRatios }, history, asOfDate, reported, ruleParams, unvalued }
+  return { accounts: valued, market, history, asOfDate, reported, ruleParams, unvalued }
 }
 

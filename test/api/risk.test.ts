@@ -173,6 +173,35 @@ describe('risk through GraphQL', () => {
     expect(liq(w.after)).toBeCloseTo(2000 / 1.66, 0)
   })
 
+  test('one book, one set of numbers: Portfolio.exposures and the risk report’s exposures agree, on the same prices', async () => {
+    // A Binance account short 1.5 ETH (marked at 2,000 by the venue) with 3 SOL in its wallet that no venue prices:
+    // both answers value the SOL at the stored daily close, 124.65 on 2025-12-31 (SOL-USD-1d.csv), 3 × 124.65 = 373.95.
+    const portfolio = await db.prisma.portfolio.create({ data: { name: 'One book' } })
+    const account = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'binance', label: 'binance', config: {} } })
+    const snapshot = perpSnapshot(new Date('2025-12-31T00:00:00Z'), '-1.5')
+    const sol = { asset: 'SOL', canonicalAsset: 'SOL', kind: 'wallet' as const, amount: '3', valueUsd: null, priceUsd: null, usableAsCollateral: false, flags: [], raw: {} }
+    await writeSnapshot(db.prisma, account, { ...snapshot, balances: [...snapshot.balances, sol] }, 1)
+    type Answer = { portfolio: { exposures: { asset: string; priceSource: string | null; netUnits: string; netUsd: string; grossUsd: string }[] }; whatIf: { before: { exposures: { factor: string; netUnits: string; netUsd: string; grossUsd: string }[] } } }
+    const res = await api.query<Answer>(
+      `query ($id: ID!) { portfolio(id: $id) { exposures { asset priceSource netUnits netUsd grossUsd } } whatIf(portfolioId: $id) { before { exposures { factor netUnits netUsd grossUsd } } } }`,
+      { id: portfolio.id },
+    )
+    expect(res.errors).toBeUndefined()
+    const assets = res.data!.portfolio.exposures
+    const factors = res.data!.whatIf.before.exposures
+    expect(assets.map((a) => a.asset)).toEqual(['ETH', 'SOL'])
+    for (const a of assets) {
+      const f = factors.find((x) => x.factor === a.asset)!
+      expect(Number(a.netUnits)).toBeCloseTo(Number(f.netUnits), 8)
+      expect(a.netUsd).toBe(f.netUsd)
+      expect(a.grossUsd).toBe(f.grossUsd)
+    }
+    expect(assets.map((a) => [a.asset, a.netUsd, a.priceSource])).toEqual([
+      ['ETH', '-3000.00', 'binance mark of ETHUSDT'],
+      ['SOL', '373.95', 'daily close of 2025-12-31'],
+    ])
+  })
+
   test('stored lending accounts are margined with their own collateral factors: Aave e-mode, a Compound market’s live ones', async () => {
     const portfolio = await db.prisma.portfolio.create({ data: { name: 'Own factors' } })
     const aave = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'aave-v3', label: 'aave e-mode', config: {} } })
