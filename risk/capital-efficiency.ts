@@ -26,8 +26,6 @@ export interface CapitalEfficiencyOptions {
   targetHealthFactor?: number
   targetMarginRatio?: number
   targetMarginLevel?: number
-  /** Earlier API: the same as targetHealthFactor = 1 + targetBuffer. */
-  targetBuffer?: number
   /** What is moved: a stablecoin, valued at 1 USD times its basis factor when the market quotes one. */
   transferAsset?: string
   transferBasisFactor?: string | null
@@ -113,7 +111,7 @@ function nearestOf(distances: FactorLiquidationDistance[]): { factor: string; mo
 export function capitalEfficiency(accounts: RiskAccount[], market: MarketState, unifiedInitialMargin: number, options: CapitalEfficiencyOptions = {}): CapitalEfficiencyResult {
   if (!Number.isFinite(unifiedInitialMargin) || unifiedInitialMargin < 0) throw new InvalidInput('unifiedInitialMargin', `must be a non-negative number, got ${unifiedInitialMargin}`)
   const targets: Targets = {
-    healthFactor: options.targetHealthFactor ?? (options.targetBuffer !== undefined ? 1 + options.targetBuffer : 1.5),
+    healthFactor: options.targetHealthFactor ?? 1.5,
     marginRatio: options.targetMarginRatio ?? 0.5,
     marginLevel: options.targetMarginLevel ?? 2,
   }

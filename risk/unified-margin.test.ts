@@ -185,7 +185,7 @@ describe('liquidation distance and capital efficiency', () => {
   test('collateral moves from a slack venue to the one nearest liquidation, and the sum of venue IMs is compared', () => {
     const aave = account('aave', 'aave-v3', [], [['ETH', 2], ['USD', -4500]])
     const binance = account('bin', 'binance', [perp('bin', 'BTC', 0.1, 60000)], [['USD', 50000]])
-    const result = capitalEfficiency([aave, binance], market, 1000, { targetBuffer: 0.5 })
+    const result = capitalEfficiency([aave, binance], market, 1000, { targetHealthFactor: 1.5 })
     expect(result.sumOfVenueInitialMargins).toBeGreaterThan(0)
     expect(result.freed).toBeCloseTo(result.sumOfVenueInitialMargins - 1000, 9)
     const [step] = result.rebalancing
