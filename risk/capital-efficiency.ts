@@ -22,10 +22,9 @@ export interface CapitalEfficiencyOptions {
   reported?: Record<string, ReportedMargin>
   /** What each venue lets you withdraw now, USD per account id (absent: not reported, not binding). */
   withdrawable?: Record<string, number>
-  /** Target after a transfer: HF ≥ 1.5 (lending), margin ratio ≤ 50 % (MM/equity), margin level ≥ 2. */
+  /** Target after a transfer: HF ≥ 1.5 (lending), margin ratio ≤ 50 % (MM/equity). */
   targetHealthFactor?: number
   targetMarginRatio?: number
-  targetMarginLevel?: number
   /** What is moved: a stablecoin, valued at 1 USD times its basis factor when the market quotes one. */
   transferAsset?: string
   transferBasisFactor?: string | null
@@ -77,13 +76,12 @@ export interface CapitalEfficiencyResult {
   rebalancing: RebalancingStep[]
   /** Accounts still short of the target when the slack venues have nothing more to give. */
   unresolved: { accountId: string; shortfallUsd: number }[]
-  targets: { healthFactor: number; marginRatio: number; marginLevel: number }
+  targets: { healthFactor: number; marginRatio: number }
 }
 
 interface Targets {
   healthFactor: number
   marginRatio: number
-  marginLevel: number
 }
 
 /** Signed distance to the target, continuous in the amount moved: ≥ 0 when the account meets it. */
@@ -94,8 +92,6 @@ function targetGap(r: VenueRuleResult, t: Targets): number {
     case 'marginRatio':
       // MM/equity ≤ target ⇔ target·equity − MM ≥ 0, without the pole at zero equity.
       return t.marginRatio * r.equity - r.maintenanceMargin
-    case 'marginLevel':
-      return r.metric.value === Infinity ? 1 : r.metric.value - t.marginLevel
   }
 }
 
@@ -113,11 +109,9 @@ export function capitalEfficiency(accounts: RiskAccount[], market: MarketState, 
   const targets: Targets = {
     healthFactor: options.targetHealthFactor ?? 1.5,
     marginRatio: options.targetMarginRatio ?? 0.5,
-    marginLevel: options.targetMarginLevel ?? 2,
   }
   if (!(targets.healthFactor > 1)) throw new InvalidInput('options.targetHealthFactor', `must be above 1, got ${targets.healthFactor}`)
   if (!(targets.marginRatio > 0 && targets.marginRatio < 1)) throw new InvalidInput('options.targetMarginRatio', `must be in (0, 1), got ${targets.marginRatio}`)
-  if (!(targets.marginLevel > 1)) throw new InvalidInput('options.targetMarginLevel', `must be above 1, got ${targets.marginLevel}`)
   for (const [id, w] of Object.entries(options.withdrawable ?? {})) if (!(w >= 0)) throw new InvalidInput(`options.withdrawable.${id}`, `must be a non-negative number, got ${w}`)
   const asset = options.transferAsset ?? 'USDC'
   const basis = options.transferBasisFactor === undefined ? null : options.transferBasisFactor
@@ -192,8 +186,8 @@ export function capitalEfficiency(accounts: RiskAccount[], market: MarketState, 
   const venueOf = new Map(accounts.map((a) => [a.id, a.venue]))
   const steps: RebalancingStep[] = []
   const unresolved: { accountId: string; shortfallUsd: number }[] = []
-  const describe = (m: VenueMetric) => (m.kind === 'marginRatio' ? `margin ratio ${(m.value * 100).toFixed(1)} %` : `${m.kind === 'healthFactor' ? 'health factor' : 'margin level'} ${m.value.toFixed(3)}`)
-  const target = (m: VenueMetric) => (m.kind === 'marginRatio' ? `≤ ${(targets.marginRatio * 100).toFixed(0)} %` : `≥ ${(m.kind === 'healthFactor' ? targets.healthFactor : targets.marginLevel).toFixed(2)}`)
+  const describe = (m: VenueMetric) => (m.kind === 'marginRatio' ? `margin ratio ${(m.value * 100).toFixed(1)} %` : `health factor ${m.value.toFixed(3)}`)
+  const target = (m: VenueMetric) => (m.kind === 'marginRatio' ? `≤ ${(targets.marginRatio * 100).toFixed(0)} %` : `≥ ${targets.healthFactor.toFixed(2)}`)
 
   for (const need of receivers) {
     let remaining = need.shortfallUsd

@@ -1,5 +1,5 @@
 // Venue margin rules as a plug-in point: one `VenueMarginRule` per venue turns an account (positions, balances)
-// and a market into the venue's equity, IM, MM and its own metric (health factor, margin ratio, margin level).
+// and a market into the venue's equity, IM, MM and its own metric (health factor or margin ratio).
 // Generic rules usable for any venue now (lending, linear perpetuals, a fixed-fraction fallback) and an adapter
 // to Deribit's replicated portfolio margin; adapters to the other venues' own margin.ts plug in the same way.
 // Pure; float64. Contract every rule keeps: `liquidated` ⇔ equity ≤ maintenanceMargin, so the liquidation search
@@ -10,14 +10,14 @@ import { deribitPortfolioMargin, DERIBIT_PM_BTC_PARAMS, DERIBIT_PM_ETH_PARAMS } 
 import { factorPrice } from './prices.js'
 import type { MarketState, RiskAccount, RiskBalance, RiskPosition } from './types.js'
 
-export type VenueMetricKind = 'healthFactor' | 'marginRatio' | 'marginLevel'
+export type VenueMetricKind = 'healthFactor' | 'marginRatio'
 
 export interface VenueMetric {
-  /** healthFactor, marginLevel: lower is worse; marginRatio (MM / equity): higher is worse. */
+  /** healthFactor: lower is worse; marginRatio (MM / equity): higher is worse. */
   kind: VenueMetricKind
   /** Infinity when nothing is owed (no debt, no maintenance margin). */
   value: number
-  /** The value at which the venue liquidates (1 for all three kinds here). */
+  /** The value at which the venue liquidates (1 for both kinds). */
   liquidationAt: number
 }
 
