@@ -127,14 +127,6 @@ export interface VenueSnapshot {
   raw: unknown
 }
 
-/** A configured account: which venue, which identity, and the venue-specific settings its descriptor validates. */
-export interface AccountRef {
-  id: string
-  venue: string
-  label: string
-  config: Record<string, unknown>
-}
-
 /**
  * Every figure of VenueMarginFigures but its currency, in the order they are checked, stored and compared: the one
  * list the snapshot gate, the writer and the margin comparison walk. A figure missing here fails marginFigures' type.
