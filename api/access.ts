@@ -4,7 +4,7 @@
 // answers exactly as one that does not exist, so a key cannot probe for others' ids.
 import { createHash, randomBytes } from 'node:crypto'
 import type { PrismaClient } from '../generated/prisma/client.js'
-import { NotFound, Unauthorized } from '../core/errors.js'
+import { Unauthorized } from '../core/errors.js'
 
 export type Access =
   /** No key on a server that does not require one: everything, as the single user of a local install. */
@@ -67,11 +67,6 @@ export function canSeePortfolio(access: Access, portfolioId: string): boolean {
 /** A Prisma `where` on portfolio id limiting a query to the caller's portfolios (empty: no limit). */
 export function portfolioScope(access: Access): { in: string[] } | undefined {
   return seesAllPortfolios(access) || access.kind !== 'key' ? undefined : { in: [...access.portfolioIds] }
-}
-
-/** Throws NotFound (as for a missing one) unless the caller may see the portfolio. */
-export function requirePortfolio(access: Access, portfolioId: string, what: string): void {
-  if (!canSeePortfolio(access, portfolioId)) throw new NotFound(`${what} does not exist`)
 }
 
 /** Creating portfolios and managing keys: an admin key, or a local install without keys. */

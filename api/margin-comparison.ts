@@ -1,11 +1,7 @@
 // The venue's own margin figures beside our replication, with the difference for every field both sides have.
 import { parseDecimal, toDecimalString, type DecimalString } from '../core/decimal.js'
+import { MARGIN_FIELDS } from '../core/domain.js'
 import type { VenueMarginModel } from '../portfolio/rows.js'
-
-export const COMPARED_FIELDS = [
-  'equity', 'totalCollateral', 'totalDebt', 'initialMargin', 'maintenanceMargin', 'marginRatio',
-  'healthFactor', 'liquidationThreshold', 'ltv', 'availableBorrows', 'withdrawable',
-] as const
 
 export interface MarginDifference {
   field: string
@@ -16,7 +12,7 @@ export interface MarginDifference {
 
 export function marginDifferences(reported: VenueMarginModel, replicated: VenueMarginModel): MarginDifference[] {
   const out: MarginDifference[] = []
-  for (const field of COMPARED_FIELDS) {
+  for (const field of MARGIN_FIELDS) {
     const a = reported[field]
     const b = replicated[field]
     if (a === null && b === null) continue

@@ -7,7 +7,6 @@ import { DateTimeScalar, DecimalScalar, JsonScalar } from './scalars.js'
 import { loadPortfolioState } from '../portfolio/state.js'
 import { marginDifferences } from './margin-comparison.js'
 import { portfolioExposures } from '../portfolio/exposures.js'
-import { latestOptionVols } from '../portfolio/implied-vols.js'
 import type { VenueMarginComparisonModel } from './models.js'
 import { riskResolvers } from './risk-resolvers.js'
 import { marginCallResolvers } from './margin-call-resolvers.js'
@@ -132,11 +131,7 @@ export const resolvers: Resolvers = {
     ...marginCallResolvers.Portfolio,
     ...webhookResolvers.Portfolio,
     accounts: (portfolio, _args, ctx) => ctx.loaders.accountsByPortfolio.load(portfolio.id),
-    exposures: async (portfolio, _args, ctx) => {
-      const states = await loadPortfolioState(ctx, portfolio.id)
-      const marks = await latestOptionVols(ctx, states)
-      return portfolioExposures(states, { vols: marks.impliedVols, forwardRatios: marks.forwardRatios, asOfMs: ctx.now().getTime() })
-    },
+    exposures: (portfolio, _args, ctx) => portfolioExposures(ctx, portfolio.id),
     venueMargins: async (portfolio, _args, ctx) => {
       const state = await loadPortfolioState(ctx, portfolio.id)
       return state.flatMap(({ account, snapshot, margins }): VenueMarginComparisonModel[] =>

@@ -34,7 +34,3 @@ export function canonicalAsset(symbol: string): CanonicalAsset {
   if (wrapped) return { factor: wrapped.factor, basisFactor: wrapped.basis }
   return { factor: upper, basisFactor: null }
 }
-
-export function isStablecoin(symbol: string): boolean {
-  return STABLECOINS.has(symbol.trim().toUpperCase())
-}

@@ -96,7 +96,6 @@ export const ConfigSchema = z.strictObject({
 })
 
 export type CrossmarginConfig = z.infer<typeof ConfigSchema>
-export type AccountConfig = z.infer<typeof AccountSchema>
 
 /**
  * What config validation needs to know of each venue: the schema of its accounts' `config` (a venue's descriptor

@@ -62,7 +62,17 @@ export function toDecimalString(value: DecimalLike | bigint, decimalPlaces?: num
   return (decimalPlaces === undefined ? value.toFixed() : value.toFixed(decimalPlaces)) as DecimalString
 }
 
-/** A bigint holding `decimals` implied decimal places (wei, ray, 8-decimal oracle prices) as a decimal string. */
+/**
+ * A bigint holding `decimals` implied decimal places (wei, ray, 8-decimal oracle prices, GMX's 30-decimal USD) as
+ * an exact decimal string in canonical form. The digits are placed, not divided: decimal.js rounds a division to 20
+ * significant digits, and a uint256 with 18 decimals has up to 78.
+ */
 export function fromFixedPoint(value: bigint, decimals: number): DecimalText {
-  return new Decimal(value.toString()).div(new Decimal(10).pow(decimals)).toFixed()
+  if (!Number.isInteger(decimals) || decimals < 0) throw new InvalidInput('decimals', `must be a whole number ≥ 0, got ${decimals}`)
+  const negative = value < 0n
+  const digits = (negative ? -value : value).toString().padStart(decimals + 1, '0')
+  const whole = digits.slice(0, digits.length - decimals)
+  const fraction = digits.slice(digits.length - decimals).replace(/0+$/, '')
+  const text = fraction ? `${whole}.${fraction}` : whole
+  return negative ? `-${text}` : text
 }

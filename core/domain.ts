@@ -128,29 +128,19 @@ export interface VenueSnapshot {
   raw: unknown
 }
 
-/** A configured account: which venue, which identity, and the venue-specific settings its descriptor validates. */
-export interface AccountRef {
-  id: string
-  venue: string
-  label: string
-  config: Record<string, unknown>
-}
+/**
+ * Every figure of VenueMarginFigures but its currency, in the order they are checked, stored and compared: the one
+ * list the snapshot gate, the writer and the margin comparison walk. A figure missing here fails marginFigures' type.
+ */
+export const MARGIN_FIELDS = [
+  'equity', 'totalCollateral', 'totalDebt', 'initialMargin', 'maintenanceMargin', 'marginRatio',
+  'healthFactor', 'liquidationThreshold', 'ltv', 'availableBorrows', 'withdrawable',
+] as const satisfies readonly (keyof VenueMarginFigures)[]
+
+export type MarginField = (typeof MARGIN_FIELDS)[number]
 
 /** Margin figures with every field the venue does not report left null (never a made-up zero). */
 export function marginFigures(currency: string, values: Partial<Omit<VenueMarginFigures, 'currency'>>): VenueMarginFigures {
-  return {
-    currency,
-    equity: null,
-    totalCollateral: null,
-    totalDebt: null,
-    initialMargin: null,
-    maintenanceMargin: null,
-    marginRatio: null,
-    healthFactor: null,
-    liquidationThreshold: null,
-    ltv: null,
-    availableBorrows: null,
-    withdrawable: null,
-    ...values,
-  }
+  const none = Object.fromEntries(MARGIN_FIELDS.map((field) => [field, null])) as Record<MarginField, null>
+  return { currency, ...none, ...values }
 }

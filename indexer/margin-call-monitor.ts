@@ -69,7 +69,6 @@ function storedReading(metric: CallMetric, value: number): { value: string | nul
 
 function unboundedMeaning(metric: CallMetric, positive: boolean): string {
   if (metric === 'healthFactor' && positive) return 'no debt: nothing can be liquidated'
-  if (metric === 'marginLevel' && positive) return 'no borrowing: nothing can be liquidated'
   if (metric === 'marginRatio' && positive) return 'no equity left against a maintenance requirement: at or past liquidation'
   if (metric === 'unifiedCoverage') return positive ? 'the unified book needs no initial margin: nothing to cover' : 'the unified book needs no initial margin but its equity is negative'
   return `${metric} is ${positive ? '+' : '−'}∞`

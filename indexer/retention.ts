@@ -14,8 +14,6 @@ export interface RetentionPolicy {
   webhookDeliveryDays: number | null
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = { snapshotDays: 30, impliedVolDays: 30, webhookDeliveryDays: 30 }
-
 export interface PruneResult {
   snapshots: number
   impliedVols: number

@@ -2,7 +2,7 @@
 // that records the error and leaves the last good one as the account's current state.
 import type { PrismaClient } from '../generated/prisma/client.js'
 import type { Prisma } from '../generated/prisma/client.js'
-import type { VenueMarginFigures, VenueSnapshot } from '../core/domain.js'
+import { MARGIN_FIELDS, type MarginField, type VenueMarginFigures, type VenueSnapshot } from '../core/domain.js'
 import type { CrossmarginError } from '../core/errors.js'
 
 type Tx = Prisma.TransactionClient
@@ -12,21 +12,11 @@ export function toJson(value: unknown): Prisma.InputJsonValue {
   return JSON.parse(JSON.stringify(value ?? null, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Prisma.InputJsonValue
 }
 
+/** The figures' columns only: a connector's object may carry more than the row has. */
 function marginRow(figures: VenueMarginFigures) {
-  return {
-    currency: figures.currency,
-    equity: figures.equity,
-    totalCollateral: figures.totalCollateral,
-    totalDebt: figures.totalDebt,
-    initialMargin: figures.initialMargin,
-    maintenanceMargin: figures.maintenanceMargin,
-    marginRatio: figures.marginRatio,
-    healthFactor: figures.healthFactor,
-    liquidationThreshold: figures.liquidationThreshold,
-    ltv: figures.ltv,
-    availableBorrows: figures.availableBorrows,
-    withdrawable: figures.withdrawable,
-  }
+  const row: Pick<VenueMarginFigures, 'currency'> & Partial<Pick<VenueMarginFigures, MarginField>> = { currency: figures.currency }
+  for (const field of MARGIN_FIELDS) row[field] = figures[field]
+  return row
 }
 
 async function upsertInstruments(tx: Tx, venue: string, snapshot: VenueSnapshot): Promise<Map<string, string>> {

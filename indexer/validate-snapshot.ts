@@ -1,14 +1,10 @@
 // The gate between a connector and the database: a snapshot that is incomplete or malformed is refused whole,
 // so a partial answer never replaces the account's last good state.
-import type { VenueSnapshot, VenueMarginFigures } from '../core/domain.js'
+import { MARGIN_FIELDS, type VenueSnapshot } from '../core/domain.js'
 import { checkDecimalText } from '../core/decimal.js'
 import { InvalidInput } from '../core/errors.js'
 import { venueFault } from '../venues/venue-faults.js'
 
-const MARGIN_FIELDS: (keyof VenueMarginFigures)[] = [
-  'equity', 'totalCollateral', 'totalDebt', 'initialMargin', 'maintenanceMargin', 'marginRatio',
-  'healthFactor', 'liquidationThreshold', 'ltv', 'availableBorrows', 'withdrawable',
-]
 const INSTRUMENT_KINDS = new Set(['spot', 'perpetual', 'future', 'option', 'lending'])
 const BALANCE_KINDS = new Set(['collateral', 'debt', 'wallet'])
 

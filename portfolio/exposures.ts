@@ -1,9 +1,12 @@
-// Portfolio exposures per canonical asset: each account's delta (units of the asset), then summed across venues.
+// Portfolio exposures per canonical asset (`Portfolio.exposures`): the risk engine's exposures (risk/exposures.ts), on
+// the market the risk report values the same book at, shaped per asset and per account.
 import { Decimal, toDecimalString, type DecimalString } from '../core/decimal.js'
-import type { RiskAccount } from '../risk/types.js'
-import { black76Greeks } from '../quant/black76.js'
+import { computeExposures } from '../risk/exposures.js'
+import type { MarketState, RiskAccount, RiskPosition } from '../risk/types.js'
+import { portfolioMarket } from './risk-context.js'
 import { toRiskInput } from './risk-input.js'
-import type { AccountState } from './state.js'
+import type { PortfolioSources } from './sources.js'
+import { loadPortfolioState } from './state.js'
 
 export interface AssetExposureView {
   asset: string
@@ -22,69 +25,54 @@ export interface AssetExposureView {
 const UNIT_DP = 12
 const USD_DP = 2
 
-const YEAR_MS = 365 * 24 * 3600 * 1000
-
-/** What options need to become deltas: each option's latest mark IV by instrument name, and the valuation time. */
-export interface OptionMarket {
-  vols: Record<string, number>
-  /** Forward over index per option symbol (risk/types.ts MarketState.forwardRatios); 1 where absent. */
-  forwardRatios?: Record<string, number>
-  asOfMs: number
+/**
+ * The accounts with only the options the engine can value: a strike, an expiry, a type, an implied vol and a priced
+ * underlying. Any other option adds nothing here (a delta cannot be guessed); the risk report refuses such a book.
+ */
+function withValuedOptions(accounts: RiskAccount[], market: MarketState): RiskAccount[] {
+  const valued = ({ instrument: i }: RiskPosition) =>
+    i.kind !== 'option' ||
+    (i.strike !== null && i.expiryMs !== null && i.optionType !== null && market.prices[i.underlying] !== undefined &&
+      (market.impliedVols[i.symbol] !== undefined || market.volSurfaces[i.underlying] !== undefined))
+  return accounts.map((a) => (a.positions.every(valued) ? a : { ...a, positions: a.positions.filter(valued) }))
 }
 
 /**
- * Units of each factor an account holds: balances (debt negative), linear positions' signed size, and options'
- * Black-76 delta × size where the option's mark IV is known, on the forward (the factor's price × the expiry's
- * forward ratio) and turned into units of the factor (dV/dS = dV/dF × ratio).
- * An option without a known IV adds nothing: a delta cannot be guessed.
+ * Each asset's exposure, netted across accounts, with each account's part in the accounts' order. USD and basis
+ * spreads (WBTC-BTC, USDC-USD) are factors, not assets: the risk report's exposures list those. A holding nothing
+ * prices has its units and no price.
  */
-function accountDeltas(account: RiskAccount, prices: Map<string, { priceUsd: number }>, options: OptionMarket): { factor: string; units: number }[] {
-  const deltas = account.balances.map((b) => ({ factor: b.asset, units: b.amount }))
-  for (const p of account.positions) {
-    if (p.instrument.kind !== 'option') {
-      deltas.push({ factor: p.instrument.underlying, units: p.size })
-      continue
-    }
-    const vol = options.vols[p.instrument.symbol]
-    const index = prices.get(p.instrument.underlying)?.priceUsd
-    if (vol === undefined || index === undefined || p.instrument.strike === null || p.instrument.expiryMs === null || !p.instrument.optionType) continue
-    const ratio = options.forwardRatios?.[p.instrument.symbol] ?? 1
-    const years = Math.max(0, (p.instrument.expiryMs - options.asOfMs) / YEAR_MS)
-    deltas.push({ factor: p.instrument.underlying, units: p.size * black76Greeks(index * ratio, p.instrument.strike, years, vol, p.instrument.optionType).delta * ratio })
-  }
-  return deltas
-}
-
-export function portfolioExposures(states: AccountState[], options: OptionMarket = { vols: {}, asOfMs: Date.now() }): AssetExposureView[] {
-  const { accounts, prices } = toRiskInput(states)
-  const venueOf = new Map(accounts.map((a) => [a.id, a.venue]))
-  const perAsset = new Map<string, Map<string, number>>()
-  for (const account of accounts) {
-    for (const delta of accountDeltas(account, prices, options)) {
-      if (delta.factor === 'USD') continue
-      const byAccount = perAsset.get(delta.factor) ?? new Map<string, number>()
-      byAccount.set(account.id, (byAccount.get(account.id) ?? 0) + delta.units)
-      perAsset.set(delta.factor, byAccount)
-    }
-  }
-  return [...perAsset.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([asset, byAccount]) => {
-      const price = prices.get(asset)
-      const usd = (units: Decimal) => (price ? toDecimalString(units.mul(price.priceUsd), USD_DP) : null)
-      const rows = [...byAccount.entries()].map(([accountId, units]) => ({ accountId, venue: venueOf.get(accountId)!, units: new Decimal(units).toDecimalPlaces(UNIT_DP) }))
+export function assetExposures(accounts: RiskAccount[], market: MarketState, priceSources: Record<string, string>): AssetExposureView[] {
+  const order = new Map(accounts.map((a, i) => [a.id, i]))
+  return computeExposures(withValuedOptions(accounts, market), market)
+    .filter((e) => e.factor !== 'USD' && !e.factor.includes('-'))
+    .map((e) => {
+      const price = Number.isFinite(e.price) ? e.price : null
+      const usd = (units: Decimal) => (price !== null ? toDecimalString(units.mul(price), USD_DP) : null)
+      const rows = [...e.byAccount]
+        .sort((x, y) => order.get(x.accountId)! - order.get(y.accountId)!)
+        .map((r) => ({ accountId: r.accountId, venue: r.venue, units: new Decimal(r.units).toDecimalPlaces(UNIT_DP) }))
       const net = rows.reduce((sum, r) => sum.plus(r.units), new Decimal(0))
       const gross = rows.reduce((sum, r) => sum.plus(r.units.abs()), new Decimal(0))
       return {
-        asset,
-        priceUsd: price ? toDecimalString(new Decimal(price.priceUsd)) : null,
-        priceSource: price?.source ?? null,
+        asset: e.factor,
+        priceUsd: price === null ? null : toDecimalString(new Decimal(price)),
+        priceSource: price === null ? null : (priceSources[e.factor] ?? null),
         byVenue: rows.map((r) => ({ venue: r.venue, accountId: r.accountId, units: toDecimalString(r.units), usd: usd(r.units) })),
         netUnits: toDecimalString(net),
         netUsd: usd(net),
         grossUnits: toDecimalString(gross),
         grossUsd: usd(gross),
-        usdNullReason: price ? null : `no account's venue states a price for ${asset} (exposures are valued at the venues' own prices)`,
+        usdNullReason: price === null ? `nothing prices ${e.factor}: no venue states a price and no daily history has one` : null,
       }
     })
+}
+
+/** A stored portfolio's exposures from each account's latest good snapshot; no price history is needed. */
+export async function portfolioExposures(sources: PortfolioSources, portfolioId: string): Promise<AssetExposureView[]> {
+  const states = await loadPortfolioState(sources, portfolioId)
+  const { accounts, prices } = toRiskInput(states)
+  const history = sources.priceHistory ? await sources.priceHistory() : null
+  const { market, priceSources } = await portfolioMarket(sources, states, prices, history)
+  return assetExposures(accounts, market, priceSources)
 }

@@ -6,13 +6,13 @@ import { Internal, InvalidInput } from '../core/errors.js'
 import { computeExposures, type FactorExposure } from '../risk/exposures.js'
 import { computeUnifiedMargin, type UnifiedMarginResult } from '../risk/unified-margin.js'
 import { capitalEfficiency } from '../risk/capital-efficiency.js'
-import { liquidationPrice, liquidationScaleAlong } from '../risk/liquidation-distance.js'
+import { liquidationDistances, type LiquidationDirection } from '../risk/liquidation-distance.js'
 import { ruleFor, withParams } from '../risk/venue-rules.js'
 import { runVarBacktest } from '../risk/backtest/var-backtest.js'
 import { DEFAULT_FHS_PARAMS } from '../risk/scenarios/fhs.js'
-import type { RiskAccount } from '../risk/types.js'
 import { portfolioRiskContext, type RiskContext } from './risk-context.js'
 import type { PortfolioSources } from './sources.js'
+import type { RiskAccount } from '../risk/types.js'
 
 /** USD to the cent; null for a non-finite number (nothing could value it), never "0.00". */
 export const usd = (x: number): DecimalString | null => (Number.isFinite(x) ? toDecimalString(new Decimal(x).toDecimalPlaces(2), 2) : null)
@@ -57,7 +57,7 @@ export function unifiedBook(ctx: RiskContext): { equity: number; initialMargin: 
     const reported = ctx.reported?.[account.id]?.equity
     if (reported !== undefined) return sum + reported
     const rule = withParams(ruleFor(account.venue), ctx.ruleParams?.[account.id])
-    return sum + (rule.evaluateCore?.(account, ctx.market) ?? rule.evaluate(account, ctx.market)).equity
+    return sum + rule.evaluate(account, ctx.market).equity
   }, 0)
   return { equity, initialMargin: unified.initialMargin }
 }
@@ -68,19 +68,19 @@ export function riskReport(ctx: RiskContext) {
   const asOf = pricesAsOf(ctx)
   const unified = computeUnifiedMargin({ accounts: ctx.accounts, market: ctx.market, history: ctx.history, asOfDate: ctx.asOfDate })
   const efficiency = capitalEfficiency(ctx.accounts, ctx.market, unified.initialMargin, { reported: ctx.reported, params: ctx.ruleParams })
-  // The book's worst filtered historical day, as relative moves per factor, for the worst-direction distance.
+  // The book's worst filtered historical day as a direction: every factor's log return that day, as it happened
+  // (docs/methodology/stress-and-liquidation.md §3; a factor without a close either side does not move).
   const worstDay = unified.worstScenarios[0]?.label
   const t = worstDay ? ctx.history.dates.indexOf(worstDay) : -1
-  const direction: Record<string, number> = {}
-  if (t > 0) ctx.history.factors.forEach((f, i) => {
-    const move = ctx.history.closes[i]![t]! / ctx.history.closes[i]![t - 1]! - 1
-    if (Number.isFinite(move)) direction[f] = move
-  })
-  const factorsOf = (a: RiskAccount) => [...new Set([...a.balances.map((b) => b.asset), ...a.positions.map((p) => p.instrument.underlying)])].filter((f) => f !== 'USD').sort()
+  const direction: LiquidationDirection | null =
+    t > 0 ? { label: worstDay!, factors: ctx.history.factors, logReturns: ctx.history.closes.map((closes) => Math.log(closes[t]! / closes[t - 1]!)) } : null
+  // Each account's own factors (its assets and underlyings, not basis spreads), each alone, and that day's moves.
+  const factors = [...new Set(ctx.accounts.flatMap((a) => [...a.balances.map((b) => b.asset), ...a.positions.map((p) => p.instrument.underlying)]))].filter((f) => f !== 'USD').sort()
+  const distances = new Map(liquidationDistances(ctx.accounts, ctx.market, { params: ctx.ruleParams, factors, direction: direction ?? undefined }).map((d) => [d.accountId, d]))
   const exposures = computeExposures(ctx.accounts, ctx.market)
   const venues = efficiency.perAccount.map((row) => {
     const account = labels.get(row.accountId)!
-    const rule = withParams(ruleFor(account.venue), ctx.ruleParams?.[account.id])
+    const distance = distances.get(account.id)!
     return {
       venue: account.venue,
       label: account.label,
@@ -91,10 +91,11 @@ export function riskReport(ctx: RiskContext) {
       equity: required(usd(row.rule.equity), `${account.label} equity`),
       healthFactor: ratio(row.rule.healthFactor),
       marginRatio: ratio(row.rule.marginRatio),
-      worstDayLiquidationScale: t > 0 ? liquidationScaleAlong(account, ctx.market, direction, rule) : null,
-      liquidationPrices: factorsOf(account).map((factor) => {
-        const price = liquidationPrice(account, ctx.market, factor, rule)
-        return { factor, price: price === null ? null : usd(price), move: price === null ? null : price / ctx.market.prices[factor]! - 1 }
+      worstDayLiquidationScale: distance.alongDirection?.scale ?? null,
+      liquidationPrices: distance.factors.map((d) => {
+        // The nearest liquidating move of the factor alone; an account already past its line is at today's price.
+        const point = d.status === 'already-liquidated' ? { price: d.price, move: 0 } : d.nearest
+        return { factor: d.factor, price: point ? usd(point.price) : null, move: point ? point.move : null }
       }),
     }
   })

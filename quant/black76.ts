@@ -5,6 +5,9 @@ import { normalCdf, normalPdf } from './normal.js'
 
 export type OptionType = 'call' | 'put'
 
+/** Black-76's unit of time: a year of 365 days (ACT/365, as Deribit counts), in milliseconds. */
+export const YEAR_MS = 365 * 86_400_000
+
 export interface Greeks {
   /** ∂V/∂F. */
   delta: number

@@ -88,13 +88,6 @@ describe('sums, idle collateral and targets', () => {
     expect(r.unresolved.map((u) => u.accountId)).toContain('far')
   })
 
-  test('the earlier targetBuffer option means HF ≥ 1 + buffer', () => {
-    const aave = account('aave', 'aave-v3', [], [['ETH', 2], ['USD', -4500]])
-    const bin = account('bin', 'binance', [], [['USD', 50000]])
-    const r = capitalEfficiency([aave, bin], market, 0, { targetBuffer: 0.3 })
-    expect(r.rebalancing[0]!.amountUsd).toBeCloseTo((1.3 * 4500 - 2 * 3000 * 0.83) / 0.78, 6)
-  })
-
   test('bad targets and withdrawable amounts are refused naming the option', () => {
     expect(() => capitalEfficiency([], market, 0, { targetHealthFactor: 0.9 })).toThrow(/options\.targetHealthFactor/)
     expect(() => capitalEfficiency([], market, 0, { withdrawable: { a: -1 } })).toThrow(/options\.withdrawable\.a/)

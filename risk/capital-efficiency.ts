@@ -5,7 +5,7 @@
 import { InvalidInput } from '../core/errors.js'
 import { brentRoot } from '../quant/root-finding.js'
 import { factorLiquidationDistance, type FactorLiquidationDistance } from './liquidation-distance.js'
-import { exposedFactors, pinEntryPrices, ruleFor, type VenueMetric, type VenueRuleFigures, type VenueRuleResult, type VenueRuleSet } from './venue-rules.js'
+import { exposedFactors, pinEntryPrices, ruleFor, type VenueMetric, type VenueRuleResult, type VenueRuleSet } from './venue-rules.js'
 import type { MarketState, RiskAccount } from './types.js'
 
 export interface ReportedMargin {
@@ -22,12 +22,9 @@ export interface CapitalEfficiencyOptions {
   reported?: Record<string, ReportedMargin>
   /** What each venue lets you withdraw now, USD per account id (absent: not reported, not binding). */
   withdrawable?: Record<string, number>
-  /** Target after a transfer: HF ≥ 1.5 (lending), margin ratio ≤ 50 % (MM/equity), margin level ≥ 2. */
+  /** Target after a transfer: HF ≥ 1.5 (lending), margin ratio ≤ 50 % (MM/equity). */
   targetHealthFactor?: number
   targetMarginRatio?: number
-  targetMarginLevel?: number
-  /** Earlier API: the same as targetHealthFactor = 1 + targetBuffer. */
-  targetBuffer?: number
   /** What is moved: a stablecoin, valued at 1 USD times its basis factor when the market quotes one. */
   transferAsset?: string
   transferBasisFactor?: string | null
@@ -79,25 +76,22 @@ export interface CapitalEfficiencyResult {
   rebalancing: RebalancingStep[]
   /** Accounts still short of the target when the slack venues have nothing more to give. */
   unresolved: { accountId: string; shortfallUsd: number }[]
-  targets: { healthFactor: number; marginRatio: number; marginLevel: number }
+  targets: { healthFactor: number; marginRatio: number }
 }
 
 interface Targets {
   healthFactor: number
   marginRatio: number
-  marginLevel: number
 }
 
 /** Signed distance to the target, continuous in the amount moved: ≥ 0 when the account meets it. */
-function targetGap(r: VenueRuleFigures, t: Targets): number {
+function targetGap(r: VenueRuleResult, t: Targets): number {
   switch (r.metric.kind) {
     case 'healthFactor':
       return r.metric.value === Infinity ? 1 : r.metric.value - t.healthFactor
     case 'marginRatio':
       // MM/equity ≤ target ⇔ target·equity − MM ≥ 0, without the pole at zero equity.
       return t.marginRatio * r.equity - r.maintenanceMargin
-    case 'marginLevel':
-      return r.metric.value === Infinity ? 1 : r.metric.value - t.marginLevel
   }
 }
 
@@ -113,23 +107,17 @@ function nearestOf(distances: FactorLiquidationDistance[]): { factor: string; mo
 export function capitalEfficiency(accounts: RiskAccount[], market: MarketState, unifiedInitialMargin: number, options: CapitalEfficiencyOptions = {}): CapitalEfficiencyResult {
   if (!Number.isFinite(unifiedInitialMargin) || unifiedInitialMargin < 0) throw new InvalidInput('unifiedInitialMargin', `must be a non-negative number, got ${unifiedInitialMargin}`)
   const targets: Targets = {
-    healthFactor: options.targetHealthFactor ?? (options.targetBuffer !== undefined ? 1 + options.targetBuffer : 1.5),
+    healthFactor: options.targetHealthFactor ?? 1.5,
     marginRatio: options.targetMarginRatio ?? 0.5,
-    marginLevel: options.targetMarginLevel ?? 2,
   }
   if (!(targets.healthFactor > 1)) throw new InvalidInput('options.targetHealthFactor', `must be above 1, got ${targets.healthFactor}`)
   if (!(targets.marginRatio > 0 && targets.marginRatio < 1)) throw new InvalidInput('options.targetMarginRatio', `must be in (0, 1), got ${targets.marginRatio}`)
-  if (!(targets.marginLevel > 1)) throw new InvalidInput('options.targetMarginLevel', `must be above 1, got ${targets.marginLevel}`)
   for (const [id, w] of Object.entries(options.withdrawable ?? {})) if (!(w >= 0)) throw new InvalidInput(`options.withdrawable.${id}`, `must be a non-negative number, got ${w}`)
   const asset = options.transferAsset ?? 'USDC'
   const basis = options.transferBasisFactor === undefined ? null : options.transferBasisFactor
 
   const rules = new Map(accounts.map((a) => [a.id, ruleFor(a.venue, options.rules)]))
-  const figures = (a: RiskAccount): VenueRuleFigures => {
-    const rule = rules.get(a.id)!
-    const params = options.params?.[a.id]
-    return rule.evaluateCore?.(a, market, params) ?? rule.evaluate(a, market, params)
-  }
+  const figures = (a: RiskAccount): VenueRuleResult => rules.get(a.id)!.evaluate(a, market, options.params?.[a.id])
   const distances = (a: RiskAccount) => exposedFactors(a).map((f) => factorLiquidationDistance(a, market, f, rules.get(a.id)!, options.params?.[a.id]))
   // A transfer is a stable balance added to (or taken from) the account, at today's prices.
   const moved = (a: RiskAccount, amountUsd: number): RiskAccount => ({ ...a, balances: [...a.balances, { accountId: a.id, asset: 'USD', basisFactor: basis, amount: amountUsd / (basis && market.prices[basis] !== undefined ? market.prices[basis]! : 1) }] })
@@ -198,8 +186,8 @@ export function capitalEfficiency(accounts: RiskAccount[], market: MarketState, 
   const venueOf = new Map(accounts.map((a) => [a.id, a.venue]))
   const steps: RebalancingStep[] = []
   const unresolved: { accountId: string; shortfallUsd: number }[] = []
-  const describe = (m: VenueMetric) => (m.kind === 'marginRatio' ? `margin ratio ${(m.value * 100).toFixed(1)} %` : `${m.kind === 'healthFactor' ? 'health factor' : 'margin level'} ${m.value.toFixed(3)}`)
-  const target = (m: VenueMetric) => (m.kind === 'marginRatio' ? `≤ ${(targets.marginRatio * 100).toFixed(0)} %` : `≥ ${(m.kind === 'healthFactor' ? targets.healthFactor : targets.marginLevel).toFixed(2)}`)
+  const describe = (m: VenueMetric) => (m.kind === 'marginRatio' ? `margin ratio ${(m.value * 100).toFixed(1)} %` : `health factor ${m.value.toFixed(3)}`)
+  const target = (m: VenueMetric) => (m.kind === 'marginRatio' ? `≤ ${(targets.marginRatio * 100).toFixed(0)} %` : `≥ ${targets.healthFactor.toFixed(2)}`)
 
   for (const need of receivers) {
     let remaining = need.shortfallUsd

@@ -1,10 +1,9 @@
 // Positions and balances as sensitivities to risk factors, netted across venues: delta in units and USD (linear
 // instruments, balances, option deltas), plus gamma and vega for options. Pure; float64.
-import { black76Greeks } from '../quant/black76.js'
-import { forwardRatioOf, positionVol, priceOf } from './revaluation.js'
+import { black76Greeks, YEAR_MS } from '../quant/black76.js'
+import { factorPrice } from './prices.js'
+import { forwardRatioOf, positionVol } from './revaluation.js'
 import type { MarketState, RiskAccount } from './types.js'
-
-const YEAR_MS = 365 * 86_400_000
 
 export interface FactorExposure {
   factor: string
@@ -43,7 +42,7 @@ export function computeExposures(accounts: RiskAccount[], market: MarketState): 
     account.positions.forEach((p, j) => {
       const field = `accounts[${a}].positions[${j}]`
       if (p.instrument.kind !== 'option') return add(p.instrument.underlying, account.id, account.venue, p.size)
-      const price = priceOf(market, p.instrument.underlying, `${field}.instrument`)
+      const price = factorPrice(market, p.instrument.underlying, `${field}.instrument`)
       // Greeks on the forward F = price × ratio, turned into the factor's: ∂V/∂S = ratio·∂V/∂F, ∂²V/∂S² = ratio²·∂²V/∂F².
       const ratio = forwardRatioOf(p, market, field)
       const forward = price * ratio

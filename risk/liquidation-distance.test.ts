@@ -5,10 +5,10 @@ import { describe, expect, test } from 'vitest'
 import fc from 'fast-check'
 import { alignHistories, readCandlesCsv } from '../market/price-csv.js'
 import { sharedDataPath } from '../test/support/shared-data.js'
-import { factorLiquidationDistance, liquidationDistances, liquidationScaleAlongDirection, principalDirection, worstScenarioDirection } from './liquidation-distance.js'
+import { factorLiquidationDistance, liquidationDistances, liquidationScaleAlongDirection } from './liquidation-distance.js'
 import { aaveRule, linearPerpRule, LINEAR_PERP_DEFAULTS } from './venue-rules.js'
 import { crashReplays, DEFAULT_CRASH_EVENTS } from './stress/index.js'
-import type { MarketState, RiskAccount, RiskPosition, ScenarioSet } from './types.js'
+import type { MarketState, RiskAccount, RiskPosition } from './types.js'
 
 const market: MarketState = { asOfMs: Date.UTC(2025, 11, 31), prices: { BTC: 60000, ETH: 3000, USD: 1 }, volSurfaces: {}, impliedVols: {} }
 
@@ -91,32 +91,14 @@ describe('along a direction', () => {
     const history = alignHistories({ BTC: readCandlesCsv(sharedDataPath('prices', 'BTC-USD-1d.csv')), ETH: readCandlesCsv(path.join(sharedDataPath('prices'), 'ETH-USD-1d.csv')) })
     const replays = crashReplays(history, DEFAULT_CRASH_EVENTS)
     const acct = account('b', 'binance', [perp('b', 'BTC', 1, 60000)], [['USD', 60000 / 5]])
-    const pnl = Float64Array.from({ length: replays.count }, (_, s) => Math.expm1(replays.logReturns[s * replays.factors.length + replays.factors.indexOf('BTC')]!))
-    const direction = worstScenarioDirection(replays, pnl)
-    expect(direction.label).toMatch(/12 Mar 2020/)
+    // The replay's row for that day: every factor's move then, as a direction.
+    const s = replays.labels.findIndex((label) => /12 Mar 2020/.test(label))
+    const F = replays.factors.length
+    const direction = { label: replays.labels[s]!, factors: replays.factors, logReturns: replays.logReturns.slice(s * F, (s + 1) * F) }
     const t = liquidationScaleAlongDirection(acct, market, direction, linearPerpRule).scale!
     const price = (60000 - 12000) / (1 - 0.004)
     expect(t).toBeCloseTo(Math.log(price / 60000) / Math.log(4800 / 7934.52), 9)
     expect(t).toBeLessThan(1) // that day would have liquidated it
-  })
-
-  test('the first principal direction of [[a, b], [b, a]] is (1, 1)/√2 scaled by √(a + b), pointing against the book', () => {
-    const a = 0.04 ** 2
-    const b = 0.8 * a
-    const d = principalDirection(['BTC', 'ETH'], [a, b, b, a], { BTC: 60000, ETH: 30000 })
-    const x = Math.sqrt(a + b) / Math.SQRT2
-    expect(d.logReturns[0]).toBeCloseTo(-x, 12)
-    expect(d.logReturns[1]).toBeCloseTo(-x, 12)
-    const short = principalDirection(['BTC', 'ETH'], [a, b, b, a], { BTC: -60000 })
-    expect(short.logReturns[0]).toBeCloseTo(x, 12)
-  })
-
-  test('the worst scenario is the one with the lowest book P&L; missing moves count as zero', () => {
-    const set: ScenarioSet = { factors: ['BTC', 'SOL'], count: 3, logReturns: Float64Array.from([-0.1, NaN, -0.3, NaN, 0.2, 0.1]), volShifts: null, labels: ['a', 'b', 'c'] }
-    const d = worstScenarioDirection(set, [-10, -30, 20])
-    expect(d.label).toBe('b')
-    expect(Array.from(d.logReturns)).toEqual([-0.3, 0])
-    expect(() => worstScenarioDirection(set, [1])).toThrow(/bookPnl/)
   })
 })
 

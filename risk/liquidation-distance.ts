@@ -5,7 +5,7 @@
 import { InvalidInput } from '../core/errors.js'
 import { firstCrossing, nearestCrossings } from '../quant/root-finding.js'
 import { currentFactorPrice, exposedFactors, liquidationBuffer, pinEntryPrices, ruleFor, withFactorMove, type VenueMarginRule, type VenueRuleResult, type VenueRuleSet } from './venue-rules.js'
-import type { MarketState, RiskAccount, ScenarioSet } from './types.js'
+import type { MarketState, RiskAccount } from './types.js'
 
 export type LiquidationStatus = 'liquidates' | 'none' | 'already-liquidated'
 
@@ -27,7 +27,7 @@ export interface FactorLiquidationDistance {
   status: LiquidationStatus
 }
 
-/** Joint factor moves as log returns (a scenario's row, or a principal direction); factors absent do not move. */
+/** Joint factor moves as log returns (a scenario's row: the book's worst day); factors absent do not move. */
 export interface LiquidationDirection {
   label: string
   factors: string[]
@@ -86,7 +86,7 @@ export function factorLiquidationDistance(account: RiskAccount, market: MarketSt
   const { maxDown, maxUp } = checkSearch(search)
   const price = currentFactorPrice(market, factor)
   const pinned = pinEntryPrices(account, market)
-  const buffer = (move: number) => liquidationBuffer(rule.evaluateCore?.(pinned, withFactorMove(market, factor, move), params) ?? rule.evaluate(pinned, withFactorMove(market, factor, move), params))
+  const buffer = (move: number) => liquidationBuffer(rule.evaluate(pinned, withFactorMove(market, factor, move), params))
   if (!(buffer(0) > 0)) return { factor, price, down: null, up: null, nearest: null, status: 'already-liquidated' }
   const { down, up } = nearestCrossings(buffer, { maxDown, maxUp })
   const point = (move: number | null): LiquidationPoint | null => (move === null ? null : { move, price: price * (1 + move) })
@@ -113,7 +113,7 @@ export function liquidationScaleAlongDirection(account: RiskAccount, market: Mar
   if (direction.factors.length !== direction.logReturns.length) throw new InvalidInput('direction.logReturns', `has ${direction.logReturns.length} values for ${direction.factors.length} factors`)
   checkSearch({ maxScale })
   const pinned = pinEntryPrices(account, market)
-  const buffer = (t: number) => liquidationBuffer(rule.evaluateCore?.(pinned, marketAlong(market, direction, t), params) ?? rule.evaluate(pinned, marketAlong(market, direction, t), params))
+  const buffer = (t: number) => liquidationBuffer(rule.evaluate(pinned, marketAlong(market, direction, t), params))
   const movesAt = (t: number) => direction.factors.map((factor, i) => ({ factor, move: Number.isFinite(direction.logReturns[i]!) ? Math.expm1(t * direction.logReturns[i]!) : 0 }))
   if (!(buffer(0) > 0)) return { label: direction.label, scale: 0, status: 'already-liquidated', movesAtScale: movesAt(0) }
   const t = firstCrossing(buffer, maxScale, 1)
@@ -134,72 +134,4 @@ export function liquidationDistances(accounts: RiskAccount[], market: MarketStat
     const alongDirection = options.direction ? liquidationScaleAlongDirection(account, market, options.direction, rule, params, search.maxScale) : null
     return { accountId: account.id, venue: account.venue, today, factors, nearest, alongDirection }
   })
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The book's worst direction.
-
-/** The worst scenario of a set for the book (lowest P&L) as a direction; NaN moves (no history) count as 0. */
-export function worstScenarioDirection(scenarios: ScenarioSet, bookPnl: ArrayLike<number>): LiquidationDirection {
-  if (bookPnl.length !== scenarios.count || scenarios.count === 0) throw new InvalidInput('bookPnl', `has ${bookPnl.length} values for ${scenarios.count} scenarios`)
-  let worst = 0
-  for (let s = 1; s < scenarios.count; s++) if (bookPnl[s]! < bookPnl[worst]!) worst = s
-  const F = scenarios.factors.length
-  const logReturns = Float64Array.from(scenarios.factors, (_, f) => {
-    const r = scenarios.logReturns[worst * F + f]!
-    return Number.isFinite(r) ? r : 0
-  })
-  return { label: scenarios.labels[worst] ?? `scenario ${worst}`, factors: scenarios.factors, logReturns }
-}
-
-/**
- * First principal direction of a daily log-return covariance (F×F, row-major), by power iteration, scaled to
- * one standard deviation (eigenvector·√λ) and signed so the book (USD exposure per factor) loses along it:
- * its liquidation scale then reads as "how many 1σ moves of the dominant joint mode".
- */
-export function principalDirection(factors: string[], covariance: ArrayLike<number>, exposureUsd: Record<string, number>, iterations = 500): LiquidationDirection {
-  const F = factors.length
-  if (F === 0 || covariance.length !== F * F) throw new InvalidInput('covariance', `has ${covariance.length} values for ${F} factors`)
-  for (let i = 0; i < covariance.length; i++) if (!Number.isFinite(covariance[i]!)) throw new InvalidInput(`covariance[${i}]`, 'is not finite')
-  let v = new Float64Array(F).fill(1 / Math.sqrt(F))
-  let lambda = 0
-  for (let k = 0; k < iterations; k++) {
-    const w = new Float64Array(F)
-    for (let i = 0; i < F; i++) for (let j = 0; j < F; j++) w[i] = w[i]! + covariance[i * F + j]! * v[j]!
-    const norm = Math.hypot(...w)
-    if (!(norm > 0)) throw new InvalidInput('covariance', 'has no positive variance')
-    lambda = norm
-    const next = w.map((x) => x / norm)
-    const change = next.reduce((s, x, i) => s + Math.abs(x - v[i]!), 0)
-    v = next
-    if (change < 1e-14) break
-  }
-  const pnl = factors.reduce((s, f, i) => s + (exposureUsd[f] ?? 0) * v[i]!, 0)
-  const sign = pnl > 0 ? -1 : 1
-  const sigma = Math.sqrt(lambda)
-  return { label: `first principal component (1σ daily, λ = ${lambda.toExponential(3)})`, factors, logReturns: v.map((x) => sign * x * sigma) }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The earlier per-factor API, kept for its callers (portfolio/report.ts).
-
-/** Nearest liquidation price of `factor` alone; today's price if already liquidated; null when none. */
-export function liquidationPrice(account: RiskAccount, market: MarketState, factor: string, rule: VenueMarginRule): number | null {
-  const d = factorLiquidationDistance(account, market, factor, rule)
-  return d.status === 'already-liquidated' ? d.price : (d.nearest?.price ?? null)
-}
-
-/**
- * Along relative moves per factor (P·(1 + t·move), floored just above zero), the smallest t ∈ (0, 10] that
- * liquidates; 0 if already liquidated, null if none.
- */
-export function liquidationScaleAlong(account: RiskAccount, market: MarketState, direction: Record<string, number>, rule: VenueMarginRule): number | null {
-  const pinned = pinEntryPrices(account, market)
-  const at = (t: number) => {
-    const prices = { ...market.prices }
-    for (const [factor, move] of Object.entries(direction)) if (prices[factor] !== undefined) prices[factor] = prices[factor]! * Math.max(1e-9, 1 + t * move)
-    return liquidationBuffer(rule.evaluate(pinned, { ...market, prices }))
-  }
-  if (!(at(0) > 0)) return 0
-  return firstCrossing(at, 10, 1)
 }

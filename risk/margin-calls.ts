@@ -8,8 +8,8 @@ import type { VenueRuleResult } from './venue-rules.js'
 export type CallLevel = 'warning' | 'call' | 'critical'
 export const CALL_LEVELS: CallLevel[] = ['warning', 'call', 'critical']
 
-/** healthFactor, marginLevel, unifiedCoverage: lower is worse. marginRatio: higher is worse. */
-export type CallMetric = 'healthFactor' | 'marginRatio' | 'marginLevel' | 'unifiedCoverage'
+/** healthFactor, unifiedCoverage: lower is worse. marginRatio: higher is worse. */
+export type CallMetric = 'healthFactor' | 'marginRatio' | 'unifiedCoverage'
 
 export interface LevelThresholds {
   warning: number
@@ -23,13 +23,12 @@ export type MarginCallPolicy = Record<CallMetric, LevelThresholds>
 
 /**
  * Defaults (our policy, configurable per portfolio): health factor 1.25 / 1.10 / 1.03 (Aave liquidates below 1);
- * margin ratio 60 % / 80 % / 90 % (Binance liquidates at 100 %); margin level 1.5 / 1.25 / 1.1; unified coverage
+ * margin ratio 60 % / 80 % / 90 % (Binance liquidates at 100 %); unified coverage
  * (Σ equity / unified IM) 1.2 / 1.0 / 0.8 — below 1 the book holds less than one clearing house would ask.
  */
 export const DEFAULT_CALL_POLICY: MarginCallPolicy = {
   healthFactor: { warning: 1.25, call: 1.1, critical: 1.03, band: 0.05 },
   marginRatio: { warning: 0.6, call: 0.8, critical: 0.9, band: 0.05 },
-  marginLevel: { warning: 1.5, call: 1.25, critical: 1.1, band: 0.05 },
   unifiedCoverage: { warning: 1.2, call: 1, critical: 0.8, band: 0.05 },
 }
 
@@ -110,7 +109,7 @@ export function evaluateMarginCalls(input: MarginCallInput): MarginCallDecisions
   for (const [m, t] of Object.entries(policy)) checkPolicy(m as CallMetric, t)
   const readings: MetricReading[] = input.accounts.map((a, i) => {
     const kind = a.result.metric.kind
-    if (!(kind === 'healthFactor' || kind === 'marginRatio' || kind === 'marginLevel')) throw new InvalidInput(`accounts[${i}].result.metric.kind`, `unknown metric ${String(kind)}`)
+    if (!(kind === 'healthFactor' || kind === 'marginRatio')) throw new InvalidInput(`accounts[${i}].result.metric.kind`, `unknown metric ${String(kind)}`)
     return { subject: { kind: 'account', accountId: a.accountId, venue: a.venue }, metric: kind, value: a.result.metric.value }
   })
   if (input.unified) {

@@ -2,10 +2,9 @@
 // into one delta per factor first (exact: their USD P&L is linear in price), so the hot loop is a dense
 // multiply-add over a scenario-major Float64Array; options are repriced with Black-76 per scenario.
 import { DataUnavailable, InvalidInput } from '../core/errors.js'
-import { black76Price } from '../quant/black76.js'
+import { black76Price, YEAR_MS } from '../quant/black76.js'
+import { factorPrice } from './prices.js'
 import type { MarketState, RiskAccount, RiskPosition, ScenarioSet } from './types.js'
-
-const YEAR_MS = 365 * 86_400_000
 
 export interface PreparedOption {
   accountIndex: number
@@ -50,13 +49,6 @@ export function forwardRatioOf(position: RiskPosition, market: MarketState, fiel
   return ratio
 }
 
-export function priceOf(market: MarketState, factor: string, field: string): number {
-  const price = factor === 'USD' ? (market.prices.USD ?? 1) : market.prices[factor]
-  if (price === undefined) throw new DataUnavailable(`no price for ${factor}`, { at: field })
-  if (!(price > 0) || !Number.isFinite(price)) throw new DataUnavailable(`the price of ${factor} must be positive, got ${price}`, { at: field })
-  return price
-}
-
 export function prepareBook(accounts: RiskAccount[], market: MarketState, factors: string[]): PreparedBook {
   const index = new Map(factors.map((f, i) => [f, i]))
   const F = factors.length
@@ -73,7 +65,7 @@ export function prepareBook(accounts: RiskAccount[], market: MarketState, factor
       const field = `accounts[${a}].balances[${j}]`
       if (!Number.isFinite(b.amount)) throw new DataUnavailable(`a ${b.asset} balance has no finite amount (${b.amount})`, { at: `${field}.amount` })
       // A wrapped or pegged token also moves with its basis factor (WBTC-BTC, USDC-USD) when the set carries it.
-      const value = b.amount * priceOf(market, b.asset, `${field}.asset`)
+      const value = b.amount * factorPrice(market, b.asset, `${field}.asset`)
       const basis = b.basisFactor ? index.get(b.basisFactor) : undefined
       if (basis !== undefined) deltaUsd[a * F + basis] = deltaUsd[a * F + basis]! + value
       if (b.asset === 'USD' && !index.has('USD')) return // cash in USD does not move unless a USD factor is modelled
@@ -84,7 +76,7 @@ export function prepareBook(accounts: RiskAccount[], market: MarketState, factor
       const field = `accounts[${a}].positions[${j}]`
       if (!Number.isFinite(p.size)) throw new DataUnavailable(`the ${p.instrument.symbol} position has no finite size (${p.size})`, { at: `${field}.size` })
       const f = factorIndex(p.instrument.underlying, `${field}.instrument`)
-      const price = priceOf(market, p.instrument.underlying, `${field}.instrument`)
+      const price = factorPrice(market, p.instrument.underlying, `${field}.instrument`)
       if (p.instrument.kind !== 'option') {
         // Linear: USD P&L = size·(P1 − P0). Inverse contracts too, in USD: Q·(1/P0 − 1/P1)·P1 = size·(P1 − P0)
         // with Q = size·P0; their coin P&L is non-linear, and the coin collateral is a separate balance.

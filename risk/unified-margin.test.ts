@@ -10,7 +10,7 @@ import { revaluePortfolio } from './revaluation.js'
 import { computeExposures } from './exposures.js'
 import { computeUnifiedMargin } from './unified-margin.js'
 import { aaveRule, linearPerpRule } from './venue-rules.js'
-import { liquidationPrice, liquidationScaleAlong } from './liquidation-distance.js'
+import { factorLiquidationDistance } from './liquidation-distance.js'
 import { capitalEfficiency } from './capital-efficiency.js'
 import { normalQuantile } from '../quant/normal.js'
 import { DataUnavailable, InvalidInput } from '../core/errors.js'
@@ -187,18 +187,18 @@ describe('liquidation distance and capital efficiency', () => {
     // Equity E = 5,000 USDT + unrealised; maintenance m = 0.4 % for BTC. At P': E + S(P' − P0) = m·S·P'.
     const acct = account('a', 'binance', [perp('a', 'BTC', 1, 60000)], [['USD', 5000]])
     const expected = (1 * 60000 - 5000) / (1 * (1 - 0.004))
-    expect(liquidationPrice(acct, market, 'BTC', linearPerpRule)).toBeCloseTo(expected, 4)
+    expect(factorLiquidationDistance(acct, market, 'BTC', linearPerpRule).nearest!.price).toBeCloseTo(expected, 4)
   })
 
   test('an Aave account with one collateral liquidates where amount·P·LT = debt', () => {
     const acct = account('v', 'aave-v3', [], [['ETH', 2], ['USD', -3000]])
-    expect(liquidationPrice(acct, market, 'ETH', aaveRule)).toBeCloseTo(3000 / (2 * 0.83), 4)
+    expect(factorLiquidationDistance(acct, market, 'ETH', aaveRule).nearest!.price).toBeCloseTo(3000 / (2 * 0.83), 4)
   })
 
   test('collateral moves from a slack venue to the one nearest liquidation, and the sum of venue IMs is compared', () => {
     const aave = account('aave', 'aave-v3', [], [['ETH', 2], ['USD', -4500]])
     const binance = account('bin', 'binance', [perp('bin', 'BTC', 0.1, 60000)], [['USD', 50000]])
-    const result = capitalEfficiency([aave, binance], market, 1000, { targetBuffer: 0.5 })
+    const result = capitalEfficiency([aave, binance], market, 1000, { targetHealthFactor: 1.5 })
     expect(result.sumOfVenueInitialMargins).toBeGreaterThan(0)
     expect(result.freed).toBeCloseTo(result.sumOfVenueInitialMargins - 1000, 9)
     const [step] = result.rebalancing
@@ -211,14 +211,6 @@ describe('liquidation distance and capital efficiency', () => {
     expect(aaveEth.after).toBeCloseTo((4500 - 0.78 * step!.amountUsd) / 1.66, 4)
     const donorBtc = step!.effect.find((e) => e.accountId === 'bin' && e.factor === 'BTC')!
     expect(donorBtc.after === null || donorBtc.before === null || donorBtc.after > donorBtc.before).toBe(true)
-  })
-
-  test('along a joint move, the scale that liquidates a lone long is the closed-form price over the move', () => {
-    const acct = account('a', 'binance', [perp('a', 'BTC', 1, 60000)], [['USD', 5000]])
-    const liquidationAt = (60000 - 5000) / (1 - 0.004)
-    // Direction: BTC −40 %, ETH irrelevant to this account. t·(−0.4) = P'/P − 1.
-    expect(liquidationScaleAlong(acct, market, { BTC: -0.4, ETH: -0.5 }, linearPerpRule)).toBeCloseTo((liquidationAt / 60000 - 1) / -0.4, 6)
-    expect(liquidationScaleAlong(acct, market, { BTC: 0.4 }, linearPerpRule)).toBeNull()
   })
 })
 

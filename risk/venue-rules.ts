@@ -1,22 +1,23 @@
 // Venue margin rules as a plug-in point: one `VenueMarginRule` per venue turns an account (positions, balances)
-// and a market into the venue's equity, IM, MM and its own metric (health factor, margin ratio, margin level).
+// and a market into the venue's equity, IM, MM and its own metric (health factor or margin ratio).
 // Generic rules usable for any venue now (lending, linear perpetuals, a fixed-fraction fallback) and an adapter
 // to Deribit's replicated portfolio margin; adapters to the other venues' own margin.ts plug in the same way.
-// Pure; float64. Contract every rule keeps: `liquidated` ⇔ equity ≤ maintenanceMargin, so a liquidation search
-// can root-find equity − maintenanceMargin (continuous in prices) whatever the metric's own shape.
+// Pure; float64. Contract every rule keeps: `liquidated` ⇔ equity ≤ maintenanceMargin, so the liquidation search
+// (risk/liquidation-distance.ts) can root-find equity − maintenanceMargin (continuous in prices) whatever the metric's
+// own shape.
 import { DataUnavailable, InvalidInput } from '../core/errors.js'
 import { deribitPortfolioMargin, DERIBIT_PM_BTC_PARAMS, DERIBIT_PM_ETH_PARAMS } from '../venues/deribit/margin.js'
-import { nearestCrossings } from '../quant/root-finding.js'
+import { factorPrice } from './prices.js'
 import type { MarketState, RiskAccount, RiskBalance, RiskPosition } from './types.js'
 
-export type VenueMetricKind = 'healthFactor' | 'marginRatio' | 'marginLevel'
+export type VenueMetricKind = 'healthFactor' | 'marginRatio'
 
 export interface VenueMetric {
-  /** healthFactor, marginLevel: lower is worse; marginRatio (MM / equity): higher is worse. */
+  /** healthFactor: lower is worse; marginRatio (MM / equity): higher is worse. */
   kind: VenueMetricKind
   /** Infinity when nothing is owed (no debt, no maintenance margin). */
   value: number
-  /** The value at which the venue liquidates (1 for all three kinds here). */
+  /** The value at which the venue liquidates (1 for both kinds). */
   liquidationAt: number
 }
 
@@ -29,22 +30,15 @@ export interface VenueRuleResult {
   maintenanceMargin: number
   metric: VenueMetric
   liquidated: boolean
-  /** Per exposed factor, the nearest price below and above today (others fixed) that liquidates; none if none. */
-  liquidationPrices: { factor: string; price: number }[]
 }
-
-/** A rule's figures before liquidation prices are searched: what it computes at any (shocked) market. */
-export type VenueRuleFigures = Omit<VenueRuleResult, 'liquidationPrices'>
 
 export interface VenueMarginRule {
   venue: string
-  /** `params` (optional) replace the rule's own parameters for this call; each rule validates them. */
-  evaluate(account: RiskAccount, market: MarketState, params?: unknown): VenueRuleResult
   /**
-   * The same figures without the liquidation-price search. Liquidation searches call it many times per account
-   * when present (an adapter that omits it must make `evaluate` cheap).
+   * The figures at any (shocked) market; liquidation searches call it many times per account, so it stays cheap.
+   * `params` (optional) replace the rule's own parameters for this call; each rule validates them.
    */
-  evaluateCore?(account: RiskAccount, market: MarketState, params?: unknown): VenueRuleFigures
+  evaluate(account: RiskAccount, market: MarketState, params?: unknown): VenueRuleResult
 }
 
 export type VenueRuleSet = Record<string, VenueMarginRule>
@@ -52,14 +46,6 @@ export type VenueRuleSet = Record<string, VenueMarginRule>
 
 // ---------------------------------------------------------------------------------------------------------------
 // Valuation helpers shared by the generic rules.
-
-/** USD price of a factor; `USD` is 1 unless the market moves it (a depeg scenario). */
-export function factorPrice(market: MarketState, factor: string, field: string): number {
-  const price = factor === 'USD' ? (market.prices.USD ?? 1) : market.prices[factor]
-  if (price === undefined) throw new DataUnavailable(`no price for ${factor}`, { at: field })
-  if (!(price > 0) || !Number.isFinite(price)) throw new DataUnavailable(`the price of ${factor} must be positive, got ${price}`, { at: field })
-  return price
-}
 
 /**
  * A basis factor's price is the token's price relative to what it tracks (WBTC-BTC 0.998, USDC-USD 0.88 in a
@@ -121,41 +107,18 @@ export function withFactorMove(market: MarketState, factor: string, move: number
   return { ...market, prices: { ...market.prices, [factor]: currentFactorPrice(market, factor) * (1 + move) } }
 }
 
-/** Nearest liquidation prices of each exposed factor alone, from a rule's core at shocked markets. */
-function searchLiquidationPrices(core: (account: RiskAccount, market: MarketState) => VenueRuleFigures, account: RiskAccount, market: MarketState, today: VenueRuleFigures): { factor: string; price: number }[] {
-  if (today.liquidated) return []
-  const pinned = pinEntryPrices(account, market)
-  const out: { factor: string; price: number }[] = []
-  for (const factor of exposedFactors(account)) {
-    const price = currentFactorPrice(market, factor)
-    const buffer = (move: number) => {
-      const r = core(pinned, withFactorMove(market, factor, move))
-      return r.equity - r.maintenanceMargin
-    }
-    const { down, up } = nearestCrossings(buffer)
-    if (down !== null) out.push({ factor, price: price * (1 + down) })
-    if (up !== null) out.push({ factor, price: price * (1 + up) })
-  }
-  return out
-}
-
 /**
  * A rule from its parameters' check and its figures. Parameters given to `evaluate` override the rule's own
  * (validated by the same check), so one rule object serves many accounts with their own tiers.
  */
-function makeRule<P>(venue: string, params: P, check: (p: P) => void, figures: (p: P, account: RiskAccount, market: MarketState) => VenueRuleFigures): VenueMarginRule {
+function makeRule<P>(venue: string, params: P, check: (p: P) => void, figures: (p: P, account: RiskAccount, market: MarketState) => VenueRuleResult): VenueMarginRule {
   check(params)
-  const core = (account: RiskAccount, market: MarketState, override?: unknown): VenueRuleFigures => {
-    if (override === undefined) return figures(params, account, market)
-    check(override as P)
-    return figures(override as P, account, market)
-  }
   return {
     venue,
-    evaluateCore: core,
     evaluate(account, market, override) {
-      const today = core(account, market, override)
-      return { ...today, liquidationPrices: searchLiquidationPrices((a, m) => core(a, m, override), account, market, today) }
+      if (override === undefined) return figures(params, account, market)
+      check(override as P)
+      return figures(override as P, account, market)
     },
   }
 }
@@ -165,7 +128,7 @@ type RuleFactory<P> = VenueMarginRule & ((params?: P, venue?: string) => VenueMa
 
 function ruleFactory<P>(defaultVenue: string, build: (params: P | undefined, venue: string) => VenueMarginRule): RuleFactory<P> {
   const defaults = build(undefined, defaultVenue)
-  return Object.assign((params?: P, venue: string = defaultVenue) => build(params, venue), { venue: defaults.venue, evaluate: defaults.evaluate, evaluateCore: defaults.evaluateCore })
+  return Object.assign((params?: P, venue: string = defaultVenue) => build(params, venue), { venue: defaults.venue, evaluate: defaults.evaluate })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -539,7 +502,7 @@ export const gmxRule: VenueMarginRule = makeRule<GmxRuleParams>('gmx-v2', GMX_NO
     return i
   })
   if (account.positions.length === 0 || account.positions.some((p) => params.markets[p.instrument.symbol] === undefined)) {
-    return { ...fallbackRule.evaluateCore!(account, market, FALLBACK_DEFAULTS), venue: 'gmx-v2' }
+    return { ...fallbackRule.evaluate(account, market, FALLBACK_DEFAULTS), venue: 'gmx-v2' }
   }
   let equity = 0
   let initialMargin = 0
@@ -646,14 +609,10 @@ export function ruleFor(venue: string, rules: VenueRuleSet = DEFAULT_VENUE_RULES
 /** The rule with an account's own parameters fixed (for callers that take a rule, not parameters). */
 export function withParams(rule: VenueMarginRule, params: unknown): VenueMarginRule {
   if (params === undefined) return rule
-  return {
-    venue: rule.venue,
-    evaluate: (account, market) => rule.evaluate(account, market, params),
-    evaluateCore: rule.evaluateCore ? (account, market) => rule.evaluateCore!(account, market, params) : undefined,
-  }
+  return { venue: rule.venue, evaluate: (account, market) => rule.evaluate(account, market, params) }
 }
 
 /** The signed distance to liquidation in the rule's currency: positive while the account is safe. */
-export function liquidationBuffer(result: VenueRuleFigures): number {
+export function liquidationBuffer(result: VenueRuleResult): number {
   return result.equity - result.maintenanceMargin
 }

@@ -2,10 +2,9 @@
 // time at fixed log-moneyness, flat vol outside the quoted expiries, with calendar and butterfly arbitrage checks
 // and each slice's fit errors reported.
 import { DataUnavailable } from '../../core/errors.js'
+import { YEAR_MS } from '../../quant/black76.js'
 import type { VolSurface } from '../types.js'
 import { butterflyDensity, fitSvi, sviTotalVariance, type SviParams } from './svi.js'
-
-const YEAR_MS = 365 * 86_400_000
 
 export interface OptionQuote {
   expiryMs: number

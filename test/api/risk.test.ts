@@ -94,8 +94,9 @@ describe('risk through GraphQL', () => {
     // Binance-like rule: equity 20,000, MM 0.4 %: P' = (87,000 − 20,000) / (1 − 0.004).
     expect(Number(r.venues[0]!.liquidationPrices[0]!.price)).toBeCloseTo(67000 / 0.996, 0)
     // The book's worst filtered day is 12 Mar 2020 (BTC 7934.52 → 4800, −39.5 %); the account's cushion is a
-    // 22.7 % fall to its liquidation price, so 0.574 of that day liquidates it.
-    expect(r.venues[0]!.worstDayLiquidationScale).toBeCloseTo((1 - 67000 / 0.996 / 87000) / (1 - 4800 / 7934.52), 3)
+    // 22.7 % fall to its liquidation price. Prices move as P·exp(t·r) with r that day's log return
+    // (docs/methodology/stress-and-liquidation.md §3), so t = ln(P*/P) / ln(4800/7934.52) = 0.512 of that day liquidates it.
+    expect(r.venues[0]!.worstDayLiquidationScale).toBeCloseTo(Math.log(67000 / 0.996 / 87000) / Math.log(4800 / 7934.52), 3)
   })
 
   test('simulateMargin: a coin with no daily history is listed with the stand-in that moved it, not margined silently as BTC', async () => {
@@ -204,6 +205,35 @@ describe('risk through GraphQL', () => {
     const liq = (side: Side) => Number(side.venues.find((v) => v.venue === 'aave-v3')!.liquidationPrices.find((l) => l.factor === 'ETH')!.price)
     expect(liq(w.before)).toBeCloseTo(3000 / 1.66, 0)
     expect(liq(w.after)).toBeCloseTo(2000 / 1.66, 0)
+  })
+
+  test('one book, one set of numbers: Portfolio.exposures and the risk report’s exposures agree, on the same prices', async () => {
+    // A Binance account short 1.5 ETH (marked at 2,000 by the venue) with 3 SOL in its wallet that no venue prices:
+    // both answers value the SOL at the stored daily close, 124.65 on 2025-12-31 (SOL-USD-1d.csv), 3 × 124.65 = 373.95.
+    const portfolio = await db.prisma.portfolio.create({ data: { name: 'One book' } })
+    const account = await db.prisma.account.create({ data: { portfolioId: portfolio.id, venue: 'binance', label: 'binance', config: {} } })
+    const snapshot = perpSnapshot(new Date('2025-12-31T00:00:00Z'), '-1.5')
+    const sol = { asset: 'SOL', canonicalAsset: 'SOL', kind: 'wallet' as const, amount: '3', valueUsd: null, priceUsd: null, usableAsCollateral: false, flags: [], raw: {} }
+    await writeSnapshot(db.prisma, account, { ...snapshot, balances: [...snapshot.balances, sol] }, 1)
+    type Answer = { portfolio: { exposures: { asset: string; priceSource: string | null; netUnits: string; netUsd: string; grossUsd: string }[] }; whatIf: { before: { exposures: { factor: string; netUnits: string; netUsd: string; grossUsd: string }[] } } }
+    const res = await api.query<Answer>(
+      `query ($id: ID!) { portfolio(id: $id) { exposures { asset priceSource netUnits netUsd grossUsd } } whatIf(portfolioId: $id) { before { exposures { factor netUnits netUsd grossUsd } } } }`,
+      { id: portfolio.id },
+    )
+    expect(res.errors).toBeUndefined()
+    const assets = res.data!.portfolio.exposures
+    const factors = res.data!.whatIf.before.exposures
+    expect(assets.map((a) => a.asset)).toEqual(['ETH', 'SOL'])
+    for (const a of assets) {
+      const f = factors.find((x) => x.factor === a.asset)!
+      expect(Number(a.netUnits)).toBeCloseTo(Number(f.netUnits), 8)
+      expect(a.netUsd).toBe(f.netUsd)
+      expect(a.grossUsd).toBe(f.grossUsd)
+    }
+    expect(assets.map((a) => [a.asset, a.netUsd, a.priceSource])).toEqual([
+      ['ETH', '-3000.00', 'binance mark of ETHUSDT'],
+      ['SOL', '373.95', 'daily close of 2025-12-31'],
+    ])
   })
 
   test('stored lending accounts are margined with their own collateral factors: Aave e-mode, a Compound market’s live ones', async () => {

@@ -1,13 +1,8 @@
 // Hand-built VenueSnapshots for API and indexer plumbing tests (not for margin numbers: those come from venues).
-import type { Balance, Position, VenueMarginFigures, VenueSnapshot } from '../../core/domain.js'
+import { marginFigures, type Balance, type Position, type VenueMarginFigures, type VenueSnapshot } from '../../core/domain.js'
 
 export function figures(currency: string, values: Partial<VenueMarginFigures> = {}): VenueMarginFigures {
-  return {
-    currency,
-    equity: null, totalCollateral: null, totalDebt: null, initialMargin: null, maintenanceMargin: null, marginRatio: null,
-    healthFactor: null, liquidationThreshold: null, ltv: null, availableBorrows: null, withdrawable: null,
-    ...values,
-  }
+  return marginFigures(currency, values)
 }
 
 export function lendingSnapshot(asOf: Date, wethAmount: string, usdcDebt: string, ethPrice = '2000'): VenueSnapshot {

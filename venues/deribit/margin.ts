@@ -5,7 +5,7 @@
 // of private/pme/simulate (https://docs.deribit.com/api-reference/account-management/private-simulate), whose
 // parameters are DERIBIT_PM_BTC_PARAMS below.
 import { InvalidInput } from '../../core/errors.js'
-import { inverseBlack76Price, type OptionType } from '../../quant/black76.js'
+import { inverseBlack76Price, YEAR_MS, type OptionType } from '../../quant/black76.js'
 
 export interface DeribitPmPosition {
   /** Deribit instrument name (BTC-PERPETUAL, BTC-28JUN24, BTC-28JUN24-70000-C). */
@@ -97,7 +97,6 @@ export interface DeribitPmResult {
   initialMargin: number
 }
 
-const YEAR_MS = 365 * 86_400_000
 const DAY_MS = 86_400_000
 
 function validate(input: DeribitPmInput): void {

@@ -14,11 +14,11 @@ import { gmxV2Descriptor, resolveDeployment, type GmxV2Config } from './descript
 import { MIN_COLLATERAL_USD_KEY, marketMarginKeys, positionKey } from './keys.js'
 import { calculateGmxAccount, calculateGmxPosition, gmxFigures, pnlPrice, type GmxMarketParams, type GmxPositionInput, type GmxPositionMargin } from './margin.js'
 import type { MarketPricesArg, MarketProps, PositionInfo, PositionProps } from './reader-types.js'
-import { assertFreshHead, readChainHead } from '../evm-rpc.js'
-import { createProvider, gmxRpc, plain, rpcRound } from './rpc.js'
+import { assertFreshHead, createEvmProvider, evmRpcErrors, plain, readChainHead } from '../evm-rpc.js'
 import { applyFactor, fixed, tokenPrice, usd } from './units.js'
 
 const VENUE = 'gmx-v2'
+const gmxRpc = evmRpcErrors(VENUE, 'are reader and dataStore GMX v2 contracts on this chain?')
 /** Positions read per account (the Reader pages with start/end; GMX's own interface reads the first 1000 too). */
 const MAX_POSITIONS = 1000n
 
@@ -34,7 +34,7 @@ function createClient(config: GmxV2Config, env: ClientEnvironment): GmxV2Client 
   // CROSSMARGIN_GMX_V2_URL (urlOverrides['gmx-v2']) replaces the RPC, as for every chain venue; the API has its own.
   const rpcUrl = env.urlOverrides?.[VENUE] ?? env.urlOverrides?.rpc ?? config.rpcUrl
   const apiUrl = (env.urlOverrides?.[`${VENUE}-api`] ?? deployment.apiUrl).replace(/\/$/, '')
-  return { provider: createProvider(rpcUrl, deployment.chainId, env.timeoutMs), deployment, apiUrl, timeoutMs: env.timeoutMs }
+  return { provider: createEvmProvider(rpcUrl, deployment.chainId, env.timeoutMs), deployment, apiUrl, timeoutMs: env.timeoutMs }
 }
 
 /** A market as the account's positions need it: its tokens, and the prices and decimals to value them (when known). */
@@ -86,14 +86,14 @@ async function fetchAccount(client: GmxV2Client, config: GmxV2Config, ctx: Fetch
   const reader = new Contract(deployment.reader, READER_ABI, client.provider)
   const dataStore = new Contract(deployment.dataStore, DATA_STORE_ABI, client.provider)
 
-  const rawPositions = (await rpcRound('reading the account’s positions (Reader.getAccountPositions)', signal, () =>
+  const rawPositions = (await gmxRpc.round('reading the account’s positions (Reader.getAccountPositions)', signal, () =>
     reader.getFunction('getAccountPositions')(deployment.dataStore, config.account, 0n, MAX_POSITIONS, { blockTag }),
   )) as PositionProps[]
 
   // Markets the API does not list (new, or delisted from the list) are read from the chain, so their positions stay.
   const positionMarkets = [...new Set(rawPositions.map((p) => p.addresses.market.toLowerCase()))]
   const unlisted = positionMarkets.filter((m) => !api.markets.has(m))
-  const onChainMarkets = (await rpcRound('reading unlisted markets (Reader.getMarket)', signal, () =>
+  const onChainMarkets = (await gmxRpc.round('reading unlisted markets (Reader.getMarket)', signal, () =>
     Promise.all(unlisted.map((m) => reader.getFunction('getMarket')(deployment.dataStore, m, { blockTag }) as Promise<MarketProps>)),
   )) as MarketProps[]
   const contexts = new Map<string, MarketContext>()
@@ -109,7 +109,7 @@ async function fetchAccount(client: GmxV2Client, config: GmxV2Config, ctx: Fetch
 
   const valued = rawPositions.filter((p) => usable(contexts.get(p.addresses.market.toLowerCase())))
   const valuedMarkets = positionMarkets.filter((m) => usable(contexts.get(m)))
-  const [infos, params] = await rpcRound('reading positions and margin parameters (Reader.getAccountPositionInfoList, DataStore)', signal, () =>
+  const [infos, params] = await gmxRpc.round('reading positions and margin parameters (Reader.getAccountPositionInfoList, DataStore)', signal, () =>
     Promise.all([
       readPositionInfo(reader, deployment, config.account, rawPositions, valued, contexts, blockTag),
       readMarketParams(dataStore, valuedMarkets, blockTag),
@@ -390,20 +390,20 @@ function unvaluedPosition(raw: PositionProps, context: MarketContext | undefined
  */
 async function verifyAccount(client: GmxV2Client, config: GmxV2Config, ctx: FetchContext) {
   const { provider, deployment } = client
-  const chainId = Number(await rpcRound('reading the chain id', ctx.signal, () => provider.send('eth_chainId', []) as Promise<string>))
+  const chainId = Number(await gmxRpc.round('reading the chain id', ctx.signal, () => provider.send('eth_chainId', []) as Promise<string>))
   if (chainId !== deployment.chainId) throw new InvalidInput('chain', `is ${config.chain} (chain ${deployment.chainId}), but the RPC at rpcUrl serves chain ${chainId}`)
   const contracts = [
     ['reader', deployment.reader],
     ['dataStore', deployment.dataStore],
     ['referralStorage', deployment.referralStorage],
   ] as const
-  const codes = await rpcRound('reading the contracts’ code', ctx.signal, () => Promise.all(contracts.map(([, address]) => provider.getCode(address))))
+  const codes = await gmxRpc.round('reading the contracts’ code', ctx.signal, () => Promise.all(contracts.map(([, address]) => provider.getCode(address))))
   contracts.forEach(([key, address], i) => {
     if (codes[i] === '0x') throw new InvalidInput(key, `no contract at ${address} on ${config.chain}`)
   })
   const reader = new Contract(deployment.reader, READER_ABI, provider)
   try {
-    await rpcRound('asking the Reader for the account’s positions', ctx.signal, () => reader.getFunction('getAccountPositions')(deployment.dataStore, config.account, 0n, 1n))
+    await gmxRpc.round('asking the Reader for the account’s positions', ctx.signal, () => reader.getFunction('getAccountPositions')(deployment.dataStore, config.account, 0n, 1n))
   } catch (error) {
     // A revert or an undecodable answer: whatever is at that address is not GMX v2's Reader of that DataStore.
     if (error instanceof VenueRejected) throw new InvalidInput('reader', `the contract at ${deployment.reader} does not answer as a GMX v2 Reader of the DataStore ${deployment.dataStore} (${error.message})`)

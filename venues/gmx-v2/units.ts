@@ -1,15 +1,12 @@
 // GMX's fixed-point numbers as exact decimals: USD amounts carry 30 decimals, token amounts their token's decimals,
 // and a price is USD (30 decimals) per smallest token unit, so a whole token costs price / 10^(30 − decimals).
-import { Decimal } from '../../core/decimal.js'
+import { Decimal, fromFixedPoint } from '../../core/decimal.js'
 
 export const USD_DECIMALS = 30
 
-/** `value / 10^decimals`, built from the digits so no division rounds (decimal.js rounds divisions to 20 digits). */
+/** `value / 10^decimals` exactly (core's fromFixedPoint), as a Decimal for the margin arithmetic. */
 export function fixed(value: bigint, decimals: number): Decimal {
-  const negative = value < 0n
-  const digits = (negative ? -value : value).toString().padStart(decimals + 1, '0')
-  const text = decimals === 0 ? digits : `${digits.slice(0, digits.length - decimals)}.${digits.slice(digits.length - decimals)}`
-  return new Decimal(negative ? `-${text}` : text)
+  return new Decimal(fromFixedPoint(value, decimals))
 }
 
 export function usd(value: bigint): Decimal {

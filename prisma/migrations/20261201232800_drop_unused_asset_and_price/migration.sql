@@ -1,0 +1,5 @@
+-- DropTable
+DROP TABLE "Asset";
+
+-- DropTable
+DROP TABLE "Price";
