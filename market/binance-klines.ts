@@ -61,7 +61,7 @@ export async function fetchDailyKlines(request: KlinesRequest): Promise<Candle[]
     try {
       answer = await getJson(url.toString(), { venue: BINANCE_SPOT_SOURCE, timeoutMs: request.timeoutMs, signal: request.signal, what: `reading ${symbol} daily klines`, weight: 2 })
     } catch (error) {
-      if (error instanceof VenueRejected && /"code":\s*-1121/.test(error.message)) throw new UnknownSymbol(symbol)
+      if (error instanceof VenueRejected && /venue error code -1121\b/.test(error.message)) throw new UnknownSymbol(symbol)
       throw error
     }
     if (!Array.isArray(answer)) throw new VenueRejected(`binance-spot: ${symbol} klines: expected an array, got ${typeof answer}`)

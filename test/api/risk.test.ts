@@ -391,7 +391,7 @@ describe('risk through GraphQL', () => {
       )
       expect(exposures.errors).toBeUndefined()
       const purr = exposures.data!.portfolios.find((p) => p.name === 'Hyperliquid 2023')!.exposures.find((e) => e.asset === 'PURR')!
-      expect(purr).toEqual({ asset: 'PURR', netUnits: '2000', priceUsd: null, netUsd: null, grossUsd: null, usdNullReason: "no account's venue states a price for PURR (exposures are valued at the venues' own prices)", byVenue: [{ usd: null }] })
+      expect(purr).toEqual({ asset: 'PURR', netUnits: '2000', priceUsd: null, netUsd: null, grossUsd: null, usdNullReason: 'nothing prices PURR: no venue states a price and no daily history has one', byVenue: [{ usd: null }] })
     } finally {
       await info.close()
     }
