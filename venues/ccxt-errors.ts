@@ -93,7 +93,7 @@ export async function callCcxt<T>(venue: string, client: CcxtClient, what: strin
     return await work()
   } catch (error) {
     // ccxt keeps the last response's headers on the exchange (Retry-After lives there, not on the error).
-    const headers = client.exchange.last_response_headers as Record<string, string> | undefined
+    const headers = client.exchange.last_response_headers
     throw mapCcxtError(error, { venue, what, secrets: client.secrets, status: client.lastResponse.status, headers })
   }
 }

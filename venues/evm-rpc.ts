@@ -21,9 +21,9 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_A
 export interface EvmRpcErrors {
   venue: string
   /** What ethers reported, as the vocabulary: node trouble is retryable, a contract's refusal or nonsense is not. */
-  mapError(error: unknown, what: string): Error
+  mapError: (error: unknown, what: string) => Error
   /** Runs one round of reads, mapped to the vocabulary, and stops waiting the moment the fetch is aborted. */
-  round<T>(what: string, signal: AbortSignal, work: () => Promise<T>): Promise<T>
+  round: <T>(what: string, signal: AbortSignal, work: () => Promise<T>) => Promise<T>
 }
 
 /**

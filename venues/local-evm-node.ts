@@ -69,6 +69,9 @@ export async function startLocalEvmNode(options: LocalEvmNodeOptions): Promise<L
     transactions: [], stateRoot: zeroHash, receiptsRoot: zeroHash, logsBloom: `0x${'0'.repeat(512)}`, sha3Uncles: zeroHash, transactionsRoot: zeroHash, mixHash: zeroHash,
   })
 
+  // ethers sends block tags as strings ('latest', a hex number); anything else is recorded as its JSON.
+  const blockTagOf = (value: unknown): string => (value == null ? 'latest' : typeof value === 'string' ? value : JSON.stringify(value))
+
   function answer(request: RpcRequest) {
     const reply = (result: unknown) => ({ jsonrpc: '2.0', id: request.id, result })
     const params = request.params ?? []
@@ -84,11 +87,11 @@ export async function startLocalEvmNode(options: LocalEvmNodeOptions): Promise<L
           calls.push({ method: request.method, blockTag: String(params[0]) })
           return reply(block())
         case 'eth_getCode':
-          calls.push({ method: request.method, to: String(params[0]), blockTag: String(params[1] ?? 'latest') })
+          calls.push({ method: request.method, to: String(params[0]), blockTag: blockTagOf(params[1]) })
           return reply(code.get(String(params[0]).toLowerCase()) ?? '0x')
         case 'eth_call': {
           const { to, data } = params[0] as { to: string; data: string }
-          const call: EthCall = { to, data, blockTag: String(params[1] ?? 'latest') }
+          const call: EthCall = { to, data, blockTag: blockTagOf(params[1]) }
           calls.push({ method: request.method, to, fn: options.describeCall?.(call), blockTag: call.blockTag })
           // A call to an address without code succeeds with no data, as on a real chain.
           if (!code.has(to.toLowerCase())) return reply('0x')

@@ -76,7 +76,7 @@ async function call<T>(client: BybitClient, what: string, work: (ex: Implicit) =
   try {
     response = (await callCcxt('bybit', client, what, () => work(ex as unknown as Implicit))) as V5<T>
   } catch (error) {
-    throw refineBybitError(error as Error, { status: client.lastResponse.status, body: ex.last_http_response, headers: ex.last_response_headers as Record<string, string> | undefined }, what)
+    throw refineBybitError(error as Error, { status: client.lastResponse.status, body: ex.last_http_response, headers: ex.last_response_headers }, what)
   }
   if (!response || typeof response !== 'object' || response.result === undefined) throw new VenueUnavailable(`bybit sent a malformed answer during ${what}`)
   return response
@@ -250,7 +250,7 @@ async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: Fetch
     const reportedIm = parseDecimal(account.totalInitialMargin, 'wallet.totalInitialMargin')
     const reportedMm = parseDecimal(account.totalMaintenanceMargin, 'wallet.totalMaintenanceMargin')
     const complete = replications.every((r): r is Replication => r !== null && r.usdPerUnit !== null)
-    const sumUsd = (pick: (r: Replication) => Decimal) => (complete ? (replications as Replication[]).reduce((sum, r) => sum.plus(pick(r).mul(r.usdPerUnit!)), new Decimal(0)) : null)
+    const sumUsd = (pick: (r: Replication) => Decimal) => (complete ? replications.reduce((sum, r) => sum.plus(pick(r).mul(r.usdPerUnit!)), new Decimal(0)) : null)
     const im = sumUsd((r) => r.initialMargin)
     const mm = sumUsd((r) => r.maintenanceMargin)
     const figures = (initial: Decimal | null, maintenance: Decimal | null, rate: Decimal | null, withdrawable: Decimal | null) =>

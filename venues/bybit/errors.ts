@@ -29,7 +29,7 @@ function readBody(body: string | undefined): { retCode?: number; time?: number }
   if (!body) return null
   try {
     const parsed = JSON.parse(body) as unknown
-    return parsed && typeof parsed === 'object' ? (parsed as { retCode?: number; time?: number }) : null
+    return parsed && typeof parsed === 'object' ? (parsed) : null
   } catch {
     return null
   }

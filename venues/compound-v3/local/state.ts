@@ -91,7 +91,8 @@ export const UNDERWATER = '0xa11ce00000000000000000000000000000000c03'
 /** 5,000 USDC of principal supplied and 10 UNI held: no debt. */
 export const SUPPLIER = '0xa11ce00000000000000000000000000000000c04'
 
-const asset = (symbol: keyof typeof FEEDS & keyof typeof TOKENS, decimals: number, borrowCF: string, liquidateCF: string, liquidationFactor: string, supplyCap: bigint): LocalCometAsset => ({
+// FEEDS and TOKENS have the same keys.
+const asset = (symbol: keyof typeof FEEDS, decimals: number, borrowCF: string, liquidateCF: string, liquidationFactor: string, supplyCap: bigint): LocalCometAsset => ({
   symbol, asset: TOKENS[symbol], priceFeed: FEEDS[symbol], decimals, borrowCF, liquidateCF, liquidationFactor, supplyCap,
 })
 

@@ -80,7 +80,9 @@ export async function startLocalSubgraph(data: SubgraphData, options: { indexedB
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', async () => {
+    // A request the handler cannot serve (a body that is not JSON) answers 500 instead of an unhandled rejection.
+    req.on('end', () => void respond().catch((error: unknown) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: String(error) }] }))))
+    async function respond() {
       state.requests++
       if (state.failWith !== null) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: state.failWith }] }))
@@ -91,7 +93,7 @@ export async function startLocalSubgraph(data: SubgraphData, options: { indexedB
       // graph-node answers a query with any failed selection with errors only.
       const answer = result.errors?.length ? { errors: result.errors } : result
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
-    })
+    }
   })
   // Tests block this process's event loop (an embedded database storing thousands of rows) between requests; with
   // Node's 5 s default, the server's keep-alive timer and the client's fire together afterwards and race.
