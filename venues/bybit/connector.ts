@@ -2,57 +2,31 @@
 // position margin figures): wallet balance, linear and inverse positions, and each held symbol's risk-limit tiers,
 // from which position IM and MM are replicated beside Bybit's own.
 import ccxt, { type bybit as BybitExchange } from 'ccxt'
+import { z } from 'zod'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal, parseOptionalDecimal } from '../../core/decimal.js'
 import { marginFigures, type Balance, type InstrumentRef, type Position, type VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import type { AccountVerification, ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import { parsePayload } from '../payload.js'
 import { requireSecret } from '../cex-credentials.js'
 import { callCcxt, watchResponses, type CcxtClient } from '../ccxt-errors.js'
 import { bybitDescriptor, type BybitConfig } from './descriptor.js'
 import { refineBybitError } from './errors.js'
-import { bybitAccountRate, bybitMaintenanceDeduction, bybitPositionMargin, readRiskTier, type BybitContract, type BybitRiskTier, type RawRiskTier } from './margin.js'
-import { bybitKeyWarnings, isUnifiedAccount, type RawAccountInfo, type RawApiKeyInfo } from './verification.js'
+import { bybitAccountRate, bybitMaintenanceDeduction, bybitPositionMargin, readRiskTier, type BybitContract, type BybitRiskTier } from './margin.js'
+import { bybitKeyWarnings, isUnifiedAccount } from './verification.js'
+import { AccountInfoSchema, ApiKeyInfoSchema, PositionPageSchema, RiskLimitSchema, WalletSchema, type RawPosition } from './payloads.js'
 
 export type BybitClient = CcxtClient<BybitExchange>
 
+/** Every v5 answer is `{ retCode, retMsg, result, time }`; one without its result is a malformed answer. */
+const EnvelopeSchema = z.looseObject({ result: z.unknown(), time: z.number().optional() })
+
+/** A v5 answer whose result was checked. */
 interface V5<T> {
-  retCode: number
-  retMsg: string
   result: T
   time?: number
 }
-
-interface RawWallet {
-  totalEquity: string
-  totalMarginBalance: string
-  totalInitialMargin: string
-  totalMaintenanceMargin: string
-  totalAvailableBalance: string
-  accountIMRate: string
-  accountMMRate: string
-  accountType: string
-  coin: { coin: string; walletBalance: string; equity: string; usdValue: string; borrowAmount?: string }[]
-}
-
-interface RawPosition {
-  symbol: string
-  side: 'Buy' | 'Sell' | 'None' | ''
-  size: string
-  avgPrice: string
-  markPrice: string
-  leverage: string
-  positionValue: string
-  positionIM: string
-  positionMM: string
-  liqPrice: string
-  bustPrice: string
-  riskId: number
-  unrealisedPnl: string
-  tradeMode: number
-}
-
-type Implicit = Record<string, (params: object) => Promise<V5<unknown>>>
 
 function createClient(config: BybitConfig, env: ClientEnvironment): BybitClient {
   const apiKey = requireSecret(env, config.apiKeyEnv, 'apiKeyEnv')
@@ -61,25 +35,28 @@ function createClient(config: BybitConfig, env: ClientEnvironment): BybitClient 
   if (config.testnet) exchange.setSandboxMode(true)
   const override = env.urlOverrides?.bybit
   if (override) {
-    const api = exchange.urls.api as Record<string, string>
+    const api: Record<string, string> = exchange.urls.api
     for (const key of Object.keys(api)) api[key] = override.replace(/\/$/, '')
   }
   return { exchange, secrets: [apiKey, secret], lastResponse: watchResponses(exchange) }
 }
 
-async function call<T>(client: BybitClient, what: string, work: (ex: Implicit) => Promise<V5<unknown>>): Promise<V5<T>> {
+async function call<S extends z.ZodType>(client: BybitClient, what: string, result: S, work: (ex: BybitExchange) => Promise<unknown>): Promise<V5<z.output<S>>> {
   const ex = client.exchange
   // A failure must be read from its own answer, not the previous call's.
   ex.last_http_response = undefined
   ex.last_response_headers = undefined
-  let response: V5<T>
+  let answer: unknown
   try {
-    response = (await callCcxt('bybit', client, what, () => work(ex as unknown as Implicit))) as V5<T>
+    answer = await callCcxt('bybit', client, what, () => work(ex))
   } catch (error) {
-    throw refineBybitError(error as Error, { status: client.lastResponse.status, body: ex.last_http_response, headers: ex.last_response_headers }, what)
+    // callCcxt throws the error vocabulary, always an Error.
+    if (!(error instanceof Error)) throw error
+    throw refineBybitError(error, { status: client.lastResponse.status, body: ex.last_http_response, headers: ex.last_response_headers }, what)
   }
-  if (!response || typeof response !== 'object' || response.result === undefined) throw new VenueUnavailable(`bybit sent a malformed answer during ${what}`)
-  return response
+  const response = EnvelopeSchema.safeParse(answer)
+  if (!response.success || response.data.result === undefined) throw new VenueUnavailable(`bybit sent a malformed answer during ${what}`)
+  return { result: parsePayload('bybit', result, response.data.result, `answer to ${what}`), ...(response.data.time === undefined ? {} : { time: response.data.time }) }
 }
 
 /** Base coin of a symbol of the category, or null for a name we cannot read (kept and flagged, never dropped). */
@@ -95,9 +72,9 @@ interface SymbolTiers {
 
 /** The symbol's tiers, or null when Bybit does not know the symbol (it refuses or lists nothing for it). */
 async function riskTiers(client: BybitClient, contract: BybitContract, symbol: string): Promise<SymbolTiers | null> {
-  let answer: V5<{ list?: RawRiskTier[] }>
+  let answer: V5<z.output<typeof RiskLimitSchema>>
   try {
-    answer = await call<{ list?: RawRiskTier[] }>(client, `reading ${symbol}'s risk limits`, (ex) => ex.publicGetV5MarketRiskLimit!({ category: contract, symbol }))
+    answer = await call(client, `reading ${symbol}'s risk limits`, RiskLimitSchema, (ex) => ex.publicGetV5MarketRiskLimit({ category: contract, symbol }))
   } catch (error) {
     if (error instanceof VenueRejected) return null
     throw error
@@ -140,7 +117,7 @@ async function positionList(client: BybitClient, category: BybitContract, filter
   let cursor = ''
   for (let page = 1; ; page++) {
     const params = { category, ...filter, limit: 200, ...(cursor ? { cursor } : {}) }
-    const answer = await call<{ list?: RawPosition[]; nextPageCursor?: string }>(client, `reading the ${category} positions${page > 1 ? ` (page ${page})` : ''}`, (ex) => ex.privateGetV5PositionList!(params))
+    const answer = await call(client, `reading the ${category} positions${page > 1 ? ` (page ${page})` : ''}`, PositionPageSchema, (ex) => ex.privateGetV5PositionList(params))
     const list = answer.result.list ?? []
     positions.push(...list)
     const next = answer.result.nextPageCursor ?? ''
@@ -153,7 +130,7 @@ async function positionList(client: BybitClient, category: BybitContract, filter
 }
 
 async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: FetchContext): Promise<VenueSnapshot> {
-  const wallet = await call<{ list: RawWallet[] }>(client, 'reading the wallet balance', (ex) => ex.privateGetV5AccountWalletBalance!({ accountType: 'UNIFIED' }))
+  const wallet = await call(client, 'reading the wallet balance', WalletSchema, (ex) => ex.privateGetV5AccountWalletBalance({ accountType: 'UNIFIED' }))
   const linear = await positionList(client, 'linear', { settleCoin: config.settleCoin }, ctx)
   const inverse = await positionList(client, 'inverse', {}, ctx)
   ctx.signal.throwIfAborted()
@@ -293,8 +270,8 @@ async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: Fetch
  * wallet-balance answer would not be the one read here); a key that can trade or move funds is stored with warnings.
  */
 async function verifyAccount(client: BybitClient, _config: BybitConfig, ctx: FetchContext): Promise<AccountVerification> {
-  const key = await call<RawApiKeyInfo>(client, 'reading the API key', (ex) => ex.privateGetV5UserQueryApi!({}))
-  const info = await call<RawAccountInfo>(client, 'reading the account', (ex) => ex.privateGetV5AccountInfo!({}))
+  const key = await call(client, 'reading the API key', ApiKeyInfoSchema, (ex) => ex.privateGetV5UserQueryApi({}))
+  const info = await call(client, 'reading the account', AccountInfoSchema, (ex) => ex.privateGetV5AccountInfo({}))
   ctx.signal.throwIfAborted()
   const status = info.result.unifiedMarginStatus
   if (!isUnifiedAccount(status)) {
