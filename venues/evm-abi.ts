@@ -34,6 +34,12 @@ export function plainAnswer(fragment: FunctionFragment, answer: unknown): unknow
   return plainTuple(fragment.outputs, answer)
 }
 
+/** A decoded call's arguments as plain data, by name where the fragment names them (for servers answering calls). */
+export function callArguments(fragment: FunctionFragment, args: Result): unknown {
+  // No arguments: no names either, but an object of none is what a reader by name expects.
+  return fragment.inputs.length === 0 ? {} : plainTuple(fragment.inputs, args)
+}
+
 export type AnswerSchemas = Record<string, z.ZodType>
 
 /** A venue's ABI whose functions answer typed values; still an ethers Interface for encoding and events. */
