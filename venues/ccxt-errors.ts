@@ -14,10 +14,10 @@ export interface LastResponse {
 export function watchResponses(exchange: Exchange): LastResponse {
   const last: LastResponse = { status: null }
   const handleErrors = exchange.handleErrors.bind(exchange)
-  exchange.handleErrors = ((code: number, ...rest: unknown[]) => {
-    last.status = code
-    return (handleErrors as (...args: unknown[]) => unknown)(code, ...rest)
-  }) as typeof exchange.handleErrors
+  exchange.handleErrors = (...args: Parameters<Exchange['handleErrors']>) => {
+    last.status = args[0]
+    return handleErrors(...args)
+  }
   return last
 }
 

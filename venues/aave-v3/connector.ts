@@ -170,7 +170,7 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
         priceUsd: price, valueUsd: valueOf(s.aTokenBalance), usableAsCollateral: usable,
         // Counts towards the health factor but backs no new borrow.
         flags: usable && s.ltvBps === 0n ? [...flags, 'ltv-zero'] : flags,
-        raw: { asset: s.asset, ...(plain(r.raw) as Record<string, unknown>) },
+        raw: { asset: s.asset, configuration: r.raw.configuration, userData: plain(r.raw.userData) },
       })
     }
     if (s.debtBalance > 0n) {
