@@ -37,7 +37,7 @@ query Portfolios {
 `
 
 export function buildGraphiql(endpoint: string, assetPrefix: string): GraphiqlAssets {
-  const page = renderGraphiQL({ endpoint, title: 'crossmargin', defaultQuery: EXAMPLE_QUERY, subscriptionsProtocol: 'WS' } as Parameters<typeof renderGraphiQL>[0])
+  const page = renderGraphiQL({ endpoint, title: 'crossmargin', defaultQuery: EXAMPLE_QUERY, subscriptionsProtocol: 'WS' })
   const scripts = new Map<string, string>()
   const html = page.replace(/<script>([\s\S]*?)<\/script>/g, (_match, body: string) => {
     const name = `${createHash('sha256').update(body).digest('hex').slice(0, 16)}.js`

@@ -24,7 +24,7 @@ const EXPIRY_HOUR_UTC = 8
 function parseDayMonthYear(text: string): number | null {
   const m = /^(\d{1,2})([A-Z]{3})(\d{2})$/.exec(text)
   if (!m || MONTHS[m[2]!] === undefined) return null
-  return Date.UTC(2000 + Number(m[3]), MONTHS[m[2]!]!, Number(m[1]), EXPIRY_HOUR_UTC)
+  return Date.UTC(2000 + Number(m[3]), MONTHS[m[2]!], Number(m[1]), EXPIRY_HOUR_UTC)
 }
 
 function parseYymmdd(text: string): number | null {

@@ -37,7 +37,7 @@ export interface AccountFetcherDeps {
 export class ClientCache {
   private readonly clients = new Map<string, { client: unknown; connector: AnyVenueConnector; configKey: string }>()
 
-  get(account: IndexedAccount, connector: AnyVenueConnector, env: ClientEnvironment): unknown {
+  get(account: Pick<IndexedAccount, 'id' | 'credentials'> & { config: unknown }, connector: AnyVenueConnector, env: ClientEnvironment): unknown {
     const configKey = JSON.stringify([account.config, account.credentials ?? null])
     const cached = this.clients.get(account.id)
     if (cached && cached.configKey === configKey) return cached.client

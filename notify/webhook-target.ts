@@ -141,7 +141,7 @@ export async function postWebhook(post: WebhookPost): Promise<number> {
         method: 'POST',
         headers: { ...post.headers, 'content-length': Buffer.byteLength(post.body).toString() },
         signal: deadline,
-        ...(post.allowPrivateAddresses ? {} : { lookup: publicOnlyLookup as unknown as typeof dns.lookup }),
+        ...(post.allowPrivateAddresses ? {} : { lookup: publicOnlyLookup }),
       },
       (res) => {
         res.resume()

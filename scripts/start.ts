@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     config = demo.config
     secrets = demo.secrets
     urlOverrides = demo.urlOverrides
-    stopDemo = demo.stop
+    stopDemo = () => demo.stop()
   }
   // Base-URL overrides for venues reached through a proxy or a self-hosted mirror (CROSSMARGIN_<VENUE>_URL).
   for (const venue of Object.keys(venueConnectors)) {

@@ -15,10 +15,10 @@ export interface LastResponse {
 export function watchResponses(exchange: Exchange): LastResponse {
   const last: LastResponse = { status: null }
   const handleErrors = exchange.handleErrors.bind(exchange)
-  exchange.handleErrors = ((code: number, ...rest: unknown[]) => {
-    last.status = code
-    return (handleErrors as (...args: unknown[]) => unknown)(code, ...rest)
-  }) as typeof exchange.handleErrors
+  exchange.handleErrors = (...args: Parameters<Exchange['handleErrors']>) => {
+    last.status = args[0]
+    return handleErrors(...args)
+  }
   return last
 }
 
@@ -92,7 +92,7 @@ export async function callCcxt<T>(venue: string, client: CcxtClient, what: strin
     return await work()
   } catch (error) {
     // ccxt keeps the last response's headers on the exchange (Retry-After lives there, not on the error).
-    const headers = client.exchange.last_response_headers as Record<string, string> | undefined
+    const headers = client.exchange.last_response_headers
     throw mapCcxtError(error, { venue, what, secrets: client.secrets, status: client.lastResponse.status, headers })
   }
 }

@@ -2,6 +2,7 @@
 // ethers' failures turned into the error vocabulary (naming the venue and the step, never the RPC URL, which often
 // holds an API key), the latest block checked for lag, and contract answers made JSON-safe.
 import { FetchRequest, JsonRpcProvider, Network, Result, isError } from 'ethers'
+import { z } from 'zod'
 import { Unauthorized, VenueRejected, VenueUnavailable, isCrossmarginError } from '../core/errors.js'
 import type { FetchContext } from './types.js'
 
@@ -16,14 +17,17 @@ export function createEvmProvider(url: string, chainId: number, timeoutMs: numbe
   return new JsonRpcProvider(request, Network.from(chainId), { staticNetwork: true, batchMaxCount: 100, cacheTimeout: -1 })
 }
 
+/** What a node's JSON-RPC error carries in a call exception's `info` (typed `any` by ethers). */
+const RpcErrorInfoSchema = z.looseObject({ error: z.looseObject({ message: z.string().optional() }).optional() })
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET'])
 
 export interface EvmRpcErrors {
   venue: string
   /** What ethers reported, as the vocabulary: node trouble is retryable, a contract's refusal or nonsense is not. */
-  mapError(error: unknown, what: string): Error
+  mapError: (error: unknown, what: string) => Error
   /** Runs one round of reads, mapped to the vocabulary, and stops waiting the moment the fetch is aborted. */
-  round<T>(what: string, signal: AbortSignal, work: () => Promise<T>): Promise<T>
+  round: <T>(what: string, signal: AbortSignal, work: () => Promise<T>) => Promise<T>
 }
 
 /**
@@ -35,7 +39,7 @@ export function evmRpcErrors(venue: string, contractHint: string): EvmRpcErrors 
     if (isCrossmarginError(error)) return error
     if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return new VenueUnavailable(`${venue}: fetch aborted during ${what}`)
     if (isError(error, 'CALL_EXCEPTION')) {
-      const rpcError = (error.info as { error?: { message?: string } } | undefined)?.error
+      const rpcError = RpcErrorInfoSchema.safeParse(error.info).data?.error
       // ethers calls any eth_call error a call exception; only revert data (or a message saying revert) is the
       // contract refusing. "header not found", rate limits and the like are the node's trouble.
       if (error.data === null && rpcError && !/revert/i.test(rpcError.message ?? '')) {
@@ -45,12 +49,12 @@ export function evmRpcErrors(venue: string, contractHint: string): EvmRpcErrors 
       return new VenueRejected(`${venue}: ${what} reverted${revert}`)
     }
     if (isError(error, 'BAD_DATA')) {
-      const empty = (error as { value?: unknown }).value === '0x'
+      const empty = error.value === '0x'
       return new VenueRejected(`${venue}: ${what}: ${empty ? 'no contract answered' : 'the answer could not be decoded'}; ${contractHint}`)
     }
     if (isError(error, 'TIMEOUT')) return new VenueUnavailable(`${venue}: RPC timed out during ${what}`)
     if (isError(error, 'SERVER_ERROR')) {
-      const response = (error as { response?: { statusCode?: number; headers?: Record<string, string> } }).response
+      const response = error.response
       const status = response?.statusCode
       if (status === 401 || status === 403) return new Unauthorized(`${venue}: RPC refused the request (HTTP ${status}) during ${what}; check the RPC URL's API key`)
       if (status === 429) {
@@ -59,11 +63,11 @@ export function evmRpcErrors(venue: string, contractHint: string): EvmRpcErrors 
       }
       return new VenueUnavailable(`${venue}: RPC ${status ? `answered HTTP ${status}` : 'failed'} during ${what}`)
     }
-    if (isError(error, 'UNSUPPORTED_OPERATION') && (error as { operation?: string }).operation === 'bodyJson') {
+    if (isError(error, 'UNSUPPORTED_OPERATION') && error.operation === 'bodyJson') {
       return new VenueUnavailable(`${venue}: RPC sent a malformed (non-JSON) answer during ${what}`)
     }
     if (error instanceof SyntaxError) return new VenueUnavailable(`${venue}: RPC sent a malformed answer during ${what}`)
-    const code = (error as { code?: unknown } | null)?.code
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined
     if (typeof code === 'string' && NETWORK_CODES.has(code)) return new VenueUnavailable(`${venue}: could not reach the RPC (${code}) during ${what}`)
     const message = isError(error, 'UNKNOWN_ERROR') ? error.shortMessage : error instanceof Error ? error.message : String(error)
     return new VenueUnavailable(`${venue}: RPC failure during ${what}: ${message.replace(/\b\w+:\/\/\S+/g, '<rpc>').slice(0, 200)}`)
@@ -99,7 +103,8 @@ export interface ChainHead {
 /** The latest block and the chain id in one round: every later read of a fetch is pinned to this block. */
 export async function readChainHead(rpc: EvmRpcErrors, provider: JsonRpcProvider, signal: AbortSignal): Promise<ChainHead> {
   const head = await rpc.round('reading the latest block', signal, async () => {
-    const [block, chainId] = await Promise.all([provider.getBlock('latest'), provider.send('eth_chainId', []) as Promise<string>])
+    const chainIdAnswer: Promise<unknown> = provider.send('eth_chainId', [])
+    const [block, chainId] = await Promise.all([provider.getBlock('latest'), chainIdAnswer])
     return { block, chainId: Number(chainId) }
   })
   if (!head.block) throw new VenueUnavailable(`${rpc.venue}: RPC returned no latest block`)

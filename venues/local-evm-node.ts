@@ -5,12 +5,20 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { ZeroAddress } from 'ethers'
+import { z } from 'zod'
 
-interface RpcRequest {
-  jsonrpc: '2.0'
-  id: number | string
-  method: string
-  params?: unknown[]
+const RpcRequestSchema = z.looseObject({ jsonrpc: z.literal('2.0'), id: z.union([z.number(), z.string()]), method: z.string(), params: z.array(z.unknown()).optional() })
+type RpcRequest = z.infer<typeof RpcRequestSchema>
+/** A request or a batch of them. */
+const RpcBodySchema = z.union([RpcRequestSchema, z.array(RpcRequestSchema)])
+/** eth_call's transaction object: the fields a dispatcher reads. */
+const EthCallSchema = z.looseObject({ to: z.string(), data: z.string() })
+
+/** The TCP address a server listens on (never a pipe here). */
+function boundAddress(server: http.Server): AddressInfo {
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('the local node is not listening on a TCP port')
+  return address
 }
 
 /** Thrown by a dispatcher: the node answers with a JSON-RPC revert carrying `data` (an encoded custom error, or 0x). */
@@ -69,6 +77,9 @@ export async function startLocalEvmNode(options: LocalEvmNodeOptions): Promise<L
     transactions: [], stateRoot: zeroHash, receiptsRoot: zeroHash, logsBloom: `0x${'0'.repeat(512)}`, sha3Uncles: zeroHash, transactionsRoot: zeroHash, mixHash: zeroHash,
   })
 
+  // ethers sends block tags as strings ('latest', a hex number); anything else is recorded as its JSON.
+  const blockTagOf = (value: unknown): string => (value == null ? 'latest' : typeof value === 'string' ? value : JSON.stringify(value))
+
   function answer(request: RpcRequest) {
     const reply = (result: unknown) => ({ jsonrpc: '2.0', id: request.id, result })
     const params = request.params ?? []
@@ -84,11 +95,11 @@ export async function startLocalEvmNode(options: LocalEvmNodeOptions): Promise<L
           calls.push({ method: request.method, blockTag: String(params[0]) })
           return reply(block())
         case 'eth_getCode':
-          calls.push({ method: request.method, to: String(params[0]), blockTag: String(params[1] ?? 'latest') })
+          calls.push({ method: request.method, to: String(params[0]), blockTag: blockTagOf(params[1]) })
           return reply(code.get(String(params[0]).toLowerCase()) ?? '0x')
         case 'eth_call': {
-          const { to, data } = params[0] as { to: string; data: string }
-          const call: EthCall = { to, data, blockTag: String(params[1] ?? 'latest') }
+          const { to, data } = EthCallSchema.parse(params[0])
+          const call: EthCall = { to, data, blockTag: blockTagOf(params[1]) }
           calls.push({ method: request.method, to, fn: options.describeCall?.(call), blockTag: call.blockTag })
           // A call to an address without code succeeds with no data, as on a real chain.
           if (!code.has(to.toLowerCase())) return reply('0x')
@@ -99,7 +110,7 @@ export async function startLocalEvmNode(options: LocalEvmNodeOptions): Promise<L
       }
     } catch (error) {
       if (error instanceof Revert) return { jsonrpc: '2.0', id: request.id, error: { code: 3, message: 'execution reverted', data: error.data } }
-      return { jsonrpc: '2.0', id: request.id, error: { code: -32603, message: `local node error: ${(error as Error).message}` } }
+      return { jsonrpc: '2.0', id: request.id, error: { code: -32603, message: `local node error: ${error instanceof Error ? error.message : String(error)}` } }
     }
   }
 
@@ -109,7 +120,7 @@ export async function startLocalEvmNode(options: LocalEvmNodeOptions): Promise<L
     req.on('end', () => {
       let parsed: RpcRequest | RpcRequest[]
       try {
-        parsed = JSON.parse(body) as RpcRequest | RpcRequest[]
+        parsed = RpcBodySchema.parse(JSON.parse(body))
       } catch {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error' } }))
         return
@@ -119,7 +130,7 @@ export async function startLocalEvmNode(options: LocalEvmNodeOptions): Promise<L
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  const { port } = boundAddress(server)
   return {
     url: `http://127.0.0.1:${port}`,
     calls,

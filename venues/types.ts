@@ -67,5 +67,4 @@ export interface VenueConnector<Config, Client> {
   closeClient?(client: Client): Promise<void> | void
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyVenueConnector = VenueConnector<any, any>
+export type AnyVenueConnector = VenueConnector<unknown, unknown>

@@ -64,6 +64,6 @@ export async function diffSchemaScript(
     script: true,
     exitCode: null,
     filters: { externalTables: [], externalEnums: [] },
-  } as Parameters<SchemaEngine['diff']>[0])
+  })
   return result.stdout ?? ''
 }

@@ -15,18 +15,24 @@ export interface BudgetClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>
 }
 
+/** Why a signal aborted, as an Error (its reason is typed `any`; AbortSignal's own reasons are DOMExceptions). */
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason
+  return reason instanceof Error ? reason : new Error(`aborted: ${String(reason)}`)
+}
+
 const realClock: BudgetClock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason)
+      if (signal?.aborted) return reject(abortError(signal))
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort)
         resolve()
       }, ms)
       const onAbort = () => {
         clearTimeout(timer)
-        reject(signal!.reason)
+        reject(abortError(signal!))
       }
       signal?.addEventListener('abort', onAbort, { once: true })
     }),

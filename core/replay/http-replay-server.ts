@@ -5,11 +5,12 @@ import http from 'node:http'
 import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 
-export type ReplayBody = unknown | ((request: RecordedRequest) => unknown)
+/** A JSON value, or a function of the request that answers one (`unknown` already admits the function). */
+export type ReplayBody = unknown
 
 export interface ReplayRoute {
   /** A JSON value, a function of the request, or `{ file }` naming a JSON file read at start. */
-  body: ReplayBody | { file: string }
+  body: ReplayBody
   status?: number
   headers?: Record<string, string>
   /** Refuses a request (e.g. a missing API key) with this status and body instead of answering it. */
@@ -40,13 +41,13 @@ export interface ReplayServer {
 }
 
 function isFileBody(body: unknown): body is { file: string } {
-  return typeof body === 'object' && body !== null && 'file' in body && typeof (body as { file: unknown }).file === 'string' && Object.keys(body).length === 1
+  return typeof body === 'object' && body !== null && 'file' in body && typeof body.file === 'string' && Object.keys(body).length === 1
 }
 
 export async function startReplayServer(options: { routes: Record<string, ReplayRoute>; port?: number }): Promise<ReplayServer> {
   const routes = new Map<string, ReplayRoute>()
   for (const [key, route] of Object.entries(options.routes)) {
-    const body = isFileBody(route.body) ? JSON.parse(readFileSync(route.body.file, 'utf8')) : route.body
+    const body: unknown = isFileBody(route.body) ? JSON.parse(readFileSync(route.body.file, 'utf8')) : route.body
     routes.set(key, { ...route, body })
   }
   const faults = new Map<string, ReplayFault>()

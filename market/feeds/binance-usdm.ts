@@ -78,7 +78,7 @@ export function binanceUsdmFeed(options: BinanceUsdmFeedOptions = {}): MarketFee
     const watched: { subscription: FeedSubscription; symbol: string }[] = []
     for (const subscription of subscriptions) {
       const market = exchange.safeMarket(subscription.instrument, undefined, undefined, 'swap')
-      if (market.symbol && exchange.markets?.[market.symbol]?.linear) watched.push({ subscription, symbol: market.symbol })
+      if (market.symbol && market.linear === true) watched.push({ subscription, symbol: market.symbol })
       else problem(subscription.instrument, null, `no USDⓈ-M market ${subscription.instrument} on Binance`)
     }
     if (watched.length === 0) {

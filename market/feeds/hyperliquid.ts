@@ -135,7 +135,7 @@ export function hyperliquidFeed(options: HyperliquidFeedOptions = {}): MarketFee
     socket.on('message', (raw, isBinary) => {
       heardSincePing = true
       const receivedAt = new Date(now())
-      const text = isBinary ? '' : raw.toString()
+      const text = isBinary ? '' : Array.isArray(raw) ? Buffer.concat(raw).toString() : raw instanceof ArrayBuffer ? Buffer.from(raw).toString() : raw.toString()
       if (text === 'Websocket connection established.') return
       let message: { channel?: unknown; data?: unknown }
       try {

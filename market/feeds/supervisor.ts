@@ -175,7 +175,7 @@ export class FeedSupervisor {
   /** Closes every connection and stops reconnecting. */
   async stop(): Promise<void> {
     this.stopping.abort()
-    await Promise.all([...this.runs.values()].map((run) => run.connection?.close()))
+    await Promise.all([...this.runs.values()].map(async (run) => run.connection?.close()))
     await Promise.all([...this.runs.values()].map((run) => run.loop))
   }
 

@@ -45,8 +45,8 @@ async function holdDatabase(dataDir: string): Promise<ChildProcess> {
   cleanups.push(() => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')))))
   await new Promise<void>((resolve, reject) => {
     let err = ''
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()))
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve())
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve())
     child.once('exit', (code) => reject(new Error(`holder exited ${code}: ${err}`)))
   })
   return child

@@ -1,5 +1,6 @@
 // A venue's unusable answer is the venue's fault, decided once where every fetch passes (venues/venue-faults.ts):
 // the indexer stores VENUE_REJECTED naming the venue, whichever connector read the payload, never INVALID_INPUT.
+import { toJson } from '../../indexer/snapshot-writer.js'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -55,7 +56,7 @@ describe('venue faults, mapped once', () => {
   })
 
   async function fetchWith(connector: AnyVenueConnector, config: Record<string, unknown>) {
-    const account = await db.prisma.account.create({ data: { portfolioId, venue: connector.descriptor.id, label: connector.descriptor.id, config: config as object } })
+    const account = await db.prisma.account.create({ data: { portfolioId, venue: connector.descriptor.id, label: connector.descriptor.id, config: toJson(config) } })
     const deps: AccountFetcherDeps = {
       prisma: db.prisma,
       venues: { [connector.descriptor.id]: connector },

@@ -20,7 +20,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', async () => {
+    req.on('end', () => void respond().catch(() => res.writeHead(502).end()))
+    async function respond() {
       if (fault === 'hang') {
         hanging.add(res)
         res.on('close', () => hanging.delete(res))
@@ -51,7 +52,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       } catch {
         res.writeHead(502).end()
       }
-    })
+    }
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo

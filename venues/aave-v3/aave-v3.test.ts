@@ -249,8 +249,8 @@ describe('Aave v3 against the real contracts on anvil', () => {
   })
 
   test('a wallet with no position has no balances and no health factor (the contract answers 2^256 − 1)', async () => {
-    const snapshot = await fetchSnapshot(market.wallets[5]!)
-    await expectEqualsContract(snapshot, market.wallets[5]!)
+    const snapshot = await fetchSnapshot(market.wallets[5])
+    await expectEqualsContract(snapshot, market.wallets[5])
     expect(snapshot.balances).toEqual([])
     expect((snapshot.raw as { userAccountData: { healthFactor: string } }).userAccountData.healthFactor).toBe(`${2n ** 256n - 1n}`)
     expect(snapshot.margin.reported.healthFactor).toBeNull()
@@ -358,11 +358,12 @@ async function startV32PoolProxy(target: string, pool: string, category: { id: b
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', async () => {
+    const relay = async () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Parameters<typeof call>[0] | Parameters<typeof call>[0][]
       const answer = Array.isArray(body) ? await Promise.all(body.map(call)) : await call(body)
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
-    })
+    }
+    req.on('end', () => void relay().catch(() => res.writeHead(502).end()))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, answered, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }

@@ -1,5 +1,7 @@
-// The few contract functions the connector reads, as human-readable ABI fragments (ethers 6).
-import { Interface } from 'ethers'
+// The few contract functions the connector reads, as human-readable ABI fragments (ethers 6), each with the shape
+// ethers decodes its answer into (../evm-abi.ts); every integer, uint8 to uint256, decodes to a bigint.
+import { z } from 'zod'
+import { address, TypedAbi } from '../evm-abi.js'
 export const ADDRESSES_PROVIDER_ABI = [
   'function getPool() view returns (address)',
   'function getPoolDataProvider() view returns (address)',
@@ -35,8 +37,32 @@ export const ORACLE_ABI = [
 
 export const ERC20_METADATA_ABI = ['function symbol() view returns (string)']
 
-export const ADDRESSES_PROVIDER = new Interface(ADDRESSES_PROVIDER_ABI)
-export const POOL = new Interface(POOL_ABI)
-export const DATA_PROVIDER = new Interface(DATA_PROVIDER_ABI)
-export const ORACLE = new Interface(ORACLE_ABI)
-export const ERC20_METADATA = new Interface(ERC20_METADATA_ABI)
+const uint = z.bigint()
+const EMODE_COLLATERAL = { ltv: uint, liquidationThreshold: uint, liquidationBonus: uint }
+
+export const ADDRESSES_PROVIDER = new TypedAbi('aave-v3', ADDRESSES_PROVIDER_ABI, { getPool: address, getPoolDataProvider: address, getPriceOracle: address })
+
+export const POOL = new TypedAbi('aave-v3', POOL_ABI, {
+  getUserAccountData: z.object({ totalCollateralBase: uint, totalDebtBase: uint, availableBorrowsBase: uint, currentLiquidationThreshold: uint, ltv: uint, healthFactor: uint }),
+  getReservesList: z.array(address),
+  getUserEMode: uint,
+  getEModeCategoryData: z.object({ ...EMODE_COLLATERAL, priceSource: address, label: z.string() }),
+  getEModeCategoryCollateralConfig: z.object(EMODE_COLLATERAL),
+  getEModeCategoryCollateralBitmap: uint,
+  getEModeCategoryLabel: z.string(),
+  getReserveDeficit: uint,
+  // The fields read; the rest of ReserveData is left out.
+  getReserveData: z.object({ configuration: z.object({ data: uint }), id: uint, isolationModeTotalDebt: uint }),
+})
+
+export const DATA_PROVIDER = new TypedAbi('aave-v3', DATA_PROVIDER_ABI, {
+  // Every field: the answer is kept in the snapshot's raw payload.
+  getUserReserveData: z.object({
+    currentATokenBalance: uint, currentStableDebt: uint, currentVariableDebt: uint, principalStableDebt: uint, scaledVariableDebt: uint,
+    stableBorrowRate: uint, liquidityRate: uint, stableRateLastUpdated: uint, usageAsCollateralEnabled: z.boolean(),
+  }),
+  getReserveData: z.object({ totalAToken: uint, totalStableDebt: uint, totalVariableDebt: uint }),
+})
+
+export const ORACLE = new TypedAbi('aave-v3', ORACLE_ABI, { getAssetPrice: uint, BASE_CURRENCY_UNIT: uint })
+export const ERC20_METADATA = new TypedAbi('aave-v3', ERC20_METADATA_ABI, { symbol: z.string() })

@@ -1,6 +1,6 @@
 // Aave v3 connector: every read of one account pinned to one block through ethers 6 JSON-RPC (batched), mapped
 // to balances (collateral and debt per reserve) and the venue's figures beside our replication of its rule.
-import { Result, ZeroAddress, type JsonRpcProvider } from 'ethers'
+import { ZeroAddress, type JsonRpcProvider } from 'ethers'
 import { canonicalAsset } from '../../core/assets.js'
 import { fromFixedPoint } from '../../core/decimal.js'
 import type { Balance, VenueSnapshot } from '../../core/domain.js'
@@ -8,7 +8,7 @@ import { VenueRejected } from '../../core/errors.js'
 import { assertFreshHead, createEvmProvider, evmRpcErrors, plain, readChainHead } from '../evm-rpc.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
 import { ADDRESSES_PROVIDER, DATA_PROVIDER, ERC20_METADATA, ORACLE, POOL } from './abi.js'
-import { OneBlockReader, type ContractRead } from './one-block-reader.js'
+import { contractRead, mayFail, OneBlockReader, type ReadSet } from './one-block-reader.js'
 import { DEBT_CEILING_DECIMALS, decodeReserveConfiguration } from './reserve-configuration.js'
 import { verifyAaveAccount } from './verify.js'
 import { aaveV3Descriptor, type AaveV3Config } from './descriptor.js'
@@ -31,18 +31,24 @@ interface EModeCategory {
   collateralBitmap: bigint | null
 }
 
+/** The user's e-mode category as read: each of the four reads answers null where it failed (or was not made). */
+interface EModeAnswers {
+  config: { ltv: bigint; liquidationThreshold: bigint; liquidationBonus: bigint } | null
+  bitmap: bigint | null
+  label: string | null
+  legacy: { ltv: bigint; liquidationThreshold: bigint; liquidationBonus: bigint; priceSource: string; label: string } | null
+}
+
 /**
  * The user's category from the four allowed-to-fail reads (v3.2+ collateral config, collateral bitmap, label; the
  * legacy getEModeCategoryData): the v3.2+ getters where the pool answers them, else the legacy one.
  */
-function eModeCategoryOf(id: bigint, [config, bitmap, label, legacy]: (Result | null)[]): EModeCategory {
-  if (config && bitmap) {
-    const c = config[0] as { ltv: bigint; liquidationThreshold: bigint; liquidationBonus: bigint }
-    return { ltv: BigInt(c.ltv), liquidationThreshold: BigInt(c.liquidationThreshold), liquidationBonus: BigInt(c.liquidationBonus), priceSource: ZeroAddress, label: label ? (label[0] as string) : '', collateralBitmap: bitmap[0] as bigint }
+function eModeCategoryOf(id: bigint, { config, bitmap, label, legacy }: EModeAnswers): EModeCategory {
+  if (config && bitmap !== null) {
+    return { ltv: config.ltv, liquidationThreshold: config.liquidationThreshold, liquidationBonus: config.liquidationBonus, priceSource: ZeroAddress, label: label ?? '', collateralBitmap: bitmap }
   }
   if (legacy) {
-    const c = legacy[0] as { ltv: bigint; liquidationThreshold: bigint; liquidationBonus: bigint; priceSource: string; label: string }
-    return { ltv: BigInt(c.ltv), liquidationThreshold: BigInt(c.liquidationThreshold), liquidationBonus: BigInt(c.liquidationBonus), priceSource: c.priceSource, label: c.label, collateralBitmap: null }
+    return { ltv: legacy.ltv, liquidationThreshold: legacy.liquidationThreshold, liquidationBonus: legacy.liquidationBonus, priceSource: legacy.priceSource, label: legacy.label, collateralBitmap: null }
   }
   throw new VenueRejected(`${VENUE}: the pool answers neither getEModeCategoryCollateralConfig/Bitmap (v3.2+) nor getEModeCategoryData for the user's e-mode category ${id}`)
 }
@@ -69,85 +75,85 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
   const blockTag = head.blockNumber
 
   const reader = await read('checking for Multicall3', signal, () => OneBlockReader.open(provider, blockTag, config.multicall3 === false ? null : config.multicall3))
-  const all = (what: string, reads: ContractRead[]) => read(what, signal, () => reader.all(reads))
+  const all = <R extends ReadSet>(what: string, reads: R) => read(what, signal, () => reader.all(reads))
   const providerHint = 'is poolAddressesProvider an Aave v3 PoolAddressesProvider on this chain?'
-  const [poolResult, dataProviderResult, oracleResult] = await all('reading the market addresses from the PoolAddressesProvider', [
-    { target: config.poolAddressesProvider, iface: ADDRESSES_PROVIDER, fn: 'getPool', hint: providerHint },
-    { target: config.poolAddressesProvider, iface: ADDRESSES_PROVIDER, fn: 'getPoolDataProvider', hint: providerHint },
-    { target: config.poolAddressesProvider, iface: ADDRESSES_PROVIDER, fn: 'getPriceOracle', hint: providerHint },
-  ])
-  const poolAddress = poolResult![0] as string
-  const dataProviderAddress = dataProviderResult![0] as string
-  const oracleAddress = oracleResult![0] as string
+  const addresses = await all('reading the market addresses from the PoolAddressesProvider', {
+    pool: contractRead(ADDRESSES_PROVIDER, config.poolAddressesProvider, 'getPool', [], providerHint),
+    dataProvider: contractRead(ADDRESSES_PROVIDER, config.poolAddressesProvider, 'getPoolDataProvider', [], providerHint),
+    oracle: contractRead(ADDRESSES_PROVIDER, config.poolAddressesProvider, 'getPriceOracle', [], providerHint),
+  })
+  const poolAddress = addresses.pool
+  const dataProviderAddress = addresses.dataProvider
+  const oracleAddress = addresses.oracle
 
-  const [accountDataResult, reservesListResult, eModeResult, baseUnitResult] = await all('reading the account (getUserAccountData)', [
-    { target: poolAddress, iface: POOL, fn: 'getUserAccountData', args: [config.user] },
-    { target: poolAddress, iface: POOL, fn: 'getReservesList' },
-    { target: poolAddress, iface: POOL, fn: 'getUserEMode', args: [config.user] },
-    { target: oracleAddress, iface: ORACLE, fn: 'BASE_CURRENCY_UNIT' },
-  ])
-  const accountData = [...accountDataResult!] as bigint[]
-  const reservesList = [...(reservesListResult![0] as string[])]
-  const eModeId = eModeResult![0] as bigint
-  const baseUnit = baseUnitResult![0] as bigint
+  const account = await all('reading the account (getUserAccountData)', {
+    data: contractRead(POOL, poolAddress, 'getUserAccountData', [config.user]),
+    reservesList: contractRead(POOL, poolAddress, 'getReservesList'),
+    eMode: contractRead(POOL, poolAddress, 'getUserEMode', [config.user]),
+    baseUnit: contractRead(ORACLE, oracleAddress, 'BASE_CURRENCY_UNIT'),
+  })
+  const reservesList = account.reservesList
+  const eModeId = account.eMode
+  const baseUnit = account.baseUnit
   const baseCurrencyDecimals = baseUnit.toString().length - 1
 
+  const inEMode = eModeId === 0n ? [] : [eModeId]
   // Per reserve, in one round: the Pool's own record (configuration word, isolation-mode debt), the totals for the
   // caps, the user's balances, the price and the symbol.
-  const PER_RESERVE = 5
-  const answers = await all('reading the reserves', [
-    ...reservesList.flatMap((asset): ContractRead[] => [
-      { target: poolAddress, iface: POOL, fn: 'getReserveData', args: [asset] },
-      { target: dataProviderAddress, iface: DATA_PROVIDER, fn: 'getReserveData', args: [asset] },
-      { target: dataProviderAddress, iface: DATA_PROVIDER, fn: 'getUserReserveData', args: [asset, config.user] },
-      { target: oracleAddress, iface: ORACLE, fn: 'getAssetPrice', args: [asset] },
-      // Some tokens (MKR) return bytes32: the address stands in and the balance is flagged.
-      { target: asset, iface: ERC20_METADATA, fn: 'symbol', allowFailure: true },
-    ]),
+  const answers = await all('reading the reserves', {
+    poolData: reservesList.map((asset) => contractRead(POOL, poolAddress, 'getReserveData', [asset])),
+    totals: reservesList.map((asset) => contractRead(DATA_PROVIDER, dataProviderAddress, 'getReserveData', [asset])),
+    userData: reservesList.map((asset) => contractRead(DATA_PROVIDER, dataProviderAddress, 'getUserReserveData', [asset, config.user])),
+    prices: reservesList.map((asset) => contractRead(ORACLE, oracleAddress, 'getAssetPrice', [asset])),
+    // Some tokens (MKR) return bytes32: the address stands in and the balance is flagged.
+    symbols: reservesList.map((asset) => mayFail(contractRead(ERC20_METADATA, asset, 'symbol'))),
     // The user's e-mode category, read both ways: v3.2+ getters (which revert before 3.2) and the legacy getter (which
     // may be removed after 3.2).
-    ...(eModeId === 0n
-      ? []
-      : (['getEModeCategoryCollateralConfig', 'getEModeCategoryCollateralBitmap', 'getEModeCategoryLabel', 'getEModeCategoryData'] as const).map((fn) => ({ target: poolAddress, iface: POOL, fn, args: [eModeId], allowFailure: true }))),
+    eModeConfig: inEMode.map((id) => mayFail(contractRead(POOL, poolAddress, 'getEModeCategoryCollateralConfig', [id]))),
+    eModeBitmap: inEMode.map((id) => mayFail(contractRead(POOL, poolAddress, 'getEModeCategoryCollateralBitmap', [id]))),
+    eModeLabel: inEMode.map((id) => mayFail(contractRead(POOL, poolAddress, 'getEModeCategoryLabel', [id]))),
+    eModeLegacy: inEMode.map((id) => mayFail(contractRead(POOL, poolAddress, 'getEModeCategoryData', [id]))),
     // Which liquidation rules the pool follows: v3.3 added getReserveDeficit.
-    ...(reservesList.length === 0 ? [] : [{ target: poolAddress, iface: POOL, fn: 'getReserveDeficit', args: [reservesList[0]], allowFailure: true }]),
-  ])
-  const eModeCategory = eModeId === 0n ? null : eModeCategoryOf(eModeId, answers.slice(reservesList.length * PER_RESERVE))
-  const liquidationRules = reservesList.length > 0 && answers[answers.length - 1] !== null ? 'v3.3' : 'v3.0'
+    deficit: reservesList.slice(0, 1).map((asset) => mayFail(contractRead(POOL, poolAddress, 'getReserveDeficit', [asset]))),
+  })
+  const eModeCategory =
+    eModeId === 0n ? null : eModeCategoryOf(eModeId, { config: answers.eModeConfig[0] ?? null, bitmap: answers.eModeBitmap[0] ?? null, label: answers.eModeLabel[0] ?? null, legacy: answers.eModeLegacy[0] ?? null })
+  const liquidationRules = answers.deficit.length > 0 && answers.deficit[0] !== null ? 'v3.3' : 'v3.0'
   const reserves = reservesList.map((asset, i) => {
-    const [poolData, totals, userData, price, symbolResult] = answers.slice(i * PER_RESERVE, (i + 1) * PER_RESERVE) as Result[]
-    const record = poolData![0] as { configuration: { data: bigint }; isolationModeTotalDebt: bigint; id: bigint }
+    const record = answers.poolData[i]!
+    const totals = answers.totals[i]!
+    const userData = answers.userData[i]!
     const configuration = decodeReserveConfiguration(record.configuration.data)
-    const symbol = symbolResult ? (symbolResult[0] as string) : null
-    const stableDebt = userData![1] as bigint
-    const variableDebt = userData![2] as bigint
+    const symbol = answers.symbols[i] ?? null
+    const stableDebt = userData.currentStableDebt
+    const variableDebt = userData.currentVariableDebt
     const state: AaveReserveState = {
       asset,
       symbol: symbol ?? asset,
       decimals: configuration.decimals,
-      priceBase: price![0] as bigint,
-      aTokenBalance: userData![0] as bigint,
+      priceBase: answers.prices[i]!,
+      aTokenBalance: userData.currentATokenBalance,
       debtBalance: variableDebt + stableDebt,
       // The user's own flag; a reserve whose LT is 0 cannot count as collateral anyway (margin.ts).
-      usageAsCollateralEnabled: userData![8] as boolean,
+      usageAsCollateralEnabled: userData.usageAsCollateralEnabled,
       ltvBps: configuration.ltvBps,
       liquidationThresholdBps: configuration.liquidationThresholdBps,
       // In the user's category: by the category's collateral bitmap (v3.2+), else by the reserve's own category.
       eModeCategory: eModeCategory?.collateralBitmap != null ? (((eModeCategory.collateralBitmap >> record.id) & 1n) === 1n ? eModeId : 0n) : configuration.eModeCategory,
     }
-    const supplied = { totalSupplied: totals![2] as bigint, totalBorrowed: (totals![3] as bigint) + (totals![4] as bigint) }
+    const supplied = { totalSupplied: totals.totalAToken, totalBorrowed: totals.totalStableDebt + totals.totalVariableDebt }
     return { state, configuration, isolationModeTotalDebt: record.isolationModeTotalDebt, ...supplied, stableDebt, variableDebt, symbolKnown: symbol !== null, reserveCollateralEnabled: configuration.liquidationThresholdBps !== 0n, raw: { configuration: plain(configuration), userData } }
   })
   let userEMode: AaveAccountInput['userEMode'] = null
   if (eModeCategory) {
     // A category's price source prices every asset of the category for this user (GenericLogic), not for display.
     const priceSourceSet = eModeCategory.priceSource !== ZeroAddress
-    const categoryPrice = priceSourceSet ? ((await all('reading the e-mode price source', [{ target: oracleAddress, iface: ORACLE, fn: 'getAssetPrice', args: [eModeCategory.priceSource] }]))[0]![0] as bigint) : null
+    const categoryPrice = priceSourceSet ? (await all('reading the e-mode price source', { price: contractRead(ORACLE, oracleAddress, 'getAssetPrice', [eModeCategory.priceSource]) })).price : null
     userEMode = { id: eModeId, ltvBps: BigInt(eModeCategory.ltv), liquidationThresholdBps: BigInt(eModeCategory.liquidationThreshold), priceBase: categoryPrice }
   }
   const input: AaveAccountInput = { reserves: reserves.map((r) => r.state), userEMode, baseCurrencyDecimals }
   const replicated = calculateAaveAccount(input)
-  const [totalCollateralBase, totalDebtBase, availableBorrowsBase, currentLiquidationThreshold, ltv, healthFactor] = accountData as [bigint, bigint, bigint, bigint, bigint, bigint]
+  const { totalCollateralBase, totalDebtBase, availableBorrowsBase, currentLiquidationThreshold, ltv, healthFactor } = account.data
 
   const balances: Balance[] = []
   for (const r of reserves) {
@@ -164,7 +170,7 @@ async function fetchAccount(client: AaveV3Client, config: AaveV3Config, ctx: Fet
         priceUsd: price, valueUsd: valueOf(s.aTokenBalance), usableAsCollateral: usable,
         // Counts towards the health factor but backs no new borrow.
         flags: usable && s.ltvBps === 0n ? [...flags, 'ltv-zero'] : flags,
-        raw: { asset: s.asset, ...(plain(r.raw) as Record<string, unknown>) },
+        raw: { asset: s.asset, configuration: r.raw.configuration, userData: plain(r.raw.userData) },
       })
     }
     if (s.debtBalance > 0n) {

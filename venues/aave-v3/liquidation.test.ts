@@ -58,7 +58,7 @@ async function fetchSnapshot(user: string, extra: object = {}): Promise<VenueSna
 describe('reserve configuration', () => {
   test('the Pool’s configuration word decodes to what the data provider’s own getters say, for every reserve', async () => {
     const pool = market.pool()
-    const dataProvider = new Contract(market.addresses.dataProvider, loadArtifact('AaveProtocolDataProvider').abi as never, node)
+    const dataProvider = new Contract(market.addresses.dataProvider, loadArtifact('AaveProtocolDataProvider').abi, node)
     for (const asset of Object.values(market.addresses.tokens)) {
       const word = ((await pool.getFunction('getConfiguration')(asset)) as { data: bigint }).data
       const ours = decodeReserveConfiguration(word)

@@ -2,6 +2,7 @@
 // (exact strings, shapes checked in payloads.ts; the unified API drops figures we need), mapped to
 // the normalised snapshot with Binance's figures beside our replication of its rule.
 import ccxt, { type binanceusdm } from 'ccxt'
+import { z } from 'zod'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal } from '../../core/decimal.js'
 import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
@@ -13,7 +14,7 @@ import { fetchPmAccount } from './portfolio-margin.js'
 import { coinmInstrument } from './coinm-instrument.js'
 import { verifyBinanceKey } from './key-permissions.js'
 import { binanceDescriptor, type BinanceConfig } from './descriptor.js'
-import { readPayload, RawAccountSchema, RawLeverageBracketSchema, RawPositionRiskSchema, type RawBracketSymbol } from './payloads.js'
+import { readPayload, RawAccountSchema, RawCoinmAccountSchema, RawCoinmBracketSchema, RawCoinmPositionRiskSchema, RawLeverageBracketSchema, RawPortfolioAccountSchema, RawPositionRiskSchema, type RawBracketSymbol } from './payloads.js'
 import { binanceFigures, binancePortfolioMargin, calculateBinanceAccount, coinmMaintenanceMargin, type BinancePositionInput, type LeverageBracket } from './margin.js'
 
 export type BinanceClient = CcxtClient<binanceusdm>
@@ -36,11 +37,14 @@ function createClient(config: BinanceConfig, env: ClientEnvironment): BinanceCli
   const override = env.urlOverrides?.binance
   if (override) {
     // Keep each endpoint's path (/fapi/v1, /fapi/v2, …) and swap the host: the replay server answers real paths.
-    const api = exchange.urls.api as Record<string, string>
+    const api: Record<string, string> = exchange.urls.api
     for (const [key, url] of Object.entries(api)) api[key] = override.replace(/\/$/, '') + new URL(url).pathname
   }
   return { exchange, secrets: [apiKey, secret], lastResponse: watchResponses(exchange) }
 }
+
+/** ccxt's markets for one venue id (typed `any` by ccxt): the fields read here. */
+const MarketsOfIdSchema = z.array(z.looseObject({ base: z.string(), quote: z.string(), settle: z.string().optional() }))
 
 const call = <T>(client: BinanceClient, what: string, work: () => Promise<T>): Promise<T> => callCcxt('binance', client, what, work)
 
@@ -60,16 +64,6 @@ function parseBrackets(raw: RawBracketSymbol[]): Record<string, LeverageBracket[
   )
 }
 
-interface RawPortfolioAccount {
-  uniMMR: string
-  accountEquity: string
-  actualEquity?: string
-  accountMaintMargin: string
-  accountInitialMargin?: string
-  totalAvailableBalance?: string
-  accountStatus?: string
-}
-
 /** Binance publishes some amounts with thousands separators ("122,559.90199491"): read them, and say so. */
 function lenientDecimal(value: string, field: string, flags: string[]): Decimal {
   if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(value)) {
@@ -80,7 +74,7 @@ function lenientDecimal(value: string, field: string, flags: string[]): Decimal 
 }
 
 async function fetchPortfolioAccount(client: BinanceClient, ctx: FetchContext): Promise<VenueSnapshot> {
-  const raw = await call(client, 'fetching the portfolio margin account', () => (client.exchange as unknown as { sapiGetPortfolioAccount(): Promise<RawPortfolioAccount> }).sapiGetPortfolioAccount())
+  const raw = await call(client, 'fetching the portfolio margin account', async () => readPayload(RawPortfolioAccountSchema, await client.exchange.sapiGetPortfolioAccount(), 'portfolio margin account'))
   return call(client, 'portfolio margin payload', async () => {
     const flags: string[] = []
     const equity = parseDecimal(raw.accountEquity, 'portfolioAccount.accountEquity')
@@ -111,25 +105,12 @@ async function fetchPortfolioAccount(client: BinanceClient, ctx: FetchContext): 
   })
 }
 
-interface RawCoinmPosition {
-  symbol: string
-  positionAmt: string
-  entryPrice: string
-  markPrice: string
-  unRealizedProfit: string
-  liquidationPrice: string
-  leverage: string
-  marginType: string
-  notionalValue: string
-  positionSide: string
-}
-
 /** COIN-M: positions and margins in coin (inverse contracts); sizes are the notional in coin, signed. */
 async function fetchCoinmAccount(client: BinanceClient, config: BinanceConfig, ctx: FetchContext): Promise<VenueSnapshot> {
-  const ex = client.exchange as unknown as Record<string, (params?: object) => Promise<unknown>>
-  const account = (await call(client, 'fetching the COIN-M account', () => ex.dapiPrivateGetAccount!())) as { assets: Record<string, string>[] }
-  const risk = (await call(client, 'fetching COIN-M positions', () => ex.dapiPrivateGetPositionRisk!())) as RawCoinmPosition[]
-  const rawBrackets = (await call(client, 'fetching COIN-M brackets', () => ex.dapiPrivateV2GetLeverageBracket!())) as { symbol: string; brackets: Record<string, number | string>[] }[]
+  const ex = client.exchange
+  const account = await call(client, 'fetching the COIN-M account', async () => readPayload(RawCoinmAccountSchema, await ex.dapiPrivateGetAccount(), 'COIN-M account'))
+  const risk = await call(client, 'fetching COIN-M positions', async () => readPayload(RawCoinmPositionRiskSchema, await ex.dapiPrivateGetPositionRisk(), 'COIN-M position risk'))
+  const rawBrackets = await call(client, 'fetching COIN-M brackets', async () => readPayload(RawCoinmBracketSchema, await ex.dapiPrivateV2GetLeverageBracket(), 'COIN-M brackets'))
   return call(client, 'COIN-M payload', async () => {
     const asset = account.assets.find((a) => a.asset === config.marginAsset)
     if (!asset) throw new InvalidInput('account.assets', `has no ${config.marginAsset}`)
@@ -171,10 +152,10 @@ async function fetchCoinmAccount(client: BinanceClient, config: BinanceConfig, c
         raw: p,
       })
     }
-    const wallet = parseDecimal(asset.walletBalance!, `account.assets.${config.marginAsset}.walletBalance`)
-    const marginBalance = parseDecimal(asset.marginBalance!, `account.assets.${config.marginAsset}.marginBalance`)
-    const reportedMm = parseDecimal(asset.maintMargin!, `account.assets.${config.marginAsset}.maintMargin`)
-    const reportedIm = parseDecimal(asset.initialMargin!, `account.assets.${config.marginAsset}.initialMargin`)
+    const wallet = parseDecimal(asset.walletBalance, `account.assets.${config.marginAsset}.walletBalance`)
+    const marginBalance = parseDecimal(asset.marginBalance, `account.assets.${config.marginAsset}.marginBalance`)
+    const reportedMm = parseDecimal(asset.maintMargin, `account.assets.${config.marginAsset}.maintMargin`)
+    const reportedIm = parseDecimal(asset.initialMargin, `account.assets.${config.marginAsset}.initialMargin`)
     const figures = (im: Decimal, mm: Decimal, withdrawable: Decimal) =>
       marginFigures(config.marginAsset, {
         equity: marginBalance.toFixed(),
@@ -189,7 +170,7 @@ async function fetchCoinmAccount(client: BinanceClient, config: BinanceConfig, c
       positions,
       balances: [{ asset: config.marginAsset, canonicalAsset: canonicalAsset(config.marginAsset).factor, kind: wallet.isNegative() ? 'debt' : 'wallet', amount: wallet.abs().toFixed(), valueUsd: null, priceUsd: null, usableAsCollateral: true, flags: [], raw: asset }],
       margin: {
-        reported: figures(reportedIm, reportedMm, parseDecimal(asset.maxWithdrawAmount!, `account.assets.${config.marginAsset}.maxWithdrawAmount`)),
+        reported: figures(reportedIm, reportedMm, parseDecimal(asset.maxWithdrawAmount, `account.assets.${config.marginAsset}.maxWithdrawAmount`)),
         replicated: figures(initial, maintenance, Decimal.max(marginBalance.minus(initial), 0)),
         details,
       },
@@ -209,10 +190,9 @@ async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: F
   // One after another: ccxt's rate limiter queues them anyway, and a failure's headers (Retry-After) then belong
   // to the failing call. The implicit endpoints, not fetchPositions: it drops figures we need and fetches the
   // brackets a second time.
-  const ex = exchange as unknown as Record<'fapiPrivateV3GetPositionRisk' | 'fapiPrivateGetLeverageBracket' | 'fapiPrivateV2GetAccount', () => Promise<unknown>>
-  const risk = await call(client, 'fetching positions', async () => readPayload(RawPositionRiskSchema, await ex.fapiPrivateV3GetPositionRisk(), 'position risk'))
-  const rawBrackets = await call(client, 'fetching leverage brackets', async () => readPayload(RawLeverageBracketSchema, await ex.fapiPrivateGetLeverageBracket(), 'leverage brackets'))
-  const account = await call(client, 'fetching the account', async () => readPayload(RawAccountSchema, await ex.fapiPrivateV2GetAccount(), 'account'))
+  const risk = await call(client, 'fetching positions', async () => readPayload(RawPositionRiskSchema, await exchange.fapiPrivateV3GetPositionRisk(), 'position risk'))
+  const rawBrackets = await call(client, 'fetching leverage brackets', async () => readPayload(RawLeverageBracketSchema, await exchange.fapiPrivateGetLeverageBracket(), 'leverage brackets'))
+  const account = await call(client, 'fetching the account', async () => readPayload(RawAccountSchema, await exchange.fapiPrivateV2GetAccount(), 'account'))
   ctx.signal.throwIfAborted()
 
   return call(client, 'account payload', async () => {
@@ -225,7 +205,7 @@ async function fetchAccount(client: BinanceClient, config: BinanceConfig, ctx: F
       const size = parseDecimal(info.positionAmt, `${at}.positionAmt`)
       if (size.isZero()) continue
       // Only linear markets are loaded, so a venue id names at most one of them.
-      const market = (exchange.markets_by_id?.[info.symbol] as { base: string; quote: string; settle: string }[] | undefined)?.[0]
+      const market = MarketsOfIdSchema.safeParse(exchange.markets_by_id?.[info.symbol]).data?.[0]
       const flags: string[] = []
       if (!market) flags.push('unknown-symbol')
       const accountPosition = leverageBySymbol.get(`${info.symbol}:${info.positionSide}`)

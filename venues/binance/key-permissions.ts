@@ -34,8 +34,7 @@ const BEYOND_READING: [keyof z.infer<typeof RawRestrictionsSchema>, string][] = 
 ]
 
 export async function verifyBinanceKey(client: BinanceClient, _config: BinanceConfig, ctx: FetchContext): Promise<AccountVerification> {
-  const ex = client.exchange as unknown as { sapiGetAccountApiRestrictions(): Promise<unknown> }
-  const restrictions = await callCcxt('binance', client, 'reading the API key permissions', async () => readPayload(RawRestrictionsSchema, await ex.sapiGetAccountApiRestrictions(), 'API key permissions'))
+  const restrictions = await callCcxt('binance', client, 'reading the API key permissions', async () => readPayload(RawRestrictionsSchema, await client.exchange.sapiGetAccountApiRestrictions(), 'API key permissions'))
   ctx.signal.throwIfAborted()
   const granted = BEYOND_READING.filter(([flag]) => restrictions[flag] === true).map(([, words]) => words)
   const warnings: string[] = []

@@ -126,7 +126,7 @@ export function calculateBinanceAccount(input: BinanceAccountInput): BinanceAcco
     }
   })
   const sum = (values: Decimal[]) => values.reduce((a, b) => a.plus(b), new Decimal(0))
-  const sumKnown = (values: (Decimal | null)[]) => (values.every((v) => v !== null) ? sum(values as Decimal[]) : null)
+  const sumKnown = (values: (Decimal | null)[]) => (values.every((v) => v !== null) ? sum(values) : null)
   const unrealizedPnl = sum(rows.map((r) => r.unrealizedPnl))
   const maintenance = sumKnown(rows.map((r) => r.maintenanceMargin))
   const initial = sumKnown(rows.map((r) => r.initialMargin))

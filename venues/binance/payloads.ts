@@ -1,9 +1,11 @@
 // The shapes of the Binance USDⓈ-M answers the connector reads, checked at the boundary: ccxt hands back the raw
 // text when a body is not JSON, and a changed or truncated answer must become a typed error, not a TypeError.
 // Formats: https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Account-Information-V2,
-// .../trade/rest-api/Position-Information-V3, .../account/rest-api/Notional-and-Leverage-Brackets
+// .../trade/rest-api/Position-Information-V3, .../account/rest-api/Notional-and-Leverage-Brackets; COIN-M:
+// .../coin-margined-futures/account/rest-api/Account-Information, .../trade/rest-api/Position-Information,
+// .../account/rest-api/Notional-Bracket-for-Pair; Portfolio Margin Pro: .../portfolio-margin-pro/account/Get-Portfolio-Margin-Pro-Account-Info
 import { z } from 'zod'
-import { VenueRejected, VenueUnavailable } from '../../core/errors.js'
+import { parseCcxtPayload } from '../payload.js'
 
 // Binance writes amounts as strings; brackets as JSON numbers. Either is kept as given and parsed exactly later.
 const amount = z.union([z.string(), z.number()])
@@ -52,18 +54,41 @@ export const RawLeverageBracketSchema = z.array(
 )
 export type RawBracketSymbol = z.infer<typeof RawLeverageBracketSchema>[number]
 
-/**
- * A body that is not JSON at all (ccxt returns its text) is a transient fault: VenueUnavailable. JSON of the wrong
- * shape will not mend on retry: VenueRejected, naming the first field at fault.
- */
-export function readPayload<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  if (body === undefined || body === null || typeof body === 'string') {
-    throw new VenueUnavailable(`binance sent a body that is not JSON for ${what}`)
-  }
-  const result = schema.safeParse(body)
-  if (!result.success) {
-    const issue = result.error.issues[0]!
-    throw new VenueRejected(`binance sent an unusable ${what}: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
-  }
-  return result.data
+/** COIN-M: the account's assets (margins in coin). */
+export const RawCoinmAccountSchema = z.looseObject({
+  assets: z.array(z.looseObject({ asset: z.string(), walletBalance: z.string(), marginBalance: z.string(), maintMargin: z.string(), initialMargin: z.string(), maxWithdrawAmount: z.string() })),
+})
+
+export const RawCoinmPositionRiskSchema = z.array(
+  z.looseObject({
+    symbol: z.string(),
+    positionAmt: z.string(),
+    entryPrice: z.string(),
+    markPrice: z.string(),
+    unRealizedProfit: z.string(),
+    liquidationPrice: z.string(),
+    leverage: z.string(),
+    marginType: z.string(),
+    notionalValue: z.string(),
+    positionSide: z.string(),
+  }),
+)
+
+/** COIN-M brackets by pair, in coin. */
+export const RawCoinmBracketSchema = z.array(z.looseObject({ symbol: z.string(), brackets: z.array(z.looseObject({ bracket: amount, qtyCap: amount, qtyFloor: amount, maintMarginRatio: amount, cum: amount })) }))
+
+/** Portfolio Margin Pro (GET /sapi/v1/portfolio/account). */
+export const RawPortfolioAccountSchema = z.looseObject({
+  uniMMR: z.string(),
+  accountEquity: z.string(),
+  actualEquity: z.string().optional(),
+  accountMaintMargin: z.string(),
+  accountInitialMargin: z.string().optional(),
+  totalAvailableBalance: z.string().optional(),
+  accountStatus: z.string().optional(),
+})
+
+/** A Binance answer read through ccxt, checked (../payload.ts): text is a transient fault, JSON of the wrong shape not. */
+export function readPayload<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
+  return parseCcxtPayload('binance', schema, body, what)
 }

@@ -68,14 +68,14 @@ export function uniMMR(equity: Decimal, maintenance: Decimal): Decimal | null {
 }
 
 export async function fetchPmAccount(client: BinanceClient, ctx: FetchContext): Promise<VenueSnapshot> {
-  const ex = client.exchange as unknown as Record<string, () => Promise<unknown>>
-  const get = <T>(what: string, schema: z.ZodType<T>, method: string): Promise<T> => callCcxt('binance', client, what, async () => readPayload(schema, await ex[method]!(), what))
-  const account = await get('portfolio margin account', RawPmAccountSchema, 'papiGetAccount')
-  const balance = await get('portfolio margin balances', RawPmBalanceSchema, 'papiGetBalance')
-  const um = await get('UM positions', RawPmPositionSchema, 'papiGetUmPositionRisk')
-  const cm = await get('CM positions', RawPmPositionSchema, 'papiGetCmPositionRisk')
-  const umBrackets = await get('UM leverage brackets', RawUmBracketsSchema, 'papiGetUmLeverageBracket')
-  const cmBrackets = await get('CM leverage brackets', RawCmBracketsSchema, 'papiGetCmLeverageBracket')
+  const ex = client.exchange
+  const get = <S extends z.ZodType>(what: string, schema: S, request: () => Promise<unknown>): Promise<z.output<S>> => callCcxt('binance', client, what, async () => readPayload(schema, await request(), what))
+  const account = await get('portfolio margin account', RawPmAccountSchema, () => ex.papiGetAccount())
+  const balance = await get('portfolio margin balances', RawPmBalanceSchema, () => ex.papiGetBalance())
+  const um = await get('UM positions', RawPmPositionSchema, () => ex.papiGetUmPositionRisk())
+  const cm = await get('CM positions', RawPmPositionSchema, () => ex.papiGetCmPositionRisk())
+  const umBrackets = await get('UM leverage brackets', RawUmBracketsSchema, () => ex.papiGetUmLeverageBracket())
+  const cmBrackets = await get('CM leverage brackets', RawCmBracketsSchema, () => ex.papiGetCmLeverageBracket())
   ctx.signal.throwIfAborted()
 
   return callCcxt('binance', client, 'portfolio margin payload', async () => {

@@ -2,57 +2,31 @@
 // position margin figures): wallet balance, linear and inverse positions, and each held symbol's risk-limit tiers,
 // from which position IM and MM are replicated beside Bybit's own.
 import ccxt, { type bybit as BybitExchange } from 'ccxt'
+import { z } from 'zod'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal, parseOptionalDecimal } from '../../core/decimal.js'
 import { marginFigures, type Balance, type InstrumentRef, type Position, type VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import type { AccountVerification, ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import { parsePayload } from '../payload.js'
 import { requireSecret } from '../cex-credentials.js'
 import { callCcxt, watchResponses, type CcxtClient } from '../ccxt-errors.js'
 import { bybitDescriptor, type BybitConfig } from './descriptor.js'
 import { refineBybitError } from './errors.js'
-import { bybitAccountRate, bybitMaintenanceDeduction, bybitPositionMargin, readRiskTier, type BybitContract, type BybitRiskTier, type RawRiskTier } from './margin.js'
-import { bybitKeyWarnings, isUnifiedAccount, type RawAccountInfo, type RawApiKeyInfo } from './verification.js'
+import { bybitAccountRate, bybitMaintenanceDeduction, bybitPositionMargin, readRiskTier, type BybitContract, type BybitRiskTier } from './margin.js'
+import { bybitKeyWarnings, isUnifiedAccount } from './verification.js'
+import { AccountInfoSchema, ApiKeyInfoSchema, PositionPageSchema, RiskLimitSchema, WalletSchema, type RawPosition } from './payloads.js'
 
 export type BybitClient = CcxtClient<BybitExchange>
 
+/** Every v5 answer is `{ retCode, retMsg, result, time }`; one without its result is a malformed answer. */
+const EnvelopeSchema = z.looseObject({ result: z.unknown(), time: z.number().optional() })
+
+/** A v5 answer whose result was checked. */
 interface V5<T> {
-  retCode: number
-  retMsg: string
   result: T
   time?: number
 }
-
-interface RawWallet {
-  totalEquity: string
-  totalMarginBalance: string
-  totalInitialMargin: string
-  totalMaintenanceMargin: string
-  totalAvailableBalance: string
-  accountIMRate: string
-  accountMMRate: string
-  accountType: string
-  coin: { coin: string; walletBalance: string; equity: string; usdValue: string; borrowAmount?: string }[]
-}
-
-interface RawPosition {
-  symbol: string
-  side: 'Buy' | 'Sell' | 'None' | ''
-  size: string
-  avgPrice: string
-  markPrice: string
-  leverage: string
-  positionValue: string
-  positionIM: string
-  positionMM: string
-  liqPrice: string
-  bustPrice: string
-  riskId: number
-  unrealisedPnl: string
-  tradeMode: number
-}
-
-type Implicit = Record<string, (params: object) => Promise<V5<unknown>>>
 
 function createClient(config: BybitConfig, env: ClientEnvironment): BybitClient {
   const apiKey = requireSecret(env, config.apiKeyEnv, 'apiKeyEnv')
@@ -61,25 +35,28 @@ function createClient(config: BybitConfig, env: ClientEnvironment): BybitClient 
   if (config.testnet) exchange.setSandboxMode(true)
   const override = env.urlOverrides?.bybit
   if (override) {
-    const api = exchange.urls.api as Record<string, string>
+    const api: Record<string, string> = exchange.urls.api
     for (const key of Object.keys(api)) api[key] = override.replace(/\/$/, '')
   }
   return { exchange, secrets: [apiKey, secret], lastResponse: watchResponses(exchange) }
 }
 
-async function call<T>(client: BybitClient, what: string, work: (ex: Implicit) => Promise<V5<unknown>>): Promise<V5<T>> {
+async function call<S extends z.ZodType>(client: BybitClient, what: string, result: S, work: (ex: BybitExchange) => Promise<unknown>): Promise<V5<z.output<S>>> {
   const ex = client.exchange
   // A failure must be read from its own answer, not the previous call's.
   ex.last_http_response = undefined
   ex.last_response_headers = undefined
-  let response: V5<T>
+  let answer: unknown
   try {
-    response = (await callCcxt('bybit', client, what, () => work(ex as unknown as Implicit))) as V5<T>
+    answer = await callCcxt('bybit', client, what, () => work(ex))
   } catch (error) {
-    throw refineBybitError(error as Error, { status: client.lastResponse.status, body: ex.last_http_response, headers: ex.last_response_headers as Record<string, string> | undefined }, what)
+    // callCcxt throws the error vocabulary, always an Error.
+    if (!(error instanceof Error)) throw error
+    throw refineBybitError(error, { status: client.lastResponse.status, body: ex.last_http_response, headers: ex.last_response_headers }, what)
   }
-  if (!response || typeof response !== 'object' || response.result === undefined) throw new VenueUnavailable(`bybit sent a malformed answer during ${what}`)
-  return response
+  const response = EnvelopeSchema.safeParse(answer)
+  if (!response.success || response.data.result === undefined) throw new VenueUnavailable(`bybit sent a malformed answer during ${what}`)
+  return { result: parsePayload('bybit', result, response.data.result, `answer to ${what}`), ...(response.data.time === undefined ? {} : { time: response.data.time }) }
 }
 
 /** Base coin of a symbol of the category, or null for a name we cannot read (kept and flagged, never dropped). */
@@ -95,9 +72,9 @@ interface SymbolTiers {
 
 /** The symbol's tiers, or null when Bybit does not know the symbol (it refuses or lists nothing for it). */
 async function riskTiers(client: BybitClient, contract: BybitContract, symbol: string): Promise<SymbolTiers | null> {
-  let answer: V5<{ list?: RawRiskTier[] }>
+  let answer: V5<z.output<typeof RiskLimitSchema>>
   try {
-    answer = await call<{ list?: RawRiskTier[] }>(client, `reading ${symbol}'s risk limits`, (ex) => ex.publicGetV5MarketRiskLimit!({ category: contract, symbol }))
+    answer = await call(client, `reading ${symbol}'s risk limits`, RiskLimitSchema, (ex) => ex.publicGetV5MarketRiskLimit({ category: contract, symbol }))
   } catch (error) {
     if (error instanceof VenueRejected) return null
     throw error
@@ -140,7 +117,7 @@ async function positionList(client: BybitClient, category: BybitContract, filter
   let cursor = ''
   for (let page = 1; ; page++) {
     const params = { category, ...filter, limit: 200, ...(cursor ? { cursor } : {}) }
-    const answer = await call<{ list?: RawPosition[]; nextPageCursor?: string }>(client, `reading the ${category} positions${page > 1 ? ` (page ${page})` : ''}`, (ex) => ex.privateGetV5PositionList!(params))
+    const answer = await call(client, `reading the ${category} positions${page > 1 ? ` (page ${page})` : ''}`, PositionPageSchema, (ex) => ex.privateGetV5PositionList(params))
     const list = answer.result.list ?? []
     positions.push(...list)
     const next = answer.result.nextPageCursor ?? ''
@@ -153,142 +130,142 @@ async function positionList(client: BybitClient, category: BybitContract, filter
 }
 
 async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: FetchContext): Promise<VenueSnapshot> {
-  const wallet = await call<{ list: RawWallet[] }>(client, 'reading the wallet balance', (ex) => ex.privateGetV5AccountWalletBalance!({ accountType: 'UNIFIED' }))
+  const wallet = await call(client, 'reading the wallet balance', WalletSchema, (ex) => ex.privateGetV5AccountWalletBalance({ accountType: 'UNIFIED' }))
   const linear = await positionList(client, 'linear', { settleCoin: config.settleCoin }, ctx)
   const inverse = await positionList(client, 'inverse', {}, ctx)
   ctx.signal.throwIfAborted()
-  const account = wallet.result.list?.[0]
-  if (!account) throw new InvalidInput('wallet-balance', 'has no account')
-  const held = (list: RawPosition[] | undefined, contract: BybitContract) =>
-    (list ?? []).filter((p) => p.side !== 'None' && p.side !== '' && !parseDecimal(p.size, `${contract}.${p.symbol}.size`).isZero()).map((p) => ({ p, contract }))
-  const open = [...held(linear, 'linear'), ...held(inverse, 'inverse')]
-  const tables = new Map<string, SymbolTiers | null>()
-  for (const { p, contract } of open) {
-    const key = `${contract}:${p.symbol}`
-    if (!tables.has(key)) tables.set(key, await riskTiers(client, contract, p.symbol))
-  }
-  // The wallet values each coin in USD; positions' figures are added in USD at that rate.
-  const usdPerCoin = new Map<string, Decimal>()
-  for (const c of account.coin) {
-    const equity = parseOptionalDecimal(c.equity, `wallet.coin.${c.coin}.equity`)
-    const usd = parseOptionalDecimal(c.usdValue, `wallet.coin.${c.coin}.usdValue`)
-    if (equity && usd && !equity.isZero()) usdPerCoin.set(c.coin, usd.div(equity))
-  }
+    const account = wallet.result.list?.[0]
+    if (!account) throw new InvalidInput('wallet-balance', 'has no account')
+    const held = (list: RawPosition[] | undefined, contract: BybitContract) =>
+      (list ?? []).filter((p) => p.side !== 'None' && p.side !== '' && !parseDecimal(p.size, `${contract}.${p.symbol}.size`).isZero()).map((p) => ({ p, contract }))
+    const open = [...held(linear, 'linear'), ...held(inverse, 'inverse')]
+    const tables = new Map<string, SymbolTiers | null>()
+    for (const { p, contract } of open) {
+      const key = `${contract}:${p.symbol}`
+      if (!tables.has(key)) tables.set(key, await riskTiers(client, contract, p.symbol))
+    }
+    // The wallet values each coin in USD; positions' figures are added in USD at that rate.
+    const usdPerCoin = new Map<string, Decimal>()
+    for (const c of account.coin) {
+      const equity = parseOptionalDecimal(c.equity, `wallet.coin.${c.coin}.equity`)
+      const usd = parseOptionalDecimal(c.usdValue, `wallet.coin.${c.coin}.usdValue`)
+      if (equity && usd && !equity.isZero()) usdPerCoin.set(c.coin, usd.div(equity))
+    }
 
-  const positions: Position[] = []
-  const details: unknown[] = []
-  const replications: (Replication | null)[] = []
+    const positions: Position[] = []
+    const details: unknown[] = []
+    const replications: (Replication | null)[] = []
   /** Currencies of replicated figures with no USD rate: the replicated USD totals are null while any is left. */
   const missingUsdRates = new Set<string>()
-  for (const { p, contract } of open) {
-    const at = `positions.${contract}.${p.symbol}`
-    const quantity = parseDecimal(p.size, `${at}.size`).mul(p.side === 'Sell' ? -1 : 1)
-    const avgPrice = parseDecimal(p.avgPrice, `${at}.avgPrice`)
-    const markPrice = parseDecimal(p.markPrice, `${at}.markPrice`)
-    const leverage = parseDecimal(p.leverage, `${at}.leverage`)
-    const base = baseOf(contract, p.symbol)
-    const table = tables.get(`${contract}:${p.symbol}`) ?? null
-    const tier = table?.tiers.find((t) => t.id === p.riskId) ?? null
-    const flags: string[] = []
-    if (!base || !table) flags.push('unknown-symbol')
-    else if (!tier) flags.push('unknown-risk-tier')
-    const currency = contract === 'linear' ? config.settleCoin : (base ?? p.symbol)
+    for (const { p, contract } of open) {
+      const at = `positions.${contract}.${p.symbol}`
+      const quantity = parseDecimal(p.size, `${at}.size`).mul(p.side === 'Sell' ? -1 : 1)
+      const avgPrice = parseDecimal(p.avgPrice, `${at}.avgPrice`)
+      const markPrice = parseDecimal(p.markPrice, `${at}.markPrice`)
+      const leverage = parseDecimal(p.leverage, `${at}.leverage`)
+      const base = baseOf(contract, p.symbol)
+      const table = tables.get(`${contract}:${p.symbol}`) ?? null
+      const tier = table?.tiers.find((t) => t.id === p.riskId) ?? null
+      const flags: string[] = []
+      if (!base || !table) flags.push('unknown-symbol')
+      else if (!tier) flags.push('unknown-risk-tier')
+      const currency = contract === 'linear' ? config.settleCoin : (base ?? p.symbol)
     // Bybit's deduction, or the one its table implies; none leaves the position's MM unknown, never a deduction of 0.
     const deduction = table && tier ? (tier.mmDeduction ?? bybitMaintenanceDeduction(table.tiers, tier.id)) : null
     if (table && tier && !deduction) flags.push('unknown-maintenance-deduction')
     if (table && tier && deduction) {
-      const m = bybitPositionMargin({ contract, size: quantity, avgPrice, leverage, bustPrice: parseOptionalDecimal(p.bustPrice, `${at}.bustPrice`), tier, mmDeduction: deduction, takerFeeRate: new Decimal(config.takerFeeRate) })
+        const m = bybitPositionMargin({ contract, size: quantity, avgPrice, leverage, bustPrice: parseOptionalDecimal(p.bustPrice, `${at}.bustPrice`), tier, mmDeduction: deduction, takerFeeRate: new Decimal(config.takerFeeRate) })
       // Linear figures are in the settle coin, at the wallet's USD rate for it (none when the wallet holds none of
       // it: the USD totals are then unknown, not taken at 1); inverse ones in coin, worth the mark price in USD.
       const usdPerUnit = contract === 'inverse' ? markPrice : (usdPerCoin.get(config.settleCoin) ?? null)
       if (!usdPerUnit) missingUsdRates.add(currency)
-      replications.push({ symbol: p.symbol, contract, currency, initialMargin: m.initialMargin, maintenanceMargin: m.maintenanceMargin, usdPerUnit })
-      details.push({
-        symbol: p.symbol,
-        category: contract,
-        currency,
-        riskId: tier.id,
-        tierInitialRate: tier.initialRate.toFixed(),
-        maintenanceRate: tier.maintenanceRate.toFixed(),
-        mmDeduction: deduction.toFixed(),
-        tierRatesInPercent: table.ratesInPercent,
-        positionValue: m.positionValue.toFixed(),
-        bankruptcyPrice: m.bankruptcyPrice.toFixed(),
-        feeToClose: m.feeToClose.toFixed(),
-        initialRate: m.initialRate.toFixed(),
-        initialMargin: m.initialMargin.toFixed(),
-        maintenanceMargin: m.maintenanceMargin.toFixed(),
-        reportedInitialMargin: p.positionIM,
-        reportedMaintenanceMargin: p.positionMM,
+        replications.push({ symbol: p.symbol, contract, currency, initialMargin: m.initialMargin, maintenanceMargin: m.maintenanceMargin, usdPerUnit })
+        details.push({
+          symbol: p.symbol,
+          category: contract,
+          currency,
+          riskId: tier.id,
+          tierInitialRate: tier.initialRate.toFixed(),
+          maintenanceRate: tier.maintenanceRate.toFixed(),
+          mmDeduction: deduction.toFixed(),
+          tierRatesInPercent: table.ratesInPercent,
+          positionValue: m.positionValue.toFixed(),
+          bankruptcyPrice: m.bankruptcyPrice.toFixed(),
+          feeToClose: m.feeToClose.toFixed(),
+          initialRate: m.initialRate.toFixed(),
+          initialMargin: m.initialMargin.toFixed(),
+          maintenanceMargin: m.maintenanceMargin.toFixed(),
+          reportedInitialMargin: p.positionIM,
+          reportedMaintenanceMargin: p.positionMM,
         usdPerUnit: usdPerUnit?.toFixed() ?? null,
+        })
+      } else {
+        // A position we cannot margin leaves the replicated totals unknown rather than understated.
+        replications.push(null)
+        details.push({ symbol: p.symbol, category: contract, currency, riskId: p.riskId, flags })
+      }
+      // Inverse quantities are USD contracts: in units of the underlying that is the coin they are worth at mark.
+      const size = contract === 'inverse' ? quantity.div(markPrice) : quantity
+      positions.push({
+        instrument: instrumentOf(contract, p.symbol, base, config.settleCoin),
+        size: size.toFixed(),
+        entryPrice: avgPrice.toFixed(),
+        markPrice: markPrice.toFixed(),
+        liquidationPrice: parseOptionalDecimal(p.liqPrice, `${at}.liqPrice`)?.toFixed() ?? null,
+        notional: parseDecimal(p.positionValue, `${at}.positionValue`).toFixed(),
+        unrealizedPnl: parseDecimal(p.unrealisedPnl, `${at}.unrealisedPnl`).toFixed(),
+        leverage: leverage.toFixed(),
+        marginMode: p.tradeMode === 1 ? 'isolated' : 'cross',
+        venueInitialMargin: parseOptionalDecimal(p.positionIM, `${at}.positionIM`)?.toFixed() ?? null,
+        venueMaintenanceMargin: parseOptionalDecimal(p.positionMM, `${at}.positionMM`)?.toFixed() ?? null,
+        flags,
+        raw: p,
       })
-    } else {
-      // A position we cannot margin leaves the replicated totals unknown rather than understated.
-      replications.push(null)
-      details.push({ symbol: p.symbol, category: contract, currency, riskId: p.riskId, flags })
     }
-    // Inverse quantities are USD contracts: in units of the underlying that is the coin they are worth at mark.
-    const size = contract === 'inverse' ? quantity.div(markPrice) : quantity
-    positions.push({
-      instrument: instrumentOf(contract, p.symbol, base, config.settleCoin),
-      size: size.toFixed(),
-      entryPrice: avgPrice.toFixed(),
-      markPrice: markPrice.toFixed(),
-      liquidationPrice: parseOptionalDecimal(p.liqPrice, `${at}.liqPrice`)?.toFixed() ?? null,
-      notional: parseDecimal(p.positionValue, `${at}.positionValue`).toFixed(),
-      unrealizedPnl: parseDecimal(p.unrealisedPnl, `${at}.unrealisedPnl`).toFixed(),
-      leverage: leverage.toFixed(),
-      marginMode: p.tradeMode === 1 ? 'isolated' : 'cross',
-      venueInitialMargin: parseOptionalDecimal(p.positionIM, `${at}.positionIM`)?.toFixed() ?? null,
-      venueMaintenanceMargin: parseOptionalDecimal(p.positionMM, `${at}.positionMM`)?.toFixed() ?? null,
-      flags,
-      raw: p,
-    })
-  }
 
-  const marginBalance = parseDecimal(account.totalMarginBalance, 'wallet.totalMarginBalance')
-  const balances: Balance[] = account.coin
-    .filter((c) => !parseDecimal(c.walletBalance, `wallet.coin.${c.coin}.walletBalance`).isZero())
-    .map((c) => {
-      const amount = parseDecimal(c.walletBalance, `wallet.coin.${c.coin}.walletBalance`)
-      return { asset: c.coin, canonicalAsset: canonicalAsset(c.coin).factor, kind: amount.isNegative() ? ('debt' as const) : ('wallet' as const), amount: amount.abs().toFixed(), valueUsd: parseOptionalDecimal(c.usdValue, `wallet.coin.${c.coin}.usdValue`)?.toFixed() ?? null, priceUsd: usdPerCoin.get(c.coin)?.toFixed() ?? null, usableAsCollateral: true, flags: [], raw: c }
-    })
-  const reportedIm = parseDecimal(account.totalInitialMargin, 'wallet.totalInitialMargin')
-  const reportedMm = parseDecimal(account.totalMaintenanceMargin, 'wallet.totalMaintenanceMargin')
-  const complete = replications.every((r): r is Replication => r !== null && r.usdPerUnit !== null)
-  const sumUsd = (pick: (r: Replication) => Decimal) => (complete ? (replications as Replication[]).reduce((sum, r) => sum.plus(pick(r).mul(r.usdPerUnit!)), new Decimal(0)) : null)
-  const im = sumUsd((r) => r.initialMargin)
-  const mm = sumUsd((r) => r.maintenanceMargin)
-  const figures = (initial: Decimal | null, maintenance: Decimal | null, rate: Decimal | null, withdrawable: Decimal | null) =>
-    marginFigures('USD', {
-      equity: parseDecimal(account.totalEquity, 'wallet.totalEquity').toFixed(),
-      initialMargin: initial?.toFixed() ?? null,
-      maintenanceMargin: maintenance?.toFixed() ?? null,
-      // Bybit's account MM rate: liquidation at 100 %.
-      marginRatio: rate?.toFixed() ?? null,
-      withdrawable: withdrawable?.toFixed() ?? null,
-    })
-  return {
-    asOf: wallet.time ? new Date(wallet.time) : ctx.now(),
-    blockNumber: null,
-    positions,
-    balances,
-    margin: {
-      reported: figures(reportedIm, reportedMm, parseDecimal(account.accountMMRate, 'wallet.accountMMRate'), parseDecimal(account.totalAvailableBalance, 'wallet.totalAvailableBalance')),
-      // Spot borrowing and options count in Bybit's totals; ours cover the linear and inverse positions.
-      replicated: figures(im, mm, mm ? bybitAccountRate(mm, marginBalance) : null, im ? Decimal.max(marginBalance.minus(im), 0) : null),
-      details: {
-        positions: details,
-        // Bybit's own totals over its margin balance: the rates it states, recomputed.
-        accountIMRate: bybitAccountRate(reportedIm, marginBalance)?.toFixed() ?? null,
-        accountMMRate: bybitAccountRate(reportedMm, marginBalance)?.toFixed() ?? null,
-        reportedAccountIMRate: account.accountIMRate,
-        reportedAccountMMRate: account.accountMMRate,
+    const marginBalance = parseDecimal(account.totalMarginBalance, 'wallet.totalMarginBalance')
+    const balances: Balance[] = account.coin
+      .filter((c) => !parseDecimal(c.walletBalance, `wallet.coin.${c.coin}.walletBalance`).isZero())
+      .map((c) => {
+        const amount = parseDecimal(c.walletBalance, `wallet.coin.${c.coin}.walletBalance`)
+        return { asset: c.coin, canonicalAsset: canonicalAsset(c.coin).factor, kind: amount.isNegative() ? ('debt' as const) : ('wallet' as const), amount: amount.abs().toFixed(), valueUsd: parseOptionalDecimal(c.usdValue, `wallet.coin.${c.coin}.usdValue`)?.toFixed() ?? null, priceUsd: usdPerCoin.get(c.coin)?.toFixed() ?? null, usableAsCollateral: true, flags: [], raw: c }
+      })
+    const reportedIm = parseDecimal(account.totalInitialMargin, 'wallet.totalInitialMargin')
+    const reportedMm = parseDecimal(account.totalMaintenanceMargin, 'wallet.totalMaintenanceMargin')
+    const complete = replications.every((r): r is Replication => r !== null && r.usdPerUnit !== null)
+    const sumUsd = (pick: (r: Replication) => Decimal) => (complete ? replications.reduce((sum, r) => sum.plus(pick(r).mul(r.usdPerUnit!)), new Decimal(0)) : null)
+    const im = sumUsd((r) => r.initialMargin)
+    const mm = sumUsd((r) => r.maintenanceMargin)
+    const figures = (initial: Decimal | null, maintenance: Decimal | null, rate: Decimal | null, withdrawable: Decimal | null) =>
+      marginFigures('USD', {
+        equity: parseDecimal(account.totalEquity, 'wallet.totalEquity').toFixed(),
+        initialMargin: initial?.toFixed() ?? null,
+        maintenanceMargin: maintenance?.toFixed() ?? null,
+        // Bybit's account MM rate: liquidation at 100 %.
+        marginRatio: rate?.toFixed() ?? null,
+        withdrawable: withdrawable?.toFixed() ?? null,
+      })
+    return {
+      asOf: wallet.time ? new Date(wallet.time) : ctx.now(),
+      blockNumber: null,
+      positions,
+      balances,
+      margin: {
+        reported: figures(reportedIm, reportedMm, parseDecimal(account.accountMMRate, 'wallet.accountMMRate'), parseDecimal(account.totalAvailableBalance, 'wallet.totalAvailableBalance')),
+        // Spot borrowing and options count in Bybit's totals; ours cover the linear and inverse positions.
+        replicated: figures(im, mm, mm ? bybitAccountRate(mm, marginBalance) : null, im ? Decimal.max(marginBalance.minus(im), 0) : null),
+        details: {
+          positions: details,
+          // Bybit's own totals over its margin balance: the rates it states, recomputed.
+          accountIMRate: bybitAccountRate(reportedIm, marginBalance)?.toFixed() ?? null,
+          accountMMRate: bybitAccountRate(reportedMm, marginBalance)?.toFixed() ?? null,
+          reportedAccountIMRate: account.accountIMRate,
+          reportedAccountMMRate: account.accountMMRate,
         missingUsdRates: [...missingUsdRates],
+        },
       },
-    },
-    raw: { walletBalance: wallet, positionList: { linear, inverse } },
-  }
+      raw: { walletBalance: wallet, positionList: { linear, inverse } },
+    }
 }
 
 /**
@@ -296,8 +273,8 @@ async function fetchAccount(client: BybitClient, config: BybitConfig, ctx: Fetch
  * wallet-balance answer would not be the one read here); a key that can trade or move funds is stored with warnings.
  */
 async function verifyAccount(client: BybitClient, _config: BybitConfig, ctx: FetchContext): Promise<AccountVerification> {
-  const key = await call<RawApiKeyInfo>(client, 'reading the API key', (ex) => ex.privateGetV5UserQueryApi!({}))
-  const info = await call<RawAccountInfo>(client, 'reading the account', (ex) => ex.privateGetV5AccountInfo!({}))
+  const key = await call(client, 'reading the API key', ApiKeyInfoSchema, (ex) => ex.privateGetV5UserQueryApi({}))
+  const info = await call(client, 'reading the account', AccountInfoSchema, (ex) => ex.privateGetV5AccountInfo({}))
   ctx.signal.throwIfAborted()
   const status = info.result.unifiedMarginStatus
   if (!isUnifiedAccount(status)) {

@@ -2,6 +2,7 @@
 // 200) whose end is in the X-Bapi-Limit-Reset-Timestamp header, server errors and restarts (10016, 10000) that ccxt
 // reads as refusals, and the IP ban (HTTP 403 "access too frequent") that lasts 10 minutes.
 // Sources: https://bybit-exchange.github.io/docs/v5/rate-limit · https://bybit-exchange.github.io/docs/v5/error
+import { z } from 'zod'
 import { VenueUnavailable } from '../../core/errors.js'
 
 /** Bybit's documented IP ban after "403, access too frequent": wait at least 10 minutes. */
@@ -25,11 +26,14 @@ function header(headers: Record<string, string> | undefined, name: string): stri
   return undefined
 }
 
+/** What a failed answer's body may say; a field of another type is as good as absent. */
+const FailedBodySchema = z.looseObject({ retCode: z.number().optional().catch(undefined), time: z.number().optional().catch(undefined) })
+
 function readBody(body: string | undefined): { retCode?: number; time?: number } | null {
   if (!body) return null
   try {
-    const parsed = JSON.parse(body) as unknown
-    return parsed && typeof parsed === 'object' ? (parsed as { retCode?: number; time?: number }) : null
+    const parsed = FailedBodySchema.safeParse(JSON.parse(body))
+    return parsed.success ? parsed.data : null
   } catch {
     return null
   }

@@ -9,7 +9,7 @@ import { marginFigures, type Balance, type VenueSnapshot } from '../../core/doma
 import { InvalidInput, VenueRejected } from '../../core/errors.js'
 import { assertFreshHead, createEvmProvider, evmRpcErrors, plain, readChainHead } from '../evm-rpc.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
-import { COMET_ABI, ERC20_METADATA_ABI } from './abi.js'
+import { COMET, ERC20_METADATA } from './abi.js'
 import { compoundV3Descriptor, type CompoundV3Config } from './descriptor.js'
 import { PRICE_SCALE, calculateCometAccount, cometFigures, isInAsset, simulateCometAbsorb, type CometAccountInput, type CometCollateral } from './margin.js'
 import { fromScale } from './units.js'
@@ -28,33 +28,10 @@ function createClient(config: CompoundV3Config, env: ClientEnvironment): Compoun
   return { provider: createEvmProvider(url, config.chainId ?? 1, env.timeoutMs) }
 }
 
-interface AssetInfo {
-  offset: bigint
-  asset: string
-  priceFeed: string
-  scale: bigint
-  borrowCollateralFactor: bigint
-  liquidateCollateralFactor: bigint
-  liquidationFactor: bigint
-  supplyCap: bigint
-}
-
-interface UserBasic {
-  principal: bigint
-  assetsIn: bigint
-  _reserved: bigint
-}
-
-interface TotalsBasic {
-  baseSupplyIndex: bigint
-  baseBorrowIndex: bigint
-  lastAccrualTime: bigint
-}
-
 /** A token's symbol, or null when the token does not answer one (a revert, or bytes32 as MKR's): shown by address. */
 async function tokenSymbol(provider: JsonRpcProvider, token: string, blockTag: number): Promise<string | null> {
   try {
-    return (await new Contract(token, ERC20_METADATA_ABI, provider).getFunction('symbol')({ blockTag })) as string
+    return ERC20_METADATA.checkAnswer('symbol', await new Contract(token, ERC20_METADATA, provider).getFunction('symbol')({ blockTag }))
   } catch (error) {
     // Only the token's own refusal means "no symbol"; node trouble fails the fetch as any other read would.
     if (rpc.mapError(error, 'reading a token symbol') instanceof VenueRejected) return null
@@ -73,8 +50,8 @@ async function fetchAccount(client: CompoundV3Client, config: CompoundV3Config, 
   // One block for every read below: figures from different blocks would not add up, and the contract's own answers
   // would not be comparable with our replication.
   const blockTag = head.blockNumber
-  const comet = new Contract(config.comet, COMET_ABI, provider)
-  const call = <T>(fn: string, ...args: unknown[]) => comet.getFunction(fn)(...args, { blockTag }) as Promise<T>
+  const comet = new Contract(config.comet, COMET, provider)
+  const call = async <F extends keyof typeof COMET.answers>(fn: F, ...args: unknown[]) => COMET.checkAnswer(fn, await comet.getFunction(fn)(...args, { blockTag }))
   const { account } = config
 
   const [baseToken, baseTokenPriceFeed, baseScale, numAssets, userBasic, totals, supplyBalance, borrowBalance, venueLiquidatable, venueBorrowCollateralized] = await rpc.round(
@@ -82,26 +59,26 @@ async function fetchAccount(client: CompoundV3Client, config: CompoundV3Config, 
     signal,
     () =>
       Promise.all([
-        call<string>('baseToken'),
-        call<string>('baseTokenPriceFeed'),
-        call<bigint>('baseScale'),
-        call<bigint>('numAssets'),
-        call<UserBasic>('userBasic', account),
-        call<TotalsBasic>('totalsBasic'),
-        call<bigint>('balanceOf', account),
-        call<bigint>('borrowBalanceOf', account),
-        call<boolean>('isLiquidatable', account),
-        call<boolean>('isBorrowCollateralized', account),
+        call('baseToken'),
+        call('baseTokenPriceFeed'),
+        call('baseScale'),
+        call('numAssets'),
+        call('userBasic', account),
+        call('totalsBasic'),
+        call('balanceOf', account),
+        call('borrowBalanceOf', account),
+        call('isLiquidatable', account),
+        call('isBorrowCollateralized', account),
       ]),
   )
 
   const indexes = Array.from({ length: Number(numAssets) }, (_, i) => i)
   const [assetInfos, basePrice, baseSymbol] = await rpc.round('reading the collateral assets and the base price', signal, () =>
-    Promise.all([Promise.all(indexes.map((i) => call<AssetInfo>('getAssetInfo', i))), call<bigint>('getPrice', baseTokenPriceFeed), tokenSymbol(provider, baseToken, blockTag)]),
+    Promise.all([Promise.all(indexes.map((i) => call('getAssetInfo', i))), call('getPrice', baseTokenPriceFeed), tokenSymbol(provider, baseToken, blockTag)]),
   )
 
   const collateralBalances = await rpc.round('reading the account’s collateral balances', signal, () =>
-    Promise.all(assetInfos.map((info) => call<bigint>('collateralBalanceOf', account, info.asset))),
+    Promise.all(assetInfos.map((info) => call('collateralBalanceOf', account, info.asset))),
   )
 
   const assetsIn = Number(userBasic.assetsIn)
@@ -109,7 +86,7 @@ async function fetchAccount(client: CompoundV3Client, config: CompoundV3Config, 
   // Prices and symbols only of what the account holds: the contract prices only those, and a market lists up to 24.
   const held = assetInfos.map((info, i) => ({ info, balance: collateralBalances[i]! })).filter(({ info, balance }) => balance > 0n || isInAsset(assetsIn, Number(info.offset), reserved))
   const heldDetails = await rpc.round('reading the held collateral’s prices and symbols', signal, () =>
-    Promise.all(held.map(async ({ info }) => ({ price: await call<bigint>('getPrice', info.priceFeed), symbol: await tokenSymbol(provider, info.asset, blockTag) }))),
+    Promise.all(held.map(async ({ info }) => ({ price: await call('getPrice', info.priceFeed), symbol: await tokenSymbol(provider, info.asset, blockTag) }))),
   )
   const heldByAsset = new Map(held.map((h, i) => [h.info.asset.toLowerCase(), { ...h, ...heldDetails[i]! }]))
 
@@ -267,7 +244,7 @@ async function fetchAccount(client: CompoundV3Client, config: CompoundV3Config, 
       borrowBalanceOf: borrowBalance,
       isLiquidatable: venueLiquidatable,
       isBorrowCollateralized: venueBorrowCollateralized,
-      assets: assetInfos.map((info, i) => ({ ...(plain(info) as Record<string, unknown>), collateralBalanceOf: collateralBalances[i]!, price: heldByAsset.get(info.asset.toLowerCase())?.price ?? null })),
+      assets: assetInfos.map((info, i) => ({ ...info, collateralBalanceOf: collateralBalances[i]!, price: heldByAsset.get(info.asset.toLowerCase())?.price ?? null })),
     }),
   }
 }
@@ -279,13 +256,13 @@ async function fetchAccount(client: CompoundV3Client, config: CompoundV3Config, 
 async function verifyAccount(client: CompoundV3Client, config: CompoundV3Config, ctx: FetchContext) {
   const { provider } = client
   if (config.chainId !== undefined) {
-    const chainId = Number(await rpc.round('reading the chain id', ctx.signal, () => provider.send('eth_chainId', []) as Promise<string>))
+    const chainId = Number(await rpc.round('reading the chain id', ctx.signal, (): Promise<unknown> => provider.send('eth_chainId', [])))
     if (chainId !== config.chainId) throw new InvalidInput('chainId', `is ${config.chainId}, but the RPC at rpcUrl serves chain ${chainId}`)
   }
   const code = await rpc.round('reading the Comet contract’s code', ctx.signal, () => provider.getCode(config.comet))
   if (code === '0x') throw new InvalidInput('comet', `no contract at ${config.comet}${config.chainId !== undefined ? ` on chain ${config.chainId}` : ''}`)
   try {
-    await rpc.round('asking the contract for its base token', ctx.signal, () => new Contract(config.comet, COMET_ABI, provider).getFunction('baseToken')())
+    await rpc.round('asking the contract for its base token', ctx.signal, () => new Contract(config.comet, COMET, provider).getFunction('baseToken')())
   } catch (error) {
     // A revert or an undecodable answer: whatever is at that address is not a Comet market.
     if (error instanceof VenueRejected) throw new InvalidInput('comet', `the contract at ${config.comet} does not answer baseToken() as a Compound v3 market (${error.message})`)

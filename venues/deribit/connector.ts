@@ -9,6 +9,8 @@ import { marginFigures, type Balance, type ImpliedVolPoint, type InstrumentKind,
 import { InvalidInput } from '../../core/errors.js'
 import { parseInstrumentSymbol } from '../../core/instrument-symbols.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import { parsePayload } from '../payload.js'
+import { BookSummaryAnswerSchema, PositionsAnswerSchema, SummariesAnswerSchema, TickerAnswerSchema, type RawBookSummary, type RawPosition } from './payloads.js'
 import { requireSecret } from '../cex-credentials.js'
 import { watchResponses, type CcxtClient } from '../ccxt-errors.js'
 import { callDeribit as call } from './errors.js'
@@ -17,35 +19,6 @@ import { deribitDescriptor, type DeribitConfig } from './descriptor.js'
 import { DERIBIT_PM_BTC_PARAMS, DERIBIT_PM_ETH_PARAMS, deribitPortfolioMargin, deribitStandardFutureMargin, deribitStandardOptionMargin, type DeribitPmPosition } from './margin.js'
 
 export type DeribitClient = CcxtClient<DeribitExchange>
-
-interface RawSummary {
-  currency: string
-  equity: number
-  balance: number
-  margin_balance: number
-  initial_margin: number
-  maintenance_margin: number
-  available_funds: number
-  available_withdrawal_funds?: number
-  portfolio_margining_enabled?: boolean
-  margin_model?: string
-}
-
-interface RawPosition {
-  instrument_name: string
-  kind: 'future' | 'option' | 'spot' | 'future_combo' | 'option_combo'
-  direction: 'buy' | 'sell' | 'zero'
-  size: number
-  size_currency?: number
-  average_price: number
-  mark_price: number
-  index_price: number
-  estimated_liquidation_price?: number | null
-  initial_margin: number
-  maintenance_margin: number
-  floating_profit_loss: number
-  leverage?: number
-}
 
 /** Our instrument kind for a position Deribit names but we cannot read (combos are spreads of their kind). */
 const KIND_OF_UNREAD: Record<RawPosition['kind'], InstrumentKind> = { future: 'future', option: 'option', spot: 'spot', future_combo: 'future', option_combo: 'option' }
@@ -56,7 +29,7 @@ function createClient(config: DeribitConfig, env: ClientEnvironment): DeribitCli
   const exchange = new ccxt.deribit({ apiKey, secret, enableRateLimit: true, timeout: env.timeoutMs })
   if (config.testnet) exchange.setSandboxMode(true)
   const override = env.urlOverrides?.deribit
-  if (override) (exchange.urls as { api: Record<string, string> }).api = { rest: override.replace(/\/$/, '') }
+  if (override) exchange.urls.api = { rest: override.replace(/\/$/, '') }
   return { exchange, secrets: [apiKey, secret], lastResponse: watchResponses(exchange) }
 }
 
@@ -66,17 +39,6 @@ interface OptionMark {
   underlying_price: number
   mark_price: number
   open_interest: number | null
-}
-
-/** One row of public/get_book_summary_by_currency (kind=option): https://docs.deribit.com/#public-get_book_summary_by_currency */
-interface RawBookSummary {
-  instrument_name: string
-  mark_iv?: number | null
-  mark_price?: number | null
-  underlying_price?: number | null
-  estimated_delivery_price?: number | null
-  open_interest?: number | null
-  creation_timestamp?: number
 }
 
 /**
@@ -123,31 +85,24 @@ export function deribitContractSize(kind: string, underlying: string, inverse: b
   return underlying === 'BTC' ? '10' : underlying === 'ETH' ? '1' : null
 }
 
-function result<T>(response: unknown, what: string): T {
-  const r = (response as { result?: T })?.result
-  if (r === undefined) throw new InvalidInput(what, 'has no result')
-  return r
-}
-
 const num = (value: unknown, field: string): number => parseDecimal(value, field).toNumber()
 
 async function fetchAccount(client: DeribitClient, config: DeribitConfig, ctx: FetchContext): Promise<VenueSnapshot> {
-  const ex = client.exchange as unknown as Record<string, (params: object) => Promise<unknown>>
-  const summariesResponse = await call(client, 'reading the account summaries', () => ex.privateGetGetAccountSummaries!({ extended: true }))
-  const positionsResponse = await call(client, 'reading the positions', () => ex.privateGetGetPositions!({ currency: config.currency }))
+  const ex = client.exchange
+  const summariesResponse = parsePayload('deribit', SummariesAnswerSchema, await call(client, 'reading the account summaries', () => ex.privateGetGetAccountSummaries({ extended: true })), 'account summaries')
+  const positionsResponse = parsePayload('deribit', PositionsAnswerSchema, await call(client, 'reading the positions', () => ex.privateGetGetPositions({ currency: config.currency })), 'positions')
   // Stablecoin segments have no option chain of their own (their linear options are listed under BTC and ETH).
   const hasChain = config.currency === 'BTC' || config.currency === 'ETH'
-  const chainResponse = hasChain ? await call(client, 'reading the option chain', () => ex.publicGetGetBookSummaryByCurrency!({ currency: config.currency, kind: 'option' })) : { result: [] }
-  const summaries = result<{ summaries?: RawSummary[] } | RawSummary[]>(summariesResponse, 'get_account_summaries')
+  const chainResponse = hasChain ? parsePayload('deribit', BookSummaryAnswerSchema, await call(client, 'reading the option chain', () => ex.publicGetGetBookSummaryByCurrency({ currency: config.currency, kind: 'option' })), 'option chain') : { result: [] }
+  const summaries = summariesResponse.result
   const list = Array.isArray(summaries) ? summaries : (summaries.summaries ?? [])
   const summary = list.find((s) => s.currency === config.currency)
   if (!summary) throw new InvalidInput('get_account_summaries', `has no ${config.currency} summary`)
-  const rawPositions = result<RawPosition[]>(positionsResponse, 'get_positions').filter((p) => p.size !== 0 && p.direction !== 'zero')
+  const rawPositions = positionsResponse.result.filter((p) => p.size !== 0 && p.direction !== 'zero')
 
   // Option marks and implied vols (positions do not carry the IV) come from the currency's option chain, in one
   // request; an option the chain does not list falls back to its own ticker.
-  const chain = result<RawBookSummary[]>(chainResponse, 'get_book_summary_by_currency')
-  if (!Array.isArray(chain)) throw new InvalidInput('get_book_summary_by_currency', 'is not a list')
+  const chain: RawBookSummary[] = chainResponse.result
   const tickers = new Map<string, OptionMark>()
   for (const row of chain) {
     if (typeof row.mark_iv === 'number' && typeof row.underlying_price === 'number' && typeof row.mark_price === 'number') {
@@ -156,8 +111,8 @@ async function fetchAccount(client: DeribitClient, config: DeribitConfig, ctx: F
   }
   for (const p of rawPositions.filter((p) => p.kind === 'option' && !tickers.has(p.instrument_name))) {
     // public/ticker carries the same fields: https://docs.deribit.com/#public-ticker
-    const ticker = await call(client, `reading the ${p.instrument_name} ticker`, () => ex.publicGetTicker!({ instrument_name: p.instrument_name }))
-    const t = result<OptionMark>(ticker, `ticker ${p.instrument_name}`)
+    const ticker = await call(client, `reading the ${p.instrument_name} ticker`, () => ex.publicGetTicker({ instrument_name: p.instrument_name }))
+    const t = parsePayload('deribit', TickerAnswerSchema, ticker, `${p.instrument_name} ticker`).result
     tickers.set(p.instrument_name, { mark_iv: t.mark_iv, underlying_price: t.underlying_price, mark_price: t.mark_price, open_interest: t.open_interest ?? null })
   }
 

@@ -7,8 +7,10 @@
 // - public/get_currencies lists every currency the `currency` parameter accepts; Deribit asks clients to read it at
 //   run time rather than trust a fixed list (https://docs.deribit.com/articles/currency-parameter).
 import { createHmac, randomBytes } from 'node:crypto'
-import { InvalidInput, Unauthorized, VenueRejected } from '../../core/errors.js'
+import { InvalidInput, Unauthorized } from '../../core/errors.js'
 import type { AccountVerification, FetchContext } from '../types.js'
+import { parsePayload } from '../payload.js'
+import { AuthAnswerSchema, CurrenciesAnswerSchema } from './payloads.js'
 import { callDeribit } from './errors.js'
 import type { DeribitClient } from './connector.js'
 import type { DeribitConfig } from './descriptor.js'
@@ -30,8 +32,6 @@ export function deribitScopeWarning(scope: string): string | null {
   return can.length > 0 ? `this Deribit key can ${can.join(', ')}; crossmargin only reads, so a key with read scopes only is safer` : null
 }
 
-type Implicit = Record<string, (params: object) => Promise<{ result?: unknown } | undefined>>
-
 async function keyScope(client: DeribitClient, ctx: FetchContext): Promise<string> {
   const { apiKey, secret } = client.exchange
   if (!apiKey || !secret) throw new Unauthorized('deribit: no client id or secret to check')
@@ -39,19 +39,13 @@ async function keyScope(client: DeribitClient, ctx: FetchContext): Promise<strin
   const nonce = randomBytes(8).toString('hex')
   // StringToSign = timestamp \n nonce \n data (empty): https://docs.deribit.com/articles/authentication
   const signature = createHmac('sha256', secret).update(`${timestamp}\n${nonce}\n`).digest('hex')
-  const ex = client.exchange as unknown as Implicit
-  const answer = await callDeribit(client, 'checking the key’s scope', () => ex.publicGetAuth!({ grant_type: 'client_signature', client_id: apiKey, timestamp, nonce, signature, data: '' }))
-  const scope = (answer?.result as { scope?: unknown } | undefined)?.scope
-  if (typeof scope !== 'string') throw new VenueRejected('deribit answered the key check without a scope')
-  return scope
+  const answer = await callDeribit(client, 'checking the key’s scope', () => client.exchange.publicGetAuth({ grant_type: 'client_signature', client_id: apiKey, timestamp, nonce, signature, data: '' }))
+  return parsePayload('deribit', AuthAnswerSchema, answer, 'key check').result.scope
 }
 
 async function knownCurrencies(client: DeribitClient): Promise<Set<string>> {
-  const ex = client.exchange as unknown as Implicit
-  const answer = await callDeribit(client, 'listing its currencies', () => ex.publicGetGetCurrencies!({}))
-  const list = answer?.result
-  if (!Array.isArray(list)) throw new VenueRejected('deribit answered get_currencies without a list')
-  return new Set(list.map((c: { currency?: unknown }) => c?.currency).filter((c): c is string => typeof c === 'string'))
+  const answer = await callDeribit(client, 'listing its currencies', () => client.exchange.publicGetGetCurrencies({}))
+  return new Set(parsePayload('deribit', CurrenciesAnswerSchema, answer, 'currency list').result.map((c) => c.currency))
 }
 
 export async function verifyDeribitAccount(client: DeribitClient, config: DeribitConfig, ctx: FetchContext): Promise<AccountVerification> {

@@ -7,6 +7,8 @@ import { marginFigures, type Balance, type Position, type VenueSnapshot } from '
 import { InvalidInput, VenueRejected } from '../../core/errors.js'
 import { getJson } from '../../core/http/json-client.js'
 import type { AccountVerification, ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import { parsePayload } from '../payload.js'
+import { AddressAnswerSchema, PerpetualMarketsSchema, SubaccountAnswerSchema, type PerpetualMarket } from './payloads.js'
 import { dydxV4Descriptor, type DydxV4Config } from './descriptor.js'
 import { calculateDydxAccount, dydxFigures, type DydxMarket, type DydxPositionInput } from './margin.js'
 
@@ -15,23 +17,12 @@ export interface DydxV4Client {
   timeoutMs: number
 }
 
-interface RawSubaccount {
-  equity: string
-  freeCollateral: string
-  openPerpetualPositions: Record<string, { market: string; size: string; entryPrice: string; unrealizedPnl: string; side: string }>
-  assetPositions: Record<string, { symbol: string; size: string; side: 'LONG' | 'SHORT' }>
-  updatedAtHeight?: string
-  latestProcessedBlockHeight?: string
-}
-
-type RawMarkets = { markets: Record<string, Record<string, string | number | undefined>> }
-
 function createClient(config: DydxV4Config, env: ClientEnvironment): DydxV4Client {
   return { baseUrl: (env.urlOverrides?.['dydx-v4'] ?? config.indexerUrl).replace(/\/$/, ''), timeoutMs: env.timeoutMs }
 }
 
-function toMarket(raw: Record<string, string | number | undefined>, ticker: string): DydxMarket {
-  const d = (key: string, fallback?: string) => parseDecimal(raw[key] ?? fallback, `perpetualMarkets.${ticker}.${key}`)
+function toMarket(raw: PerpetualMarket, ticker: string): DydxMarket {
+  const d = (key: 'oraclePrice' | 'initialMarginFraction' | 'maintenanceMarginFraction' | 'openInterest' | 'openInterestLowerCap' | 'openInterestUpperCap', fallback?: string) => parseDecimal(raw[key] ?? fallback, `perpetualMarkets.${ticker}.${key}`)
   return {
     ticker,
     oraclePrice: d('oraclePrice'),
@@ -45,17 +36,15 @@ function toMarket(raw: Record<string, string | number | undefined>, ticker: stri
 
 async function fetchAccount(client: DydxV4Client, config: DydxV4Config, ctx: FetchContext): Promise<VenueSnapshot> {
   const opts = (what: string) => ({ venue: 'dydx-v4', timeoutMs: client.timeoutMs, signal: ctx.signal, what })
-  let rawAccount: { subaccount: RawSubaccount }
+  let accountAnswer: unknown
   try {
-    rawAccount = (await getJson(`${client.baseUrl}/v4/addresses/${config.address}/subaccountNumber/${config.subaccountNumber}`, opts('reading the subaccount'))) as { subaccount: RawSubaccount }
+    accountAnswer = await getJson(`${client.baseUrl}/v4/addresses/${config.address}/subaccountNumber/${config.subaccountNumber}`, opts('reading the subaccount'))
   } catch (error) {
     if (error instanceof VenueRejected && error.message.includes('HTTP 404')) throw new VenueRejected(`dydx-v4: subaccount ${config.subaccountNumber} of ${config.address} does not exist`)
     throw error
   }
-  const rawMarkets = (await getJson(`${client.baseUrl}/v4/perpetualMarkets`, opts('reading the perpetual markets'))) as RawMarkets
-  const sub = rawAccount?.subaccount
-  if (!sub || typeof sub.openPerpetualPositions !== 'object') throw new InvalidInput('subaccount', 'is missing its positions')
-  if (!rawMarkets || typeof rawMarkets.markets !== 'object') throw new InvalidInput('perpetualMarkets', 'has no markets')
+  const sub = parsePayload('dydx-v4', SubaccountAnswerSchema, accountAnswer, 'subaccount').subaccount
+  const rawMarkets = parsePayload('dydx-v4', PerpetualMarketsSchema, await getJson(`${client.baseUrl}/v4/perpetualMarkets`, opts('reading the perpetual markets')), 'perpetual markets')
   const markets = Object.fromEntries(Object.entries(rawMarkets.markets).map(([t, m]) => [t, toMarket(m, t)]))
   const usdcRow = sub.assetPositions?.USDC
   const usdc = usdcRow ? parseDecimal(usdcRow.size, 'assetPositions.USDC.size').abs().mul(usdcRow.side === 'SHORT' ? -1 : 1) : new Decimal(0)
@@ -133,15 +122,14 @@ async function fetchAccount(client: DydxV4Client, config: DydxV4Config, ctx: Fet
  * subaccount is created on its first deposit, so a number the address never used is a mistake in the config.
  */
 async function verifyAccount(client: DydxV4Client, config: DydxV4Config, ctx: FetchContext): Promise<AccountVerification> {
-  let answer: { subaccounts?: { subaccountNumber: number }[] }
+  let answer: unknown
   try {
-    answer = (await getJson(`${client.baseUrl}/v4/addresses/${config.address}`, { venue: 'dydx-v4', timeoutMs: client.timeoutMs, signal: ctx.signal, what: 'looking up the address' })) as typeof answer
+    answer = await getJson(`${client.baseUrl}/v4/addresses/${config.address}`, { venue: 'dydx-v4', timeoutMs: client.timeoutMs, signal: ctx.signal, what: 'looking up the address' })
   } catch (error) {
     if (error instanceof VenueRejected && error.message.includes('HTTP 404')) throw new InvalidInput('address', `the dYdX indexer knows no account at ${config.address} (it has never deposited)`)
     throw error
   }
-  if (!Array.isArray(answer?.subaccounts)) throw new VenueRejected('dydx-v4 sent an unusable answer: the address has no subaccounts list')
-  const numbers = answer.subaccounts.map((s) => s.subaccountNumber)
+  const numbers = parsePayload('dydx-v4', AddressAnswerSchema, answer, 'address lookup').subaccounts.map((s) => s.subaccountNumber)
   if (!numbers.includes(config.subaccountNumber)) {
     throw new InvalidInput('subaccountNumber', `${config.address} has no subaccount ${config.subaccountNumber} (it has ${numbers.length > 0 ? numbers.join(', ') : 'none'})`)
   }

@@ -1,6 +1,10 @@
 // The GMX v2 contract functions the connector calls, as human-readable ABI fragments (ethers 6), written from the
 // deployed Reader's ABI (gmx-synthetics deployments/arbitrum/Reader.json, identical on Avalanche) and DataStore.sol.
-// abi.test.ts checks each full signature against the one the deployment file gives.
+// abi-and-keys.test.ts checks each full signature against the one the deployment file gives; READER and DATA_STORE
+// pair the functions with the shapes of their answers (reader-types.ts, ../evm-abi.ts).
+import { z } from 'zod'
+import { TypedAbi } from '../evm-abi.js'
+import { MarketPropsSchema, PositionInfoSchema, PositionPropsSchema } from './reader-types.js'
 
 const PRICE = '(uint256 min, uint256 max)'
 /** MarketUtils.MarketPrices: index, long and short token prices, each per smallest token unit × 10^30. */
@@ -32,3 +36,12 @@ export const READER_ABI = [
 ]
 
 export const DATA_STORE_ABI = ['function getUint(bytes32 key) view returns (uint256)']
+
+export const READER = new TypedAbi('gmx-v2', READER_ABI, {
+  getAccountPositionInfoList: z.array(PositionInfoSchema),
+  getPositionInfoList: z.array(PositionInfoSchema),
+  getAccountPositions: z.array(PositionPropsSchema),
+  getMarket: MarketPropsSchema,
+})
+
+export const DATA_STORE = new TypedAbi('gmx-v2', DATA_STORE_ABI, { getUint: z.bigint() })

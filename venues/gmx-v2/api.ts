@@ -2,8 +2,8 @@
 // (symbol and decimals) and the oracle tickers (min and max price per smallest token unit × 10^30, the form the
 // Reader takes). Docs: https://docs.gmx.io/docs/api/rest.
 import { z } from 'zod'
-import { VenueRejected } from '../../core/errors.js'
 import { getJson } from '../../core/http/json-client.js'
+import { parsePayload } from '../payload.js'
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'is not an address')
 const uintString = z.string().regex(/^\d+$/, 'is not an unsigned integer')
@@ -46,13 +46,6 @@ export interface GmxApiData {
   raw: { markets: unknown; tokens: unknown; tickers: unknown }
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value)
-  if (result.success) return result.data
-  const issue = result.error.issues[0]!
-  throw new VenueRejected(`gmx-v2 sent an unusable ${what}: ${[what, ...issue.path].join('.')} ${issue.message}`)
-}
-
 export async function fetchGmxApi(baseUrl: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<GmxApiData> {
   const opts = (what: string) => ({ venue: 'gmx-v2', timeoutMs: options.timeoutMs, signal: options.signal, what })
   const [rawMarkets, rawTokens, rawTickers] = await Promise.all([
@@ -60,9 +53,9 @@ export async function fetchGmxApi(baseUrl: string, options: { timeoutMs: number;
     getJson(`${baseUrl}/tokens`, opts('reading the token list from the GMX API')),
     getJson(`${baseUrl}/prices/tickers`, opts('reading the oracle prices from the GMX API')),
   ])
-  const markets = parse(MarketsSchema, rawMarkets, 'markets')
-  const tokens = parse(TokensSchema, rawTokens, 'tokens')
-  const tickers = parse(TickersSchema, rawTickers, 'tickers')
+  const markets = parsePayload('gmx-v2', MarketsSchema, rawMarkets, 'market list')
+  const tokens = parsePayload('gmx-v2', TokensSchema, rawTokens, 'token list')
+  const tickers = parsePayload('gmx-v2', TickersSchema, rawTickers, 'ticker list')
   return {
     markets: new Map(markets.markets.map((m) => [m.marketToken.toLowerCase(), { name: m.name, marketToken: m.marketToken, indexToken: m.indexToken, longToken: m.longToken, shortToken: m.shortToken }])),
     tokens: new Map(tokens.tokens.map((t) => [t.address.toLowerCase(), { symbol: t.symbol, address: t.address, decimals: t.decimals }])),

@@ -5,15 +5,15 @@ import { Contract, ZeroAddress, type JsonRpcProvider } from 'ethers'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal } from '../../core/decimal.js'
 import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
-import { InvalidInput, VenueRejected } from '../../core/errors.js'
+import { Internal, InvalidInput, VenueRejected } from '../../core/errors.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
-import { DATA_STORE_ABI, READER_ABI } from './abi.js'
+import { DATA_STORE, READER } from './abi.js'
 import { fetchGmxApi, type GmxApiData, type GmxMarket, type GmxToken } from './api.js'
 import type { GmxDeployment } from './chains.js'
 import { gmxV2Descriptor, resolveDeployment, type GmxV2Config } from './descriptor.js'
 import { MIN_COLLATERAL_USD_KEY, marketMarginKeys, positionKey } from './keys.js'
 import { calculateGmxAccount, calculateGmxPosition, gmxFigures, pnlPrice, type GmxMarketParams, type GmxPositionInput, type GmxPositionMargin } from './margin.js'
-import type { MarketPricesArg, MarketProps, PositionInfo, PositionProps } from './reader-types.js'
+import type { MarketPricesArg, PositionInfo, PositionProps } from './reader-types.js'
 import { assertFreshHead, createEvmProvider, evmRpcErrors, plain, readChainHead } from '../evm-rpc.js'
 import { applyFactor, fixed, tokenPrice, usd } from './units.js'
 
@@ -83,19 +83,20 @@ async function fetchAccount(client: GmxV2Client, config: GmxV2Config, ctx: Fetch
   const { signal } = ctx
   const [head, api] = await Promise.all([readHead(client, config, ctx), fetchGmxApi(client.apiUrl, { timeoutMs: client.timeoutMs, signal })])
   const blockTag = head.blockNumber
-  const reader = new Contract(deployment.reader, READER_ABI, client.provider)
-  const dataStore = new Contract(deployment.dataStore, DATA_STORE_ABI, client.provider)
+  const reader = new Contract(deployment.reader, READER, client.provider)
+  const dataStore = new Contract(deployment.dataStore, DATA_STORE, client.provider)
 
-  const rawPositions = (await gmxRpc.round('reading the account’s positions (Reader.getAccountPositions)', signal, () =>
-    reader.getFunction('getAccountPositions')(deployment.dataStore, config.account, 0n, MAX_POSITIONS, { blockTag }),
-  )) as PositionProps[]
+  const rawPositions = READER.checkAnswer(
+    'getAccountPositions',
+    await gmxRpc.round('reading the account’s positions (Reader.getAccountPositions)', signal, () => reader.getFunction('getAccountPositions')(deployment.dataStore, config.account, 0n, MAX_POSITIONS, { blockTag })),
+  )
 
   // Markets the API does not list (new, or delisted from the list) are read from the chain, so their positions stay.
   const positionMarkets = [...new Set(rawPositions.map((p) => p.addresses.market.toLowerCase()))]
   const unlisted = positionMarkets.filter((m) => !api.markets.has(m))
-  const onChainMarkets = (await gmxRpc.round('reading unlisted markets (Reader.getMarket)', signal, () =>
-    Promise.all(unlisted.map((m) => reader.getFunction('getMarket')(deployment.dataStore, m, { blockTag }) as Promise<MarketProps>)),
-  )) as MarketProps[]
+  const onChainMarkets = await gmxRpc.round('reading unlisted markets (Reader.getMarket)', signal, () =>
+    Promise.all(unlisted.map(async (m) => READER.checkAnswer('getMarket', await reader.getFunction('getMarket')(deployment.dataStore, m, { blockTag })))),
+  )
   const contexts = new Map<string, MarketContext>()
   for (const m of positionMarkets) {
     const listed = api.markets.get(m)
@@ -123,7 +124,10 @@ async function fetchAccount(client: GmxV2Client, config: GmxV2Config, ctx: Fetch
   const reported = { collateralUsd: 0n, remainingUsd: 0n, pendingFeesUsd: 0n }
   for (const info of infos) {
     const m = info.position.addresses.market.toLowerCase()
-    const row = valuePosition(info, contexts.get(m) as UsableMarket, params.byMarket.get(m)!, params.minCollateralUsd)
+    const context = contexts.get(m)
+    // Only positions in usable markets were valued.
+    if (!usable(context)) throw new Internal(`${VENUE}: position info for market ${m}, which was not valued`)
+    const row = valuePosition(info, context, params.byMarket.get(m)!, params.minCollateralUsd)
     positions.push(row.position)
     balances.push(...row.balances)
     details.push(row.detail)
@@ -186,10 +190,10 @@ async function readPositionInfo(reader: Contract, deployment: GmxDeployment, acc
   const pricesOf = (market: string) => contexts.get(market.toLowerCase())!.prices!
   if (valued.length === all.length) {
     const markets = [...new Set(valued.map((p) => p.addresses.market))]
-    return (await reader.getFunction('getAccountPositionInfoList')(deployment.dataStore, deployment.referralStorage, account, markets, markets.map(pricesOf), ZeroAddress, 0n, MAX_POSITIONS, { blockTag })) as PositionInfo[]
+    return READER.checkAnswer('getAccountPositionInfoList', await reader.getFunction('getAccountPositionInfoList')(deployment.dataStore, deployment.referralStorage, account, markets, markets.map(pricesOf), ZeroAddress, 0n, MAX_POSITIONS, { blockTag }))
   }
   const keys = valued.map((p) => positionKey(p.addresses.account, p.addresses.market, p.addresses.collateralToken, p.flags.isLong))
-  return (await reader.getFunction('getPositionInfoList')(deployment.dataStore, deployment.referralStorage, keys, valued.map((p) => pricesOf(p.addresses.market)), ZeroAddress, { blockTag })) as PositionInfo[]
+  return READER.checkAnswer('getPositionInfoList', await reader.getFunction('getPositionInfoList')(deployment.dataStore, deployment.referralStorage, keys, valued.map((p) => pricesOf(p.addresses.market)), ZeroAddress, { blockTag }))
 }
 
 interface MarketParamsRead {
@@ -199,7 +203,7 @@ interface MarketParamsRead {
 }
 
 async function readMarketParams(dataStore: Contract, markets: string[], blockTag: number): Promise<MarketParamsRead> {
-  const getUint = (key: string) => dataStore.getFunction('getUint')(key, { blockTag }) as Promise<bigint>
+  const getUint = async (key: string) => DATA_STORE.checkAnswer('getUint', await dataStore.getFunction('getUint')(key, { blockTag }))
   const [minCollateralUsd, rows] = await Promise.all([
     getUint(MIN_COLLATERAL_USD_KEY),
     Promise.all(
@@ -390,7 +394,7 @@ function unvaluedPosition(raw: PositionProps, context: MarketContext | undefined
  */
 async function verifyAccount(client: GmxV2Client, config: GmxV2Config, ctx: FetchContext) {
   const { provider, deployment } = client
-  const chainId = Number(await gmxRpc.round('reading the chain id', ctx.signal, () => provider.send('eth_chainId', []) as Promise<string>))
+  const chainId = Number(await gmxRpc.round('reading the chain id', ctx.signal, (): Promise<unknown> => provider.send('eth_chainId', [])))
   if (chainId !== deployment.chainId) throw new InvalidInput('chain', `is ${config.chain} (chain ${deployment.chainId}), but the RPC at rpcUrl serves chain ${chainId}`)
   const contracts = [
     ['reader', deployment.reader],
@@ -401,7 +405,7 @@ async function verifyAccount(client: GmxV2Client, config: GmxV2Config, ctx: Fetc
   contracts.forEach(([key, address], i) => {
     if (codes[i] === '0x') throw new InvalidInput(key, `no contract at ${address} on ${config.chain}`)
   })
-  const reader = new Contract(deployment.reader, READER_ABI, provider)
+  const reader = new Contract(deployment.reader, READER, provider)
   try {
     await gmxRpc.round('asking the Reader for the account’s positions', ctx.signal, () => reader.getFunction('getAccountPositions')(deployment.dataStore, config.account, 0n, 1n))
   } catch (error) {

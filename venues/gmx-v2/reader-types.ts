@@ -1,9 +1,12 @@
-// The shapes ethers decodes the Reader's answers into (abi.ts), as TypeScript sees them: named fields, bigints.
+// The shapes ethers decodes the Reader's answers into (abi.ts): named fields, every integer a bigint. Checked on each
+// answer (../evm-abi.ts); the structs stay loose, so fields not read here pass through to the raw payload.
+import { z } from 'zod'
+import { address } from '../evm-abi.js'
 
-export interface PriceProps {
-  min: bigint
-  max: bigint
-}
+const uint = z.bigint()
+
+export const PricePropsSchema = z.looseObject({ min: uint, max: uint })
+export type PriceProps = z.infer<typeof PricePropsSchema>
 
 export interface MarketPricesArg {
   indexTokenPrice: PriceProps
@@ -11,47 +14,46 @@ export interface MarketPricesArg {
   shortTokenPrice: PriceProps
 }
 
-export interface PositionProps {
-  addresses: { account: string; market: string; collateralToken: string }
-  numbers: {
-    sizeInUsd: bigint
-    sizeInTokens: bigint
-    collateralAmount: bigint
-    pendingImpactAmount: bigint
-    borrowingFactor: bigint
-    fundingFeeAmountPerSize: bigint
-    longTokenClaimableFundingAmountPerSize: bigint
-    shortTokenClaimableFundingAmountPerSize: bigint
-    increasedAtTime: bigint
-    decreasedAtTime: bigint
-  }
-  flags: { isLong: boolean }
-}
+export const PositionPropsSchema = z.looseObject({
+  addresses: z.looseObject({ account: address, market: address, collateralToken: address }),
+  numbers: z.looseObject({
+    sizeInUsd: uint,
+    sizeInTokens: uint,
+    collateralAmount: uint,
+    pendingImpactAmount: uint,
+    borrowingFactor: uint,
+    fundingFeeAmountPerSize: uint,
+    longTokenClaimableFundingAmountPerSize: uint,
+    shortTokenClaimableFundingAmountPerSize: uint,
+    increasedAtTime: uint,
+    decreasedAtTime: uint,
+  }),
+  flags: z.looseObject({ isLong: z.boolean() }),
+})
+export type PositionProps = z.infer<typeof PositionPropsSchema>
 
-export interface PositionFees {
-  funding: { fundingFeeAmount: bigint; claimableLongTokenAmount: bigint; claimableShortTokenAmount: bigint }
-  borrowing: { borrowingFeeUsd: bigint; borrowingFeeAmount: bigint }
-  ui: { uiFeeAmount: bigint }
-  collateralTokenPrice: PriceProps
-  positionFeeAmount: bigint
-  totalCostAmountExcludingFunding: bigint
-  totalCostAmount: bigint
-  totalDiscountAmount: bigint
-}
+export const PositionFeesSchema = z.looseObject({
+  funding: z.looseObject({ fundingFeeAmount: uint, claimableLongTokenAmount: uint, claimableShortTokenAmount: uint }),
+  borrowing: z.looseObject({ borrowingFeeUsd: uint, borrowingFeeAmount: uint }),
+  ui: z.looseObject({ uiFeeAmount: uint }),
+  collateralTokenPrice: PricePropsSchema,
+  positionFeeAmount: uint,
+  totalCostAmountExcludingFunding: uint,
+  totalCostAmount: uint,
+  totalDiscountAmount: uint,
+})
+export type PositionFees = z.infer<typeof PositionFeesSchema>
 
-export interface PositionInfo {
-  positionKey: string
-  position: PositionProps
-  fees: PositionFees
-  executionPriceResult: { priceImpactUsd: bigint; executionPrice: bigint; proportionalPendingImpactUsd: bigint; totalImpactUsd: bigint }
-  basePnlUsd: bigint
-  uncappedBasePnlUsd: bigint
-  pnlAfterPriceImpactUsd: bigint
-}
+export const PositionInfoSchema = z.looseObject({
+  positionKey: z.string(),
+  position: PositionPropsSchema,
+  fees: PositionFeesSchema,
+  executionPriceResult: z.looseObject({ priceImpactUsd: uint, executionPrice: uint, proportionalPendingImpactUsd: uint, totalImpactUsd: uint }),
+  basePnlUsd: uint,
+  uncappedBasePnlUsd: uint,
+  pnlAfterPriceImpactUsd: uint,
+})
+export type PositionInfo = z.infer<typeof PositionInfoSchema>
 
-export interface MarketProps {
-  marketToken: string
-  indexToken: string
-  longToken: string
-  shortToken: string
-}
+export const MarketPropsSchema = z.looseObject({ marketToken: address, indexToken: address, longToken: address, shortToken: address })
+export type MarketProps = z.infer<typeof MarketPropsSchema>

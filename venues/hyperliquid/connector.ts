@@ -4,45 +4,16 @@
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal } from '../../core/decimal.js'
 import type { Balance, Position, VenueSnapshot } from '../../core/domain.js'
-import { InvalidInput } from '../../core/errors.js'
 import { postJson } from '../../core/http/json-client.js'
 import type { ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import { parsePayload } from '../payload.js'
 import { hyperliquidDescriptor, type HyperliquidConfig } from './descriptor.js'
+import { ClearinghouseStateSchema, MetaSchema, SpotStateSchema, type Meta } from './payloads.js'
 import { calculateHyperliquidAccount, hyperliquidFigures, type HyperliquidPositionInput, type MarginTier } from './margin.js'
 
 export interface HyperliquidClient {
   infoUrl: string
   timeoutMs: number
-}
-
-interface RawPosition {
-  coin: string
-  szi: string
-  entryPx: string | null
-  positionValue: string
-  unrealizedPnl: string
-  liquidationPx: string | null
-  marginUsed: string
-  leverage: { type: 'cross' | 'isolated'; value: number; rawUsd?: string }
-}
-
-interface ClearinghouseState {
-  assetPositions: { position: RawPosition; type: string }[]
-  marginSummary: { accountValue: string; totalMarginUsed: string; totalNtlPos: string; totalRawUsd: string }
-  crossMarginSummary?: { accountValue: string; totalMarginUsed: string; totalNtlPos: string; totalRawUsd: string }
-  crossMaintenanceMarginUsed?: string
-  withdrawable: string
-  time?: number
-}
-
-interface Meta {
-  universe: { name: string; maxLeverage: number; szDecimals: number; marginTableId?: number }[]
-  /** [id, table] pairs; absent from older answers (then every asset is one tier at its max leverage). */
-  marginTables?: [number, { description?: string; marginTiers: { lowerBound: string; maxLeverage: number }[] }][]
-}
-
-interface SpotState {
-  balances: { coin: string; token?: number; hold: string; total: string; entryNtl?: string }[]
 }
 
 /** Request weights of the info types read here (Hyperliquid's rate-limit docs): most cost 20, these 2. */
@@ -69,14 +40,14 @@ function createClient(config: HyperliquidConfig, env: ClientEnvironment): Hyperl
 
 async function fetchAccount(client: HyperliquidClient, config: HyperliquidConfig, ctx: FetchContext): Promise<VenueSnapshot> {
   const opts = (what: string, type: keyof typeof WEIGHT) => ({ venue: 'hyperliquid', timeoutMs: client.timeoutMs, signal: ctx.signal, what, weight: WEIGHT[type] })
-  const [state, spot, meta] = (await Promise.all([
+  const [rawState, rawSpot, rawMeta] = await Promise.all([
     postJson(client.infoUrl, { type: 'clearinghouseState', user: config.user }, opts('reading the clearinghouse state', 'clearinghouseState')),
     postJson(client.infoUrl, { type: 'spotClearinghouseState', user: config.user }, opts('reading the spot balances', 'spotClearinghouseState')),
     postJson(client.infoUrl, { type: 'meta' }, opts('reading the asset metadata', 'meta')),
-  ])) as [ClearinghouseState, SpotState, Meta]
-  if (!state || !Array.isArray(state.assetPositions) || !state.marginSummary) throw new InvalidInput('clearinghouseState', 'has no assetPositions or marginSummary')
-  if (!meta || !Array.isArray(meta.universe)) throw new InvalidInput('meta', 'has no universe')
-  if (!spot || !Array.isArray(spot.balances)) throw new InvalidInput('spotClearinghouseState', 'has no balances')
+  ])
+  const state = parsePayload('hyperliquid', ClearinghouseStateSchema, rawState, 'clearinghouse state')
+  const spot = parsePayload('hyperliquid', SpotStateSchema, rawSpot, 'spot clearinghouse state')
+  const meta = parsePayload('hyperliquid', MetaSchema, rawMeta, 'asset metadata')
   const tiersByCoin = marginTiers(meta)
   const positions: Position[] = []
   const inputs: HyperliquidPositionInput[] = []

@@ -1,21 +1,24 @@
 // OKX through ccxt's implicit v5 endpoints (the unified API drops OKX's margin figures): account balance,
 // positions, the swaps' contract values and position tiers; OKX's figures beside our replication.
 import ccxt, { type okx as OkxExchange } from 'ccxt'
+import { z } from 'zod'
 import { canonicalAsset } from '../../core/assets.js'
 import { Decimal, parseDecimal, parseOptionalDecimal } from '../../core/decimal.js'
 import { marginFigures, type Balance, type Position, type VenueSnapshot } from '../../core/domain.js'
 import { InvalidInput, VenueRejected, VenueUnavailable } from '../../core/errors.js'
 import type { AccountVerification, ClientEnvironment, FetchContext, VenueConnector } from '../types.js'
+import { parsePayload } from '../payload.js'
 import { requireSecret } from '../cex-credentials.js'
 import { callCcxt, watchResponses, type CcxtClient } from '../ccxt-errors.js'
 import { okxDescriptor, type OkxConfig } from './descriptor.js'
 import { okxCrossMarginRatio, okxPositionMargin, type OkxTier } from './margin.js'
-import { okxAccountWarnings, type RawAccountConfig } from './verification.js'
+import { okxAccountWarnings } from './verification.js'
+import { AccountConfigSchema, BalanceSchema, InstrumentSchema, PositionSchema, TierSchema, type RawBalance, type RawDetail } from './payloads.js'
 
 export type OkxClient = CcxtClient<OkxExchange>
 
-type V5<T> = { code: string; msg: string; data: T[] }
-type Implicit = Record<string, (params: object) => Promise<V5<unknown>>>
+/** Every v5 answer is `{ code, msg, data: [...] }`; a body without its data list is a malformed answer. */
+const EnvelopeSchema = z.looseObject({ data: z.array(z.unknown()) })
 
 function createClient(config: OkxConfig, env: ClientEnvironment): OkxClient {
   const apiKey = requireSecret(env, config.apiKeyEnv, 'apiKeyEnv')
@@ -23,70 +26,16 @@ function createClient(config: OkxConfig, env: ClientEnvironment): OkxClient {
   const password = requireSecret(env, config.passphraseEnv, 'passphraseEnv')
   const exchange = new ccxt.okx({ apiKey, secret, password, enableRateLimit: true, timeout: env.timeoutMs })
   const override = env.urlOverrides?.okx
-  if (override) (exchange.urls as { api: Record<string, string> }).api = { rest: override.replace(/\/$/, '') }
+  if (override) exchange.urls.api = { rest: override.replace(/\/$/, '') }
   return { exchange, secrets: [apiKey, secret, password], lastResponse: watchResponses(exchange) }
 }
 
 // 503 and 50001 ("service temporarily unavailable", ccxt's OnMaintenance) and 429 / 50011 with its Retry-After are
 // read by the shared mapping; nothing OKX-specific is left to add here.
-async function call<T>(client: OkxClient, what: string, work: (ex: Implicit) => Promise<V5<unknown>>): Promise<T[]> {
-  const response = (await callCcxt('okx', client, what, () => work(client.exchange as unknown as Implicit))) as V5<T>
-  if (!response || !Array.isArray(response.data)) throw new VenueUnavailable(`okx sent a malformed answer during ${what}`)
-  return response.data
-}
-
-interface RawDetail {
-  ccy: string
-  cashBal: string
-  eq: string
-  eqUsd: string
-  availBal: string
-  imr?: string
-  mmr?: string
-  mgnRatio?: string
-}
-
-interface RawBalance {
-  totalEq: string
-  adjEq: string
-  imr: string
-  mmr: string
-  mgnRatio: string
-  notionalUsd?: string
-  uTime?: string
-  details: RawDetail[]
-}
-
-interface RawPosition {
-  instId: string
-  instType: string
-  mgnMode: string
-  pos: string
-  avgPx: string
-  markPx: string
-  lever: string
-  imr: string
-  mmr: string
-  mgnRatio?: string
-  notionalUsd: string
-  liqPx: string
-  upl: string
-}
-
-interface RawInstrument {
-  instId: string
-  ctVal: string
-  settleCcy: string
-  uly: string
-  ctType?: string
-}
-
-interface RawTier {
-  tier: string
-  minSz: string
-  maxSz: string
-  mmr: string
-  imr: string
+async function call<S extends z.ZodType>(client: OkxClient, what: string, row: S, work: (ex: OkxExchange) => Promise<unknown>): Promise<z.output<S>[]> {
+  const response = EnvelopeSchema.safeParse(await callCcxt('okx', client, what, () => work(client.exchange)))
+  if (!response.success) throw new VenueUnavailable(`okx sent a malformed answer during ${what}`)
+  return parsePayload('okx', z.array(row), response.data.data, `answer to ${what}`)
 }
 
 /** Which figures the account reports, by margin mode: multi-currency and portfolio in USD, single-currency per coin. */
@@ -109,16 +58,16 @@ function accountScope(account: RawBalance, settle: RawDetail | undefined) {
 }
 
 async function fetchAccount(client: OkxClient, config: OkxConfig, ctx: FetchContext): Promise<VenueSnapshot> {
-  const [account] = await call<RawBalance>(client, 'reading the balance', (ex) => ex.privateGetAccountBalance!({}))
-  const raw = (await call<RawPosition>(client, 'reading the positions', (ex) => ex.privateGetAccountPositions!({ instType: 'SWAP' }))).filter((p) => p.pos !== '0' && p.pos !== '')
+  const [account] = await call(client, 'reading the balance', BalanceSchema, (ex) => ex.privateGetAccountBalance({}))
+  const raw = (await call(client, 'reading the positions', PositionSchema, (ex) => ex.privateGetAccountPositions({ instType: 'SWAP' }))).filter((p) => p.pos !== '0' && p.pos !== '')
   // One answer for every swap: a position in an instrument it does not list is kept and flagged, not an error.
-  const instruments = raw.length > 0 ? await call<RawInstrument>(client, 'reading the swap instruments', (ex) => ex.publicGetPublicInstruments!({ instType: 'SWAP' })) : []
+  const instruments = raw.length > 0 ? await call(client, 'reading the swap instruments', InstrumentSchema, (ex) => ex.publicGetPublicInstruments({ instType: 'SWAP' })) : []
   const byId = new Map(instruments.map((i) => [i.instId, i]))
-  const tiersByFamily = new Map<string, RawTier[]>()
+  const tiersByFamily = new Map<string, z.output<typeof TierSchema>[]>()
   for (const p of raw) {
     const family = byId.get(p.instId)?.uly
     if (family && !tiersByFamily.has(family)) {
-      tiersByFamily.set(family, await call<RawTier>(client, `reading ${family}'s position tiers`, (ex) => ex.publicGetPublicPositionTiers!({ instType: 'SWAP', tdMode: 'cross', instFamily: family })))
+      tiersByFamily.set(family, await call(client, `reading ${family}'s position tiers`, TierSchema, (ex) => ex.publicGetPublicPositionTiers({ instType: 'SWAP', tdMode: 'cross', instFamily: family })))
     }
   }
   ctx.signal.throwIfAborted()
@@ -212,7 +161,7 @@ async function fetchAccount(client: OkxClient, config: OkxConfig, ctx: FetchCont
 
 /** Reads the key's permissions and the account mode; a key that can trade or withdraw, or a spot-only mode, warns. */
 async function verifyAccount(client: OkxClient, _config: OkxConfig, ctx: FetchContext): Promise<AccountVerification> {
-  const [config] = await call<RawAccountConfig>(client, 'reading the account configuration', (ex) => ex.privateGetAccountConfig!({}))
+  const [config] = await call(client, 'reading the account configuration', AccountConfigSchema, (ex) => ex.privateGetAccountConfig({}))
   ctx.signal.throwIfAborted()
   if (!config) throw new VenueRejected('okx sent an account configuration with no account in it')
   return { warnings: okxAccountWarnings(config) }

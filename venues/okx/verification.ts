@@ -1,15 +1,11 @@
 // What OKX's account configuration (GET /api/v5/account/config) says about adding an account: the key's permissions
 // (`perm`: "read_only,trade,withdraw") and the account mode (`acctLv`), of which spot mode holds no derivatives.
 // Source: https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-account-configuration
+import type { z } from 'zod'
+import type { AccountConfigSchema } from './payloads.js'
 
-export interface RawAccountConfig {
-  /** Comma-separated: read_only, trade, withdraw. */
-  perm: string
-  /** 1 spot mode, 2 futures (single-currency margin), 3 multi-currency margin, 4 portfolio margin. */
-  acctLv: string
-  uid?: string
-  mainUid?: string
-}
+/** GET /api/v5/account/config's row, as ./payloads.ts checks it. */
+export type RawAccountConfig = z.infer<typeof AccountConfigSchema>
 
 const ACCOUNT_MODES: Record<string, string> = { '1': 'spot mode', '2': 'futures mode', '3': 'multi-currency margin', '4': 'portfolio margin' }
 

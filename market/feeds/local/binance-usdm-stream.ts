@@ -6,12 +6,12 @@ import { startReplayServer, type RecordedRequest, type ReplayServer } from '../.
 import { startStreamServer, type StreamServer } from './stream-server.js'
 
 export interface BinanceUsdmRestAnswers {
-  /** GET /fapi/v1/exchangeInfo: a file path or a body. */
-  exchangeInfo: { file: string } | unknown
+  /** GET /fapi/v1/exchangeInfo: a body, or `{ file }` naming a file that holds one. */
+  exchangeInfo: unknown
   /** GET /fapi/v1/depth?symbol=…, GET /fapi/v1/premiumIndex?symbol=…, GET /fapi/v1/openInterest?symbol=… */
-  depth(symbol: string): unknown
-  premiumIndex(symbol: string): unknown
-  openInterest(symbol: string): unknown
+  depth: (symbol: string) => unknown
+  premiumIndex: (symbol: string) => unknown
+  openInterest: (symbol: string) => unknown
 }
 
 export interface BinanceUsdmLocal {

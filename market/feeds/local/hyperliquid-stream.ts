@@ -19,7 +19,8 @@ export interface HyperliquidLocal {
 
 /** The key a subscription is held under: its type, and its coin when it has one. */
 export function subscriptionKey(subscription: { type?: unknown; coin?: unknown }): string {
-  return subscription.coin === undefined ? String(subscription.type) : `${String(subscription.type)}:${String(subscription.coin)}`
+  const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value))
+  return subscription.coin === undefined ? text(subscription.type) : `${text(subscription.type)}:${text(subscription.coin)}`
 }
 
 export async function startHyperliquidLocal(): Promise<HyperliquidLocal> {

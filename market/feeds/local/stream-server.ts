@@ -64,9 +64,9 @@ export async function startStreamServer(protocol: StreamServerProtocol): Promise
       ws.on('message', (data) => {
         let message: unknown
         try {
-          message = JSON.parse(data.toString())
+          message = JSON.parse(asText(data))
         } catch {
-          message = data.toString()
+          message = asText(data)
         }
         received.push({ path: connection.path, message })
         protocol.answer(connection, message)
@@ -122,4 +122,10 @@ export async function startStreamServer(protocol: StreamServerProtocol): Promise
       await new Promise((resolve) => server.close(resolve))
     },
   }
+}
+
+/** A WebSocket message's text, whichever form `ws` hands it in (a Buffer, an ArrayBuffer or fragments). */
+function asText(data: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString()
+  return data instanceof ArrayBuffer ? Buffer.from(data).toString() : data.toString()
 }

@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { existsSync } from 'node:fs'
+import { Socket } from 'node:net'
+import { z } from 'zod'
 
 export interface AnvilOptions {
   /** 0 or absent: anvil binds a free port itself (no race between picking a port and binding it). */
@@ -72,7 +74,7 @@ async function answersChainId(rpcUrl: string): Promise<boolean> {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
       signal: AbortSignal.timeout(1_000),
     })
-    return response.ok && typeof ((await response.json()) as { result?: unknown }).result === 'string'
+    return response.ok && z.looseObject({ result: z.string() }).safeParse(await response.json()).success
   } catch {
     return false
   }
@@ -133,7 +135,8 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<LocalChain
     }
     // A forgotten stop() must not keep a test process alive; the exit hook and the watchdog still end anvil.
     child.unref()
-    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.()
+    // Piped stdio are sockets at run time (typed as plain streams).
+    for (const stream of [child.stdin, child.stdout, child.stderr]) if (stream instanceof Socket) stream.unref()
     return { rpcUrl, chainId, stop: () => stopChild(child) }
   } catch (error) {
     killTree(child, 'SIGKILL')

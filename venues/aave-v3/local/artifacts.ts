@@ -2,13 +2,17 @@
 import { createRequire } from 'node:module'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
+import type { JsonFragment } from 'ethers'
+import { z } from 'zod'
 
-export interface Artifact {
-  contractName: string
-  abi: unknown[]
-  bytecode: string
-  linkReferences: Record<string, Record<string, { start: number; length: number }[]>>
-}
+/** A Hardhat artifact as @aave/core-v3 ships it; the ABI's entries are handed to ethers as they are. */
+const ArtifactSchema = z.object({
+  contractName: z.string(),
+  abi: z.array(z.custom<JsonFragment>((entry) => typeof entry === 'object' && entry !== null && 'type' in entry, 'is not an ABI entry')),
+  bytecode: z.string(),
+  linkReferences: z.record(z.string(), z.record(z.string(), z.array(z.object({ start: z.number(), length: z.number() })))),
+})
+export type Artifact = z.infer<typeof ArtifactSchema>
 
 let index: Map<string, string> | null = null
 
@@ -32,7 +36,7 @@ export function loadArtifact(name: string): Artifact {
   }
   const file = index.get(name)
   if (!file) throw new Error(`no @aave/core-v3 artifact named ${name}`)
-  return JSON.parse(readFileSync(file, 'utf8')) as Artifact
+  return ArtifactSchema.parse(JSON.parse(readFileSync(file, 'utf8')))
 }
 
 /** Bytecode with every library placeholder replaced by the deployed library's address. */

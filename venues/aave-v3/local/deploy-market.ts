@@ -1,7 +1,8 @@
 // Deploys a complete Aave v3 market (addresses provider, pool, configurator, ACL, oracle with movable mock
 // feeds, data provider, WETH and USDC reserves) from @aave/core-v3's compiled contracts onto a local chain,
 // for tests and the demo. The contracts are Aave's own; only the parameters are ours.
-import { Contract, ContractFactory, JsonRpcProvider, NonceManager, getAddress, id, parseUnits, type Signer } from 'ethers'
+import { BaseContract, Contract, ContractFactory, ContractTransactionResponse, JsonRpcProvider, NonceManager, Result, getAddress, id, parseUnits, type ContractTransactionReceipt, type Signer } from 'ethers'
+import { z } from 'zod'
 import { linkBytecode, loadArtifact } from './artifacts.js'
 
 export interface ReserveParams {
@@ -83,7 +84,7 @@ export interface LocalAaveMarket {
    * A liquidator (funded with the debt asset here) repays up to `debtToCover` (whole-token string, or 'max' for
    * all the close factor allows) of `user`'s debt and takes collateral, receiving the underlying.
    */
-  liquidate(liquidator: string, collateralSymbol: string, debtSymbol: string, user: string, debtToCover: string | 'max'): Promise<LiquidationOutcome>
+  liquidate(liquidator: string, collateralSymbol: string, debtSymbol: string, user: string, debtToCover: string): Promise<LiquidationOutcome>
   /** The Pool proxy, read-only (for tests comparing with getUserAccountData). */
   pool(): Contract
   /** Frees the market's JSON-RPC provider (the chain itself is stopped by its owner). */
@@ -100,9 +101,22 @@ const USER_ACTION = { gasLimit: 3_000_000n }
 /** Mines on the local node at once (automine); a receipt that never comes fails here with a reason, not a hung test. */
 const RECEIPT_TIMEOUT_MS = 60_000
 
-async function send(tx: Promise<{ wait(confirms?: number, timeout?: number): Promise<unknown> }>): Promise<void> {
-  await (await tx).wait(1, RECEIPT_TIMEOUT_MS)
+/** Waits for a state-changing call's receipt; ethers types what a contract method returns as `any`. */
+async function send(tx: Promise<unknown>): Promise<ContractTransactionReceipt> {
+  const sent = await tx
+  if (!(sent instanceof ContractTransactionResponse)) throw new Error('a contract call that should send a transaction answered something else')
+  const receipt = await sent.wait(1, RECEIPT_TIMEOUT_MS)
+  if (!receipt) throw new Error('a transaction was mined without a receipt')
+  return receipt
 }
+
+/** A view call's named answer as plain data (ethers answers a struct as a Result). */
+function named(value: unknown): Record<string, unknown> {
+  if (!(value instanceof Result)) throw new Error('a contract call answered no struct')
+  return value.toObject(true)
+}
+
+const address = z.string()
 
 /**
  * A NonceManager whose transactions reach the node one after another, in nonce order. Sent concurrently, a later
@@ -122,20 +136,20 @@ class OrderedNonceManager extends NonceManager {
 export async function deployAaveMarket(rpcUrl: string, reserves: ReserveParams[] = DEFAULT_RESERVES): Promise<LocalAaveMarket> {
   const provider = new JsonRpcProvider(rpcUrl, undefined, { cacheTimeout: -1, pollingInterval: 50 })
   const network = await provider.getNetwork()
-  const wallets = ((await provider.send('eth_accounts', [])) as string[]).map((a) => getAddress(a))
+  const wallets = z.array(z.string()).parse(await provider.send('eth_accounts', [])).map((a) => getAddress(a))
   const deployerAddress = wallets[0]!
   // One nonce sequence for the deployer, so independent deployments below can be sent together.
   const deployer = new OrderedNonceManager(await provider.getSigner(deployerAddress))
 
-  async function deploy(name: string, args: unknown[] = [], libraries: Record<string, string> = {}, signer: Signer = deployer): Promise<Contract> {
+  async function deploy(name: string, args: unknown[] = [], libraries: Record<string, string> = {}, signer: Signer = deployer): Promise<BaseContract> {
     const artifact = loadArtifact(name)
-    const factory = new ContractFactory(artifact.abi as never, linkBytecode(artifact, libraries), signer)
+    const factory = new ContractFactory(artifact.abi, linkBytecode(artifact, libraries), signer)
     const contract = await factory.deploy(...args)
     // waitForDeployment has no deadline: the receipt's wait does.
     await contract.deploymentTransaction()!.wait(1, RECEIPT_TIMEOUT_MS)
-    return contract as Contract
+    return contract
   }
-  const addressOf = (c: Contract) => c.getAddress()
+  const addressOf = (c: BaseContract) => c.getAddress()
 
   // Phase 1, independent of each other: the addresses provider, the pool's linked libraries, tokens and feeds.
   const libraryNames = ['SupplyLogic', 'BorrowLogic', 'LiquidationLogic', 'EModeLogic', 'BridgeLogic', 'PoolLogic', 'ConfiguratorLogic']
@@ -171,9 +185,9 @@ export async function deployAaveMarket(rpcUrl: string, reserves: ReserveParams[]
   // The provider deploys the proxies and initialises them.
   await send(addressesProvider.getFunction('setPoolImpl')(addressOf(poolImpl)))
   await send(addressesProvider.getFunction('setPoolConfiguratorImpl')(addressOf(configuratorImpl)))
-  const poolAddress = (await addressesProvider.getFunction('getPool')()) as string
-  const configuratorAddress = (await addressesProvider.getFunction('getPoolConfigurator')()) as string
-  const configurator = new Contract(configuratorAddress, loadArtifact('PoolConfigurator').abi as never, deployer)
+  const poolAddress = address.parse(await addressesProvider.getFunction('getPool')())
+  const configuratorAddress = address.parse(await addressesProvider.getFunction('getPoolConfigurator')())
+  const configurator = new Contract(configuratorAddress, loadArtifact('PoolConfigurator').abi, deployer)
 
   // Phase 3: oracle (USD base: base currency 0x0, unit 1e8, as on Aave v3 Ethereum), data provider, token
   // implementations bound to the pool proxy, and one interest rate strategy shared by the reserves.
@@ -229,8 +243,8 @@ export async function deployAaveMarket(rpcUrl: string, reserves: ReserveParams[]
     if (r.liquidationProtocolFeeBps !== undefined) await send(configurator.getFunction('setLiquidationProtocolFee')(asset, r.liquidationProtocolFeeBps))
   }
 
-  const poolAbi = loadArtifact('Pool').abi as never
-  const tokenAbi = loadArtifact('MintableERC20').abi as never
+  const poolAbi = loadArtifact('Pool').abi
+  const tokenAbi = loadArtifact('MintableERC20').abi
   const reserveBySymbol = new Map(reserves.map((r, i) => [r.symbol, { ...r, address: tokenAddresses[i]! }]))
   const reserveOf = (symbol: string) => {
     const r = reserveBySymbol.get(symbol)
@@ -307,18 +321,21 @@ export async function deployAaveMarket(rpcUrl: string, reserves: ReserveParams[]
       const token = new Contract(debt.address, tokenAbi, signer)
       await send(token.getFunction('mint(address,uint256)')(liquidator, funds))
       await send(token.getFunction('approve')(poolAddress, funds))
-      const reserveData = (await market.pool().getFunction('getReserveData')(collateral.address)) as { aTokenAddress: string }
+      const reserveData = z.object({ aTokenAddress: address }).parse(named(await market.pool().getFunction('getReserveData')(collateral.address)))
       const pool = await poolAs(liquidator)
-      const receipt = (await (await pool.getFunction('liquidationCall')(collateral.address, debt.address, user, amount, false, USER_ACTION)).wait(1, RECEIPT_TIMEOUT_MS)) as { logs: { address: string; topics: string[]; data: string }[]; blockNumber: number }
+      const receipt = await send(pool.getFunction('liquidationCall')(collateral.address, debt.address, user, amount, false, USER_ACTION))
       const event = receipt.logs.map((log) => pool.interface.parseLog(log)).find((parsed) => parsed?.name === 'LiquidationCall')
       if (!event) throw new Error('liquidationCall emitted no LiquidationCall event')
+      const liquidation = z.object({ debtToCover: z.bigint(), liquidatedCollateralAmount: z.bigint() }).parse(event.args.toObject())
       // The protocol's share moves as aTokens from the user to the treasury (the deployer here): that Transfer.
+      const Transfer = z.object({ from: address, to: address, value: z.bigint() })
       const protocolFee = receipt.logs
         .filter((log) => log.address.toLowerCase() === reserveData.aTokenAddress.toLowerCase())
         .map((log) => token.interface.parseLog(log))
-        .filter((parsed) => parsed?.name === 'Transfer' && (parsed.args.from as string).toLowerCase() === user.toLowerCase() && (parsed.args.to as string).toLowerCase() === deployerAddress.toLowerCase())
-        .reduce((sum, parsed) => sum + (parsed!.args.value as bigint), 0n)
-      return { debtCovered: event.args.debtToCover as bigint, collateralToLiquidator: event.args.liquidatedCollateralAmount as bigint, protocolFee, blockNumber: receipt.blockNumber }
+        .flatMap((parsed) => (parsed?.name === 'Transfer' ? [Transfer.parse(parsed.args.toObject())] : []))
+        .filter((transfer) => transfer.from.toLowerCase() === user.toLowerCase() && transfer.to.toLowerCase() === deployerAddress.toLowerCase())
+        .reduce((sum, transfer) => sum + transfer.value, 0n)
+      return { debtCovered: liquidation.debtToCover, collateralToLiquidator: liquidation.liquidatedCollateralAmount, protocolFee, blockNumber: receipt.blockNumber }
     },
   }
   await Promise.all(reserves.map((r) => market.fundAndSupply(deployerAddress, r.symbol, r.seedLiquidity)))

@@ -2,8 +2,10 @@
 // supplies, borrows, repays and liquidations, each kind paged through by id in pages of 5,000 rows, amounts turned
 // from token units into decimals. The queries are user-history.graphql, written against schema.graphql (the
 // subgraph's own types).
+import { z } from 'zod'
 import { fromFixedPoint } from '../../../core/decimal.js'
 import { VenueRejected } from '../../../core/errors.js'
+import { parsePayload } from '../../payload.js'
 import { AaveSubgraphClient, type AaveHistoryOperation } from './graph-client.js'
 
 /** Rows per page, as user-history.graphql asks (`first: 5000`): a shorter page is the last. */
@@ -38,24 +40,24 @@ export interface AaveHistoryQuery {
   signal?: AbortSignal
 }
 
-interface RawReserve {
-  symbol: string
-  decimals: number
-  underlyingAsset: string
-}
-interface RawRow {
-  id: string
-  txHash: string
-  timestamp: number
-  amount?: string
-  assetPriceUSD?: string
-  reserve?: RawReserve
-  collateralAmount?: string
-  principalAmount?: string
-  borrowAssetPriceUSD?: string
-  collateralReserve?: RawReserve
-  principalReserve?: RawReserve
-}
+// An event row as the subgraph's schema (../schema.graphql) types it; checked on each page.
+const RawReserveSchema = z.looseObject({ symbol: z.string(), decimals: z.number(), underlyingAsset: z.string() })
+type RawReserve = z.infer<typeof RawReserveSchema>
+
+const RawRowSchema = z.looseObject({
+  id: z.string(),
+  txHash: z.string(),
+  timestamp: z.number(),
+  amount: z.string().optional(),
+  assetPriceUSD: z.string().optional(),
+  reserve: RawReserveSchema.optional(),
+  collateralAmount: z.string().optional(),
+  principalAmount: z.string().optional(),
+  borrowAssetPriceUSD: z.string().optional(),
+  collateralReserve: RawReserveSchema.optional(),
+  principalReserve: RawReserveSchema.optional(),
+})
+type RawRow = z.infer<typeof RawRowSchema>
 
 const OPERATIONS: { kind: AaveHistoryKind; operation: AaveHistoryOperation; field: string }[] = [
   { kind: 'supply', operation: 'Supplies', field: 'supplies' },
@@ -80,8 +82,8 @@ export async function fetchAaveHistory(query: AaveHistoryQuery): Promise<AaveHis
     let after = ''
     for (;;) {
       const data = await client.query(operation, { user: query.user.toLowerCase(), since: query.since, until: query.until, after }, { timeoutMs: query.timeoutMs, signal: query.signal })
-      const rows = data[field] as RawRow[] | undefined
-      if (!Array.isArray(rows)) throw new VenueRejected(`aave-v3 subgraph sent no ${field} list`)
+      if (!Array.isArray(data[field])) throw new VenueRejected(`aave-v3 subgraph sent no ${field} list`)
+      const rows = parsePayload('aave-v3 subgraph', z.array(RawRowSchema), data[field], `${field} page`)
       for (const row of rows) events.push(toEvent(kind, row))
       if (rows.length < PAGE_ROWS) break
       after = rows[rows.length - 1]!.id

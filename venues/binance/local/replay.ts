@@ -27,7 +27,7 @@ export function fixtureFiles(dir: string, overrides: Partial<BinanceFixtureFiles
     ...(existsSync(path.join(dir, 'apiRestrictions.json')) ? { apiRestrictions: path.join(dir, 'apiRestrictions.json') } : {}),
     ...overrides,
   }
-  for (const [name, file] of Object.entries(files)) if (file && !existsSync(file)) throw new InvalidInput('fixtures', `Binance replay: ${name} file ${file} does not exist`)
+  for (const [name, file] of Object.entries<string | undefined>({ ...files })) if (file && !existsSync(file)) throw new InvalidInput('fixtures', `Binance replay: ${name} file ${file} does not exist`)
   return files
 }
 

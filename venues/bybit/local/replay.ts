@@ -4,6 +4,7 @@
 // whose `nextPageCursor` it is, or an empty page. Risk limits answer for the symbol their file lists (an empty list
 // for a symbol none lists).
 import { readFileSync } from 'node:fs'
+import { z } from 'zod'
 import { startReplayServer, type RecordedRequest, type ReplayRoute, type ReplayServer } from '../../../core/replay/http-replay-server.js'
 
 const requireSignature = (request: RecordedRequest) =>
@@ -11,11 +12,13 @@ const requireSignature = (request: RecordedRequest) =>
     ? null
     : { status: 401, body: { retCode: 10003, retMsg: 'API key is invalid.', result: {}, retExtInfo: {}, time: Date.now() } }
 
-interface V5List {
-  retCode: number
-  result: { category?: string; list?: { symbol?: string }[]; nextPageCursor?: string }
-  time?: number
-}
+/** A response file: a v5 answer, its list (if any) of rows naming their symbol. */
+const V5ListSchema = z.looseObject({
+  retCode: z.number(),
+  result: z.looseObject({ category: z.string().optional(), list: z.array(z.looseObject({ symbol: z.string().optional() })).optional(), nextPageCursor: z.string().optional() }),
+  time: z.number().optional(),
+})
+type V5List = z.infer<typeof V5ListSchema>
 
 const empty = (category: string | null) => ({ retCode: 0, retMsg: 'OK', result: { category: category ?? '', list: [], nextPageCursor: '' }, retExtInfo: {}, time: Date.now() })
 
@@ -41,7 +44,7 @@ export async function startBybitReplay(files: Record<string, string | string[]>)
   const routes: Record<string, ReplayRoute> = {}
   for (const [endpoint, file] of Object.entries(files)) {
     const guard = endpoint.startsWith('/v5/market/') ? undefined : requireSignature
-    const list = (Array.isArray(file) ? file : [file]).map((f) => JSON.parse(readFileSync(f, 'utf8')) as V5List)
+    const list = (Array.isArray(file) ? file : [file]).map((f) => V5ListSchema.parse(JSON.parse(readFileSync(f, 'utf8'))))
     if (endpoint === '/v5/position/list') routes[`GET ${endpoint}`] = { body: selectBy(list, false), guard }
     else if (endpoint === '/v5/market/risk-limit') routes[`GET ${endpoint}`] = { body: selectBy(list, true), guard }
     else routes[`GET ${endpoint}`] = { body: list[0], guard }

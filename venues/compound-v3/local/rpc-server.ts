@@ -4,6 +4,8 @@
 // implementation of Comet.sol independent of the connector's ../margin.ts. The market's tokens answer symbol(), and
 // its price feeds hold code. Tests can move a price feed.
 import { AbiCoder, Interface } from 'ethers'
+import { z } from 'zod'
+import { address, callArguments } from '../../evm-abi.js'
 import { Revert, startLocalEvmNode, type LocalEvmNode } from '../../local-evm-node.js'
 import { COMET_ABI, ERC20_METADATA_ABI } from '../abi.js'
 import { CometError, LocalComet } from './comet-contract.js'
@@ -25,7 +27,9 @@ function answerComet(market: LocalComet, data: string): string {
   // Comet's fallback delegates unknown selectors to its extension, which has no such function: a bare revert.
   if (!call) throw new Revert('0x')
   const encode = (...values: unknown[]) => comet.encodeFunctionResult(call.fragment, values)
-  const args = call.args
+  // The call's arguments by their names in the ABI.
+  const args = z.looseObject({ account: address.optional(), asset: address.optional(), priceFeed: address.optional(), i: z.bigint().optional() }).parse(callArguments(call.fragment, call.args))
+  const account = () => args.account ?? ''
   const now = BigInt(Math.floor(Date.now() / 1000))
   try {
     switch (call.name) {
@@ -38,25 +42,25 @@ function answerComet(market: LocalComet, data: string): string {
       case 'numAssets':
         return encode(market.numAssets)
       case 'getAssetInfo':
-        return encode(market.getAssetInfo(Number(args[0])))
+        return encode(market.getAssetInfo(Number(args.i)))
       case 'getPrice':
-        return encode(market.getPrice(args[0] as string))
+        return encode(market.getPrice(args.priceFeed ?? ''))
       case 'balanceOf':
-        return encode(market.balanceOf(args[0] as string))
+        return encode(market.balanceOf(account()))
       case 'borrowBalanceOf':
-        return encode(market.borrowBalanceOf(args[0] as string))
+        return encode(market.borrowBalanceOf(account()))
       case 'collateralBalanceOf':
-        return encode(market.collateralBalanceOf(args[0] as string, args[1] as string))
+        return encode(market.collateralBalanceOf(account(), args.asset ?? ''))
       case 'userBasic': {
-        const u = market.userBasic(args[0] as string)
+        const u = market.userBasic(account())
         return encode(u.principal, u.baseTrackingIndex, u.baseTrackingAccrued, u.assetsIn, u._reserved)
       }
       case 'totalsBasic':
         return encode(market.totalsBasic(now))
       case 'isLiquidatable':
-        return encode(market.isLiquidatable(args[0] as string))
+        return encode(market.isLiquidatable(account()))
       case 'isBorrowCollateralized':
-        return encode(market.isBorrowCollateralized(args[0] as string))
+        return encode(market.isBorrowCollateralized(account()))
       default:
         throw new Revert('0x')
     }

@@ -91,9 +91,17 @@ export const UNDERWATER = '0xa11ce00000000000000000000000000000000c03'
 /** 5,000 USDC of principal supplied and 10 UNI held: no debt. */
 export const SUPPLIER = '0xa11ce00000000000000000000000000000000c04'
 
-const asset = (symbol: keyof typeof FEEDS & keyof typeof TOKENS, decimals: number, borrowCF: string, liquidateCF: string, liquidationFactor: string, supplyCap: bigint): LocalCometAsset => ({
+// FEEDS and TOKENS have the same keys.
+const asset = (symbol: keyof typeof FEEDS, decimals: number, borrowCF: string, liquidateCF: string, liquidationFactor: string, supplyCap: bigint): LocalCometAsset => ({
   symbol, asset: TOKENS[symbol], priceFeed: FEEDS[symbol], decimals, borrowCF, liquidateCF, liquidationFactor, supplyCap,
 })
+
+/** The price feed of a symbol of the market. */
+function feedOf(symbol: string): string {
+  const feed = new Map<string, string>(Object.entries(FEEDS)).get(symbol)
+  if (!feed) throw new Error(`no price feed for ${symbol} in the local market`)
+  return feed
+}
 
 /** Prices (8 decimals) every test starts from; the WETH feed is moved by the boundary tests. */
 export const PRICES = {
@@ -118,7 +126,7 @@ export function testState(): LocalCometState {
       asset('UNI', 18, '0.75', '0.81', '0.93', 1_250_000n),
       asset('LINK', 18, '0.79', '0.85', '0.93', 1_250_000n),
     ],
-    prices: Object.fromEntries(Object.entries(PRICES).map(([symbol, price]) => [FEEDS[symbol as keyof typeof FEEDS], price])),
+    prices: Object.fromEntries(Object.entries(PRICES).map(([symbol, price]) => [feedOf(symbol), price])),
     rates: { supplyKink: '0.8', supplySlopeLow: '0.0325', supplySlopeHigh: '0.4', supplyBase: '0', borrowKink: '0.8', borrowSlopeLow: '0.035', borrowSlopeHigh: '0.25', borrowBase: '0.015' },
     totals: {
       baseSupplyIndex: units('1.08', 15),

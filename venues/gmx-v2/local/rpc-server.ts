@@ -2,7 +2,9 @@
 // as an Arbitrum node holding GMX v2's Reader and DataStore would, from a state (state.ts). Calls are decoded and
 // answers ABI-encoded with ethers' AbiCoder through the real Reader ABI (../abi.ts), so the connector decodes them
 // exactly as it decodes mainnet's.
-import { AbiCoder, Interface, ZeroAddress, type Result } from 'ethers'
+import { AbiCoder, Interface, ZeroAddress } from 'ethers'
+import { z } from 'zod'
+import { address, callArguments } from '../../evm-abi.js'
 import { Revert, startLocalEvmNode, type LocalEvmNode } from '../../local-evm-node.js'
 import { DATA_STORE_ABI, READER_ABI } from '../abi.js'
 import { solidityBaseKey, solidityMarketKey } from './datastore-keys.js'
@@ -27,10 +29,21 @@ function dataStoreValues(state: LocalGmxState): Map<string, bigint> {
   return values
 }
 
-function toPrices(r: Result): MarketPrices {
-  const price = (p: Result) => ({ min: p.min as bigint, max: p.max as bigint })
-  return { indexTokenPrice: price(r.indexTokenPrice as Result), longTokenPrice: price(r.longTokenPrice as Result), shortTokenPrice: price(r.shortTokenPrice as Result) }
-}
+const PriceSchema = z.object({ min: z.bigint(), max: z.bigint() })
+const MarketPricesSchema = z.object({ indexTokenPrice: PriceSchema, longTokenPrice: PriceSchema, shortTokenPrice: PriceSchema }) satisfies z.ZodType<MarketPrices>
+
+/** The Reader functions' arguments, by their names in the ABI; each function has some of them. */
+const ReaderArgsSchema = z.looseObject({
+  dataStore: address,
+  key: address.optional(),
+  account: address.optional(),
+  start: z.bigint().optional(),
+  end: z.bigint().optional(),
+  markets: z.array(address).optional(),
+  marketPrices: z.array(MarketPricesSchema).optional(),
+  positionKeys: z.array(z.string()).optional(),
+  prices: z.array(MarketPricesSchema).optional(),
+})
 
 /** The Reader's functions over the state; each answer ABI-encoded as the function's outputs. */
 function callReader(state: LocalGmxState, data: string): string {
@@ -38,36 +51,35 @@ function callReader(state: LocalGmxState, data: string): string {
   if (!call) throw new Revert('0x')
   const fn = reader.getFunction(call.name)!
   const encode = (value: unknown) => coder.encode(fn.outputs, [value])
-  const args = call.args
+  const args = ReaderArgsSchema.parse(callArguments(fn, call.args))
   // The real Reader reads the DataStore it is given; another address has none of its functions and reverts.
-  if (!same(args[0] as string, state.dataStore)) throw new Revert('0x')
+  if (!same(args.dataStore, state.dataStore)) throw new Revert('0x')
   const marketOf = (address: string) => state.markets.find((m) => same(m.marketToken, address))
   const accountPositions = (account: string, start: bigint, end: bigint) => state.positions.filter((p) => same(p.account, account)).slice(Number(start), Number(end))
   switch (call.name) {
     case 'getMarket': {
-      const market = marketOf(args[1] as string)
+      const market = marketOf(args.key ?? '')
       return encode(market ?? { marketToken: ZeroAddress, indexToken: ZeroAddress, longToken: ZeroAddress, shortToken: ZeroAddress })
     }
     case 'getAccountPositions':
-      return encode(accountPositions(args[1] as string, args[2] as bigint, args[3] as bigint).map(positionProps))
+      return encode(accountPositions(args.account ?? '', args.start ?? 0n, args.end ?? 0n).map(positionProps))
     case 'getAccountPositionInfoList': {
-      const [, , account, markets, marketPrices, , start, end] = args as unknown as [string, string, string, string[], Result[], string, bigint, bigint]
+      const markets = args.markets ?? []
       return encode(
-        accountPositions(account, start, end).map((p) => {
+        accountPositions(args.account ?? '', args.start ?? 0n, args.end ?? 0n).map((p) => {
           const i = markets.findIndex((m) => same(m, p.market))
           // ReaderPositionUtils._getMarketPricesByAddress.
           if (i < 0) throw new Revert(reader.encodeErrorResult('EmptyMarketPrice', [p.market]))
-          return positionInfo(p, marketOf(p.market)!, toPrices(marketPrices[i]!))
+          return positionInfo(p, marketOf(p.market)!, args.marketPrices![i]!)
         }),
       )
     }
     case 'getPositionInfoList': {
-      const [, , keys, prices] = args as unknown as [string, string, string[], Result[]]
       return encode(
-        keys.map((key, i) => {
+        (args.positionKeys ?? []).map((key, i) => {
           const p = state.positions.find((q) => localPositionKey(q) === key)
           if (!p) throw new Revert(new Interface(['error EmptyPosition()']).encodeErrorResult('EmptyPosition', []))
-          return positionInfo(p, marketOf(p.market)!, toPrices(prices[i]!))
+          return positionInfo(p, marketOf(p.market)!, args.prices![i]!)
         }),
       )
     }
@@ -88,7 +100,8 @@ export async function startLocalGmxRpc(state: LocalGmxState): Promise<LocalGmxRp
       if (same(to, state.dataStore)) {
         const call = dataStore.parseTransaction({ data })
         if (!call) throw new Revert('0x')
-        return coder.encode(['uint256'], [values.get((call.args[0] as string).toLowerCase()) ?? 0n])
+        const { key } = z.object({ key: z.string() }).parse(callArguments(call.fragment, call.args))
+        return coder.encode(['uint256'], [values.get(key.toLowerCase()) ?? 0n])
       }
       throw new Revert('0x')
     },

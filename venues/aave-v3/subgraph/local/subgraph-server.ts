@@ -8,8 +8,8 @@ import http from 'node:http'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { AddressInfo } from 'node:net'
 import { buildSchema, graphql } from 'graphql'
+import { z } from 'zod'
 
 type Row = Record<string, unknown> & { id: string; timestamp: number; user: { id: string } }
 export interface SubgraphData {
@@ -45,8 +45,11 @@ interface Args {
   block?: { number?: number; number_gte?: number }
 }
 
+/** A GraphQL request as graph-node takes it. */
+const GraphqlRequestSchema = z.object({ query: z.string(), variables: z.record(z.string(), z.unknown()).optional(), operationName: z.string().optional() })
+
 export async function startLocalSubgraph(data: SubgraphData, options: { indexedBlock?: number } = {}): Promise<LocalSubgraph> {
-  const state = { requests: 0, indexedBlock: options.indexedBlock ?? 18_000_000, failWith: null as string | null, minBlocksAsked: [] as (number | null)[] }
+  const state: { requests: number; indexedBlock: number; failWith: string | null; minBlocksAsked: (number | null)[] } = { requests: 0, indexedBlock: options.indexedBlock ?? 18_000_000, failWith: null, minBlocksAsked: [] }
 
   function select(rows: Row[], args: Args): Row[] {
     const asked = args.block?.number ?? args.block?.number_gte
@@ -80,25 +83,29 @@ export async function startLocalSubgraph(data: SubgraphData, options: { indexedB
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', async () => {
+    // A request the handler cannot serve (a body that is not JSON) answers 500 instead of an unhandled rejection.
+    req.on('end', () => void respond().catch((error: unknown) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: String(error) }] }))))
+    async function respond() {
       state.requests++
       if (state.failWith !== null) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: state.failWith }] }))
         return
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { query: string; variables?: Record<string, unknown>; operationName?: string }
+      const body = GraphqlRequestSchema.parse(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'))
       const result = await graphql({ schema, source: body.query, rootValue: root, variableValues: body.variables, operationName: body.operationName })
       // graph-node answers a query with any failed selection with errors only.
       const answer = result.errors?.length ? { errors: result.errors } : result
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
-    })
+    }
   })
   // Tests block this process's event loop (an embedded database storing thousands of rows) between requests; with
   // Node's 5 s default, the server's keep-alive timer and the client's fire together afterwards and race.
   server.keepAliveTimeout = 60_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('the local subgraph is not listening on a TCP port')
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/subgraphs/name/aave/protocol-v3`,
+    url: `http://127.0.0.1:${address.port}/subgraphs/name/aave/protocol-v3`,
     data,
     get requests() {
       return state.requests
