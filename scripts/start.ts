@@ -63,6 +63,17 @@ async function main(): Promise<void> {
   // The risk engine's daily history: CROSSMARGIN_PRICES_DIR, or the shared data beside a development checkout.
   const pricesDir = process.env.CROSSMARGIN_PRICES_DIR ?? path.resolve(process.cwd(), '..', 'shared', 'data', 'prices')
   const configSource = configFile ? path.basename(configFile) : 'demo'
+  // Signals are handled from before start-up, not from after the banner: a SIGTERM that arrives while the app starts
+  // (or in the instant after the banner is written) waits for the start to finish and then stops it in order.
+  let requested: string | null = null
+  let stopNow: ((signal: string) => Promise<void>) | null = null
+  const onSignal = (signal: string) => {
+    if (requested) return
+    requested = signal
+    void stopNow?.(signal)
+  }
+  process.on('SIGINT', () => onSignal('SIGINT'))
+  process.on('SIGTERM', () => onSignal('SIGTERM'))
   const app = await startApp({ config, configSource, venues: venueConnectors, logger, env: process.env, secrets, urlOverrides, indexer: !values.once && !values['api-only'], pricesDir })
   if (values.once) await app.indexer.runOnce()
 
@@ -70,17 +81,13 @@ async function main(): Promise<void> {
   const shown = app.api.url.replace('//127.0.0.1:', '//localhost:')
   console.log(`\ncrossmargin is running.\n  GraphQL + GraphiQL: ${shown}\n  Example query:\n    curl -s ${app.api.url} -H 'content-type: application/json' \\\n      -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'\n`)
 
-  let stopping = false
-  const shutdown = async (signal: string) => {
-    if (stopping) return
-    stopping = true
+  stopNow = async (signal: string) => {
     logger.info({ signal }, 'stopping')
     await app.stop()
     await stopDemo?.()
     process.exit(0)
   }
-  process.on('SIGINT', () => void shutdown('SIGINT'))
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  if (requested) await stopNow(requested)
 }
 
 main().catch((error: unknown) => {
