@@ -1,7 +1,7 @@
 // The daily history kept current from Binance spot's klines. The local server answers /api/v3/klines in Binance's
 // documented row format from the shared real history (../shared/data/prices: Binance spot USDT daily candles), as
 // of 2025-12-31 12:00 UTC: that day's candle is still open, so the last closed day is 2025-12-30.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
 import { silentLogger } from '../core/logger.js'
 import { startReplayServer, type RecordedRequest, type ReplayServer } from '../core/replay/http-replay-server.js'
 import { createTestDatabase, emptyTables, type TestDatabase, type TestDatabaseKind } from '../test/support/databases.js'

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { ewmaCorrelation, isPositiveSemiDefinite, nearestCorrelation, symmetricEigen } from './correlation.js'
 
 describe('correlation repair', () => {
