@@ -1,7 +1,8 @@
 // Test runner settings: Jest in ESM mode (the sources are ES modules and PGlite is one), TypeScript compiled by SWC.
 /** @type {import('jest').Config} */
 export default {
-  testEnvironment: 'node',
+  // Jest's Node environment on a plain global object: the risk engine's loops at Node's speed (the file says why).
+  testEnvironment: '<rootDir>/test/support/jest-environment.js',
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/generated/', '<rootDir>/.crossmargin/', '/\\.graphclient/'],
   // The demo's embedded database lives in .crossmargin/: no modules there.
