@@ -8,9 +8,6 @@ function prefixed(error: unknown, message: string): unknown {
   if (!(error instanceof Error)) return error
   const before = error.message
   error.message = `${message}: ${before}`
-  if (error.stack?.includes(before)) error.stack = error.stack.replace(before, error.message)
-  const result = (error as { matcherResult?: { message?: string } }).matcherResult
-  if (result && typeof result.message === 'string') result.message = `${message}: ${result.message}`
   return error
 }
 
