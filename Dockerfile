@@ -1,8 +1,13 @@
-# crossmargin: indexer + GraphQL API in one image. Multi-stage: dependencies and generated code are built once,
-# the runtime stage carries only what it runs, as a non-root user.
 # syntax=docker/dockerfile:1
+# crossmargin: indexer + GraphQL API in one image. Multi-stage: dependencies and generated code are built once,
+# the runtime stage carries only what it runs, as a non-root user. (BuildKit reads the syntax line only as the
+# file's first line.)
 
-FROM node:20-bookworm-slim AS build
+# Node 22, the LTS CI also runs the tests on (Node 20's life ended on 2026-04-30); an exact version, so a rebuild
+# gets the Node that was tested.
+ARG NODE_IMAGE=node:22.23.3-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Dependencies first (cached while only sources change); generation needs the sources, so it runs after COPY.
@@ -10,7 +15,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 RUN npm run generate && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     CROSSMARGIN_DATA_DIR=/data/pgdata \
     CROSSMARGIN_HOST=0.0.0.0

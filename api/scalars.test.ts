@@ -1,6 +1,7 @@
 // The Decimal scalar is the API edge of DecimalString: what resolvers hand over goes out as it is, anything that
 // skipped toDecimalString is refused, and a caller's decimal comes in checked, as written.
-import { describe, expect, test } from 'vitest'
+import { describe, test } from '@jest/globals'
+import { expect } from '../test/support/expect.js'
 import { GraphQLError } from 'graphql'
 import { Prisma } from '../generated/prisma/client.js'
 import { DecimalScalar } from './scalars.js'

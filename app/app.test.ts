@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { validateConfig } from '../core/config.js'
 import { silentLogger } from '../core/logger.js'
 import { venueConnectors } from '../venues/index.js'

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { parse as parseYaml } from 'yaml'
 import { venueConnectors } from '../venues/index.js'
 import { loadConfigFile, validateConfig } from './config.js'

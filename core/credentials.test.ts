@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { decryptCredentials, encryptCredentials, loadSecretKey } from './credentials.js'
 
 describe('credentials at rest', () => {

@@ -1,6 +1,7 @@
 // The one text form amounts are stored and served in: DecimalString, made from a Decimal once, and the check a
 // connector's decimal text passes before it is stored, which converts nothing.
-import { describe, expect, test } from 'vitest'
+import { describe, test } from '@jest/globals'
+import { expect } from '../test/support/expect.js'
 import { checkDecimalText, Decimal, fromFixedPoint, toDecimalString } from './decimal.js'
 import { Internal, InvalidInput } from './errors.js'
 

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { parseInstrumentSymbol } from './instrument-symbols.js'
 
 describe('instrument names as venues write them', () => {

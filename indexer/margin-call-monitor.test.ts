@@ -1,5 +1,5 @@
 // Which stored figure becomes the metric a margin call is decided on, and calls on the unified book.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { Decimal } from '../core/decimal.js'
 import { silentLogger } from '../core/logger.js'
 import { PortfolioEvents, type PortfolioEvent } from '../core/events.js'

@@ -1,6 +1,6 @@
 // Retention on both databases: old snapshots, implied vols and finished webhook deliveries go; an account's latest
 // good snapshot (however old), its rows, recent data and deliveries still queued stay.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '../test/support/databases.js'
 import { lendingSnapshot } from '../test/support/snapshots.js'
 import { writeFailedSnapshot, writeSnapshot } from './snapshot-writer.js'

@@ -1,10 +1,10 @@
 // The daily history kept current from Binance spot's klines. The local server answers /api/v3/klines in Binance's
 // documented row format from the shared real history (../shared/data/prices: Binance spot USDT daily candles), as
 // of 2025-12-31 12:00 UTC: that day's candle is still open, so the last closed day is 2025-12-30.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
 import { silentLogger } from '../core/logger.js'
 import { startReplayServer, type RecordedRequest, type ReplayServer } from '../core/replay/http-replay-server.js'
-import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '../test/support/databases.js'
+import { createTestDatabase, emptyTables, type TestDatabase, type TestDatabaseKind } from '../test/support/databases.js'
 import { sharedDataPath } from '../test/support/shared-data.js'
 import { lendingSnapshot } from '../test/support/snapshots.js'
 import { writeSnapshot } from '../indexer/snapshot-writer.js'
@@ -20,7 +20,9 @@ const recorded = Object.fromEntries(SERVED.map((asset) => [asset, readCandlesCsv
 const closed = (asset: (typeof SERVED)[number]) => recorded[asset].filter((c) => c.date < '2025-12-31')
 
 /** What the test server does to an answer before it is sent. */
-let tamper: (symbol: string, request: RecordedRequest, rows: unknown[][]) => { status: number; body: unknown } | unknown[][] = (_s, _r, rows) => rows
+type Tamper = (symbol: string, request: RecordedRequest, rows: unknown[][]) => { status: number; body: unknown } | unknown[][]
+const untouched: Tamper = (_s, _r, rows) => rows
+let tamper = untouched
 
 function klines(request: RecordedRequest): { status: number; body: unknown } | unknown[][] {
   const symbol = request.query.get('symbol') ?? ''
@@ -61,6 +63,12 @@ describe.each<TestDatabaseKind>(['pglite', 'postgres'])('daily history from Bina
     await binance?.close()
     await db?.destroy()
   })
+  // Each test starts from an empty store and stores what it needs itself: none relies on another having run first.
+  beforeEach(async () => {
+    await emptyTables(db)
+    binance.requests.length = 0
+    tamper = untouched
+  })
 
   test('from nothing: every closed day since listing, a thousand a page, the same closes as the recorded history', async () => {
     const result = await sync(['BTC']).syncOnce()
@@ -75,8 +83,8 @@ describe.each<TestDatabaseKind>(['pglite', 'postgres'])('daily history from Bina
   })
 
   test('an asset already stored continues from the day after its last one; a current one costs one short request', async () => {
+    await storeCandles(db.prisma, 'BTC', 'binance-spot', closed('BTC'))
     await storeCandles(db.prisma, 'ETH', 'binance-spot', closed('ETH').slice(0, 2000))
-    binance.requests.length = 0
     const result = await sync([]).syncOnce()
     // ETH is wanted because it is stored; BTC too, and it is current.
     expect(result.stored).toEqual({ BTC: 0, ETH: closed('ETH').length - 2000 })
@@ -104,6 +112,7 @@ describe.each<TestDatabaseKind>(['pglite', 'postgres'])('daily history from Bina
   })
 
   test('a failed page stores nothing of the asset this time, the next run stores it all; other assets go on meanwhile', async () => {
+    await storeCandles(db.prisma, 'SOL', 'binance-spot', closed('SOL'))
     let failures = 1
     tamper = (symbol, request, rows) => {
       if (symbol === 'XRPUSDT' && Number(request.query.get('startTime')) > 0 && failures-- > 0) return { status: 500, body: { code: -1001, msg: 'Internal error' } }

@@ -1,7 +1,7 @@
 // The live market's storage on both databases the suite uses: ticks into one-minute bars, depth snapshots into
 // BookDepth, funding and open interest, each flush one INSERT per table; and the retention that prunes them.
 // Prices and books are test values (round numbers so each sum below can be checked by hand).
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
 import { silentLogger } from '../core/logger.js'
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../test/support/databases.js'
 import { FeedSupervisor } from './feeds/supervisor.js'

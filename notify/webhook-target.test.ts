@@ -1,6 +1,6 @@
 // Which addresses a webhook may reach by default: the IANA special-purpose address registries (RFC 6890 and its
 // updates) name the ranges; public resolvers' well-known addresses are the public side.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { checkWebhookTarget, isPrivateAddress, PrivateAddressRefused } from './webhook-target.js'
 
 describe('webhook targets', () => {

@@ -1,5 +1,5 @@
 // How the risk report writes the engine's float64 figures: to the cent or to 1e-8, and never a made-up number.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { units, usd } from './report.js'
 
 describe('report figures', () => {

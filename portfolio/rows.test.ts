@@ -1,5 +1,5 @@
 // The storage edge: a row's decimal columns become DecimalStrings once, as it is read; nothing else changes.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { Prisma } from '../generated/prisma/client.js'
 import { fromStored } from './rows.js'
 

@@ -1,5 +1,5 @@
 // applyWhatIf over plain risk inputs: each case's expected numbers are the trade arithmetic worked by hand.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import type { RiskAccount } from '../risk/types.js'
 import type { RiskContext } from './risk-context.js'
 import { applyWhatIf } from './what-if.js'

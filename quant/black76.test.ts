@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
 import { readSharedJson } from '../test/support/shared-data.js'
 import { black76Greeks, black76Price, impliedVolBlack76, inverseBlack76Greeks, inverseBlack76Price } from './black76.js'

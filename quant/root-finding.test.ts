@@ -1,5 +1,5 @@
 // Root finding: Brent against known roots, the scan's nearest crossing on each side.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { brentRoot, firstCrossing, nearestCrossings } from './root-finding.js'
 
 describe('brentRoot', () => {

@@ -1,6 +1,6 @@
 // Capital efficiency: Σ venue IM against unified IM, idle collateral within withdrawable limits, and the
 // rebalancing plan's amounts against closed forms of each venue's target (HF, margin ratio).
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
 import { capitalEfficiency } from './capital-efficiency.js'
 import { aaveRule, linearPerpRule } from './venue-rules.js'

@@ -1,7 +1,7 @@
 // Liquidation distances against closed forms: lone linear positions, Aave collateral, joint directions, and a
 // real crash (12 Mar 2020 from the Binance daily closes in ../shared/data/prices).
 import path from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
 import { alignHistories, readCandlesCsv } from '../market/price-csv.js'
 import { sharedDataPath } from '../test/support/shared-data.js'

@@ -3,7 +3,7 @@
 // prices in BTC per contract, sizes in contracts. No recorded Binance or Hyperliquid book exists in venue-responses,
 // so this is the one real book at hand; the walk does not care what the levels price.
 //   bids 0.0895 × 23.4, 0.051 × 0.5, 0.001 × 1;  asks 0.0955 × 0.5, 0.108 × 1, 0.12 × 1, 0.121 × 2.1, 0.25 × 12
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { readSharedJson } from '../test/support/shared-data.js'
 import { DEFAULT_IMPACT_COEFFICIENT, depthWithin, midPrice, unwindCost, type OrderBook } from './liquidity.js'
 

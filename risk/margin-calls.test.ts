@@ -1,5 +1,5 @@
 // Margin calls: levels, hysteresis (open at a line, resolve only past line + band), escalation, unified coverage.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
 import { DEFAULT_CALL_POLICY, evaluateMarginCalls, levelWithHysteresis, type OpenCall } from './margin-calls.js'
 import type { VenueMetric } from './venue-rules.js'

@@ -1,5 +1,5 @@
 // Options valued on their forward (MarketState.forwardRatios): closed forms that hold whatever the volatility.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { prepareBook, revaluePrepared } from './revaluation.js'
 import { computeExposures } from './exposures.js'
 import type { MarketState, RiskAccount } from './types.js'

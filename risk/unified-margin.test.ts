@@ -1,7 +1,7 @@
 // The unified book: revaluation, exposures and netting, unified margin, stress, liquidation and capital efficiency.
 import path from 'node:path'
 import { readdirSync } from 'node:fs'
-import { beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
 import { alignHistories, readCandlesCsv } from '../market/price-csv.js'
 import { sharedDataPath } from '../test/support/shared-data.js'

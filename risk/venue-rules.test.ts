@@ -1,5 +1,5 @@
 // Venue margin rules: each figure against hand-derived closed forms (Aave's HF definition, Binance's bracket MM).
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
 import { InvalidInput } from '../core/errors.js'
 import { aaveRule, compoundRule, deribitPmRule, exposedFactors, fallbackRule, gmxRule, lendingParamsOver, lendingRule, linearMargins, linearPerpRule, liquidationBuffer, lowestBufferAfter, pinEntryPrices, ruleFor, withParams, AAVE_DEFAULT_LENDING, DEFAULT_VENUE_RULES, type GmxRuleParams, type LinearPerpParams, type VenueMarginRule } from './venue-rules.js'

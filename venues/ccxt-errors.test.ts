@@ -1,6 +1,6 @@
 // The ccxt error mapping shared by the CEX connectors: status and headers decide before ccxt's class does.
 import ccxt from 'ccxt'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { InvalidInput, Unauthorized, VenueRejected, VenueUnavailable } from '../core/errors.js'
 import { mapCcxtError, retryAfterMs, shareThrottler } from './ccxt-errors.js'
 

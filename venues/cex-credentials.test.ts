@@ -1,5 +1,5 @@
 // Secrets leave error messages whole, and ordinary words stay readable.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { scrubSecrets } from './cex-credentials.js'
 
 describe('scrubSecrets', () => {

@@ -1,7 +1,8 @@
 // Every typed ABI's answer schemas agree with its fragments: an answer ethers decodes from well-formed return data
 // passes its function's schema, and one of another shape is VenueRejected naming the function.
 import { ZeroAddress, ZeroHash, type ParamType } from 'ethers'
-import { describe, expect, test } from 'vitest'
+import { describe, test } from '@jest/globals'
+import { expect } from '../test/support/expect.js'
 import { z } from 'zod'
 import { ADDRESSES_PROVIDER, DATA_PROVIDER, ERC20_METADATA as AAVE_ERC20, ORACLE, POOL } from './aave-v3/abi.js'
 import { COMET, ERC20_METADATA as COMET_ERC20 } from './compound-v3/abi.js'

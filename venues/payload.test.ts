@@ -1,6 +1,6 @@
 // The one payload check: a venue's answer that does not fit its schema is VenueRejected naming the venue, what was
 // read and the first field at fault, without quoting the answer.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { z } from 'zod'
 import { VenueRejected, VenueUnavailable } from '../core/errors.js'
 import { parseCcxtPayload, parsePayload } from './payload.js'

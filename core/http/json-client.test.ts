@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { startReplayServer, type RecordedRequest, type ReplayServer } from '../replay/http-replay-server.js'
 import { getJson, postJson } from './json-client.js'
 

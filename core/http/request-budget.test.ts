@@ -1,6 +1,6 @@
 // The per-venue request budget: a token bucket for the request rate and a rolling minute for weights, shared by
 // every caller of one venue. A fake clock makes each wait exact.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { startReplayServer } from '../replay/http-replay-server.js'
 import { getJson } from './json-client.js'
 import { RequestBudget, RequestBudgets, requestBudgets, type BudgetClock } from './request-budget.js'

@@ -1,9 +1,10 @@
 // The replay server answers routes from objects, files and functions, injects faults per route or for all, and
 // records what it was asked.
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
+import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { startReplayServer, type RecordedRequest, type ReplayServer } from './http-replay-server.js'
 
 describe('startReplayServer', () => {
@@ -148,6 +149,26 @@ describe('startReplayServer', () => {
     expect(error?.name).toBe('TimeoutError')
     expect(Date.now() - started).toBeLessThan(2_000)
     expect(server.requests.map((r) => r.path)).toEqual(['/v1/object'])
+  })
+
+  test("an idle connection stays open past Node's default (closed after 5 to 6 s), so a client reusing it after a pause is answered", async () => {
+    const { hostname, port } = new URL(server.url)
+    const socket = net.connect(Number(port), hostname)
+    let closedByServer = false
+    socket.on('end', () => (closedByServer = true))
+    const ask = () =>
+      new Promise<string>((resolve) => {
+        socket.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8')))
+        socket.write(`GET /v1/object HTTP/1.1\r\nHost: ${hostname}\r\nConnection: keep-alive\r\n\r\n`)
+      })
+    try {
+      expect(await ask()).toMatch(/^HTTP\/1\.1 200 /)
+      await new Promise((r) => setTimeout(r, 8_000))
+      expect(closedByServer).toBe(false)
+      expect(await ask()).toMatch(/^HTTP\/1\.1 200 /)
+    } finally {
+      socket.destroy()
+    }
   })
 
   test('close ends hanging requests and frees the port', async () => {

@@ -104,6 +104,11 @@ export async function startReplayServer(options: { routes: Record<string, Replay
     }
     res.writeHead(route.status ?? 200, { 'content-type': 'application/json', ...route.headers }).end(payload)
   }
+  // Idle connections are closed by the client only. With Node's default (the server drops a connection idle for 5 s)
+  // the two sides race: fetch reuses a connection for up to about 4 s idle, and when a loaded machine let a test sit
+  // that long between requests, a request went out on a connection the server was just closing (ECONNRESET, "venue
+  // unreachable"). A fault the test did not ask for is not the venue's; `setFault` is the way to get one.
+  server.keepAliveTimeout = 0
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', resolve)

@@ -9,7 +9,7 @@
 //   (…/market-data/rest-api/Mark-Price, …/market-data/rest-api/Open-Interest), verbatim.
 // - exchangeInfo: test/support/binance-markets.ts (the hand-written docs-format file of venues/binance/testdata, with
 //   BTCUSDT added under the ADAUSDT entry's terms: no recorded exchangeInfo exists in venue-responses/binance).
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { silentLogger } from '../../core/logger.js'
 import { FeedSupervisor } from './supervisor.js'
 import { binanceUsdmFeed } from './binance-usdm.js'

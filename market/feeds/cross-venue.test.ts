@@ -2,7 +2,7 @@
 // against the other's fresh prices. Message shapes as in binance-usdm.test.ts and hyperliquid.test.ts (Binance's
 // "Mark Price Stream" example, Hyperliquid's WsActiveAssetCtx); the prices are test values around the recorded
 // Hyperliquid BTC mid of 2023-07-17 (30135.0, venue-responses/hyperliquid/info-allMids.hl-python-sdk-cassette.json).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { silentLogger } from '../../core/logger.js'
 import { exchangeInfoWithBtcusdt } from '../../test/support/binance-markets.js'
 import { binanceUsdmFeed } from './binance-usdm.js'

@@ -5,7 +5,7 @@
 //   {px, sz, n}, time; WsActiveAssetCtx: coin, ctx {dayNtlVlm, prevDayPx, markPx, midPx, funding, openInterest,
 //   oraclePx}), https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket/subscriptions. No recorded
 //   book or asset context exists in venue-responses, so their values are test values around the recorded BTC mid.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { silentLogger } from '../../core/logger.js'
 import { readSharedJson } from '../../test/support/shared-data.js'
 import { feedCollector } from '../../test/support/feed-collector.js'

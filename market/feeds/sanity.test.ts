@@ -1,6 +1,6 @@
 // The sanity band and the book checks on their own. Prices are test values around the recorded Hyperliquid BTC mid of
 // 2023-07-17 (30135.0, venue-responses/hyperliquid/info-allMids.hl-python-sdk-cassette.json).
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { checkBook, checkPrint, DEFAULT_SANITY_BAND } from './sanity.js'
 import type { BookLevel } from './types.js'
 

@@ -1,7 +1,7 @@
 // The supervisor against a scripted feed: reconnects with backoff, gaps, staleness. The venue protocols themselves are
 // exercised in binance-usdm.test.ts and hyperliquid.test.ts against local servers; here the clock and the waits are
 // the test's, so nothing sleeps.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { silentLogger } from '../../core/logger.js'
 import { VenueUnavailable } from '../../core/errors.js'
 import { backoffDelay, DEFAULT_BACKOFF, FeedSupervisor, type ConnectionEvent, type QuarantinedPrint } from './supervisor.js'

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { chiSquare1Survival, christoffersen, kupiecPof, trafficLightZone, worstWindow } from './coverage-tests.js'
 
 describe('Kupiec proportion of failures', () => {

@@ -2,7 +2,7 @@
 // means the engine's default VaR no longer passes the backtest it was calibrated on.
 import path from 'node:path'
 import { readdirSync } from 'node:fs'
-import { beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from '@jest/globals'
 import { alignHistories, readCandlesCsv } from '../../market/price-csv.js'
 import { sharedDataPath } from '../../test/support/shared-data.js'
 import { DEFAULT_FHS_PARAMS, filterBookPnl, historicalScenarios } from '../scenarios/fhs.js'

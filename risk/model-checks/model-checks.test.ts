@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { correlationShifts, varianceBreaks, volatilityDrift } from './model-checks.js'
 
 function gaussian(n: number, seed: number): Float64Array {

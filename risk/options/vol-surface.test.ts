@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { butterflyDensity, fitSvi, sviTotalVariance, type SviParams } from './svi.js'
 import { buildVolSurface, type OptionQuote } from './vol-surface.js'
 

@@ -1,5 +1,5 @@
 // Correlation breaks: the moves, and what they do to hedged books (closed-form P&L).
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { correlationBreaks, evaluateStress } from './index.js'
 import type { MarketState, RiskAccount, RiskPosition } from '../types.js'
 

@@ -1,5 +1,5 @@
 // Crash replays from the real Binance daily closes in ../shared/data/prices (SOURCES.md there names the origin).
-import { beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from '@jest/globals'
 import { alignHistories, readCandlesCsv } from '../../market/price-csv.js'
 import { sharedDataPath } from '../../test/support/shared-data.js'
 import { crashReplays, DEFAULT_CRASH_EVENTS } from './index.js'

@@ -1,5 +1,5 @@
 // Stress evaluation: per-account and book P&L are consistent, worst scenarios are named, unmoved factors reported.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
 import { evaluateStress, priceVolGrid, widenScenarioSet } from './index.js'
 import type { MarketState, RiskAccount, RiskPosition } from '../types.js'

@@ -1,5 +1,5 @@
 // The price × vol grid: Deribit's risk-matrix shape, and Deribit's published worked example through revaluation.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { deribitVolShift, evaluateStress, priceVolGrid } from './index.js'
 import type { MarketState, RiskAccount } from '../types.js'
 

@@ -3,7 +3,8 @@
 // names as text, and asks for an API key where the server requires one.
 import path from 'node:path'
 import { readdirSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { poll } from '../support/poll.js'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { createTestDatabase, type TestDatabase } from '../support/databases.js'
 import { startTestApi, type TestApi } from '../support/api.js'
@@ -64,7 +65,7 @@ describe('the dashboard in a browser with no network', () => {
   test('draws the stored portfolio from the API, the same figures the API gives', async () => {
     const root = api.server.url.replace(/\/graphql$/, '/')
     const { page, external, pageErrors } = await open(root)
-    await expect.poll(() => page.locator('#unified-im').count(), { timeout: 30_000 }).toBe(1)
+    await poll(() => page.locator('#unified-im').count(), { timeout: 30_000 }).toBe(1)
     const res = await api.query<{ portfolio: { unifiedMargin: { initialMargin: string } } }>(`query ($id: ID!) { portfolio(id: $id) { unifiedMargin { initialMargin } } }`, { id: portfolioId })
     const expected = Number(res.data!.portfolio.unifiedMargin.initialMargin).toLocaleString('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 })
     expect(await page.locator('#unified-im').innerText()).toBe(expected)
@@ -91,10 +92,10 @@ describe('the dashboard in a browser with no network', () => {
       const { secret: key, hash } = generateApiKey()
       await db.prisma.apiKey.create({ data: { name: 'dashboard', hash, portfolioIds: [portfolioId] } })
       const { page, pageErrors } = await open(guarded.server.url.replace(/\/graphql$/, '/dashboard'))
-      await expect.poll(() => page.locator('#status').innerText(), { timeout: 30_000 }).toMatch(/key/i)
+      await poll(() => page.locator('#status').innerText(), { timeout: 30_000 }).toMatch(/key/i)
       await page.fill('#key', key)
       await page.click('#key-form button')
-      await expect.poll(() => page.locator('#unified-im').count(), { timeout: 30_000 }).toBe(1)
+      await poll(() => page.locator('#unified-im').count(), { timeout: 30_000 }).toBe(1)
       expect(pageErrors).toEqual([])
     } finally {
       await guarded.close()

@@ -1,6 +1,6 @@
 // Error codes as a client meets them: one request refused the same way over HTTP and over WebSocket, and missing
 // data answered as DATA_UNAVAILABLE on the field that needed it, not as the caller's INVALID_INPUT.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import WebSocket from 'ws'
 import { createClient } from 'graphql-ws'
 import { useTestApi } from '../support/api.js'

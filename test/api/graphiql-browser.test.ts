@@ -1,6 +1,7 @@
 // GraphiQL in a real headless Chromium with every non-local request blocked: it renders, runs a query against
 // this server and shows the answer. Proves the playground works with no internet.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { poll } from '../support/poll.js'
 import { chromium, type Browser } from 'playwright-core'
 import { createTestDatabase, type TestDatabase } from '../support/databases.js'
 import { startTestApi, type TestApi } from '../support/api.js'
@@ -45,7 +46,7 @@ describe('GraphiQL in a browser with no network', () => {
     await page.click('.graphiql-execute-button')
     // Monaco renders spaces as no-break spaces.
     const responseText = async () => (await page.locator('.graphiql-response').innerText()).replace(/\u00a0/g, ' ')
-    await expect.poll(responseText, { timeout: 30_000 }).toContain('"name": "Browser Fund"')
+    await poll(responseText, { timeout: 30_000 }).toContain('"name": "Browser Fund"')
     expect(external).toEqual([])
     expect(pageErrors).toEqual([])
   })

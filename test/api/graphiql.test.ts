@@ -1,6 +1,6 @@
 // The playground is served by crossmargin itself: a browser GET on /graphql gets GraphiQL with nothing to fetch
 // from the internet, and a POST still answers queries.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { useTestApi } from '../support/api.js'
 
 const CDN_HOSTS = /unpkg\.com|jsdelivr|esm\.sh|cdnjs|googleapis|apollographql\.com|embeddable-sandbox/

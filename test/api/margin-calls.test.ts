@@ -4,7 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { poll } from '../support/poll.js'
 import WebSocket from 'ws'
 import { createClient, type Client } from 'graphql-ws'
 import { silentLogger } from '../../core/logger.js'
@@ -116,7 +117,7 @@ describe('margin calls on a real Aave v3 account', () => {
       { id: portfolioId() },
     )
     // Both subscriptions are registered once the server holds their listeners.
-    await expect.poll(() => app.events.listenerCount(portfolioId()), { timeout: 5_000 }).toBe(2)
+    await poll(() => app.events.listenerCount(portfolioId()), { timeout: 5_000 }).toBe(2)
 
     // 2 WETH × $3000 × liquidation threshold 82.5 % / 4000 USDC = 1.2375 (before a few seconds of interest):
     // under the 1.25 warning line, above the 1.10 call line.

@@ -9,7 +9,7 @@
 // Derivatives", ch. "Black's model"): with zero rates, d1 = (ln(F/K) + σ²T/2) / (σ√T), d2 = d1 − σ√T,
 // call = F·N(d1) − K·N(d2), put = K·N(−d2) − F·N(−d1), call delta N(d1), put delta −N(−d1). N is integrated here
 // from the normal density (Simpson's rule), not taken from the engine's normalCdf.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { silentLogger } from '../../core/logger.js'
 import type { VenueSnapshot } from '../../core/domain.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'

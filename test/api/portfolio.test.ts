@@ -1,5 +1,5 @@
 // The GraphQL API over a real database: portfolio queries, last-good-snapshot semantics, SQL count per request.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/databases.js'
 import { startTestApi, useTestApi, type TestApi } from '../support/api.js'
 import { lendingSnapshot, perpSnapshot } from '../support/snapshots.js'

@@ -4,7 +4,9 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, test } from '@jest/globals'
+import { expect } from '../support/expect.js'
+import { poll } from '../support/poll.js'
 import { decryptCredentials, encryptCredentials } from '../../core/credentials.js'
 import { silentLogger } from '../../core/logger.js'
 import { RETRY_DELAYS_MS, WebhookDispatcher } from '../../notify/webhook-dispatcher.js'
@@ -146,7 +148,7 @@ describe('margin-call webhooks', () => {
     const d = dispatcher()
     d.listen(events)
     events.publish({ kind: 'marginCall', portfolioId: ids.portfolio, callId: ids.call, change: 'opened' })
-    await expect.poll(() => db.prisma.webhookDelivery.count({ where: { webhookId: hook.id } })).toBe(1)
+    await poll(() => db.prisma.webhookDelivery.count({ where: { webhookId: hook.id } })).toBe(1)
     await d.stop()
   })
 

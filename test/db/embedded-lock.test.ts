@@ -1,7 +1,8 @@
 // One process at a time on an embedded database: a second process (a script beside a running server, a second
 // server) is refused with the owner's pid and nothing is written; a lock left by a dead process is taken over; and
 // every script works on the database of the config file `npm start` would use.
-import { describe, expect, test, afterEach } from 'vitest'
+import { describe, test, afterEach } from '@jest/globals'
+import { expect } from '../support/expect.js'
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs'
 import os from 'node:os'

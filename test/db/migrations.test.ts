@@ -3,7 +3,7 @@
 import { readFileSync, mkdtempSync, cpSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { PGlite } from '@electric-sql/pglite'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
 import { diffSchemaScript, openSchemaEngine } from '../../core/db/schema-engine.js'

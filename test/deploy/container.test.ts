@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, test } from 'vitest'
+import { describe, test } from '@jest/globals'
+import { expect } from '../support/expect.js'
 import { parse } from 'yaml'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -36,6 +37,17 @@ describe('Dockerfile', () => {
     expect(steps.slice(runtimeStart).some((s) => s.op === 'COPY' && s.args.includes(`--from=${buildName}`))).toBe(true)
   })
 
+  test('the syntax directive is the first line, the only place BuildKit reads it', () => {
+    expect(readFileSync(path.join(root, 'Dockerfile'), 'utf8').split('\n')[0]).toBe('# syntax=docker/dockerfile:1')
+  })
+
+  test('every stage is built on one exact Node release of an LTS line CI tests on (22)', () => {
+    const args = new Map(steps.filter((s) => s.op === 'ARG').map((s) => s.args.split('=') as [string, string]))
+    const images = steps.filter((s) => s.op === 'FROM').map((s) => s.args.split(/\s+/)[0]!.replace(/^\$\{(\w+)\}$/, (_, name: string) => args.get(name) ?? name))
+    expect(new Set(images).size).toBe(1)
+    expect(images[0]).toMatch(/^node:22\.\d+\.\d+-bookworm-slim$/)
+  })
+
   test('runs as a non-root user, exposes the API port and has a health check', () => {
     const runtime = steps.slice(steps.lastIndexOf(steps.filter((s) => s.op === 'FROM').pop()!))
     const user = runtime.filter((s) => s.op === 'USER').pop()
@@ -43,6 +55,13 @@ describe('Dockerfile', () => {
     expect(user!.args).not.toMatch(/^(root|0)(:|$)/)
     expect(runtime.some((s) => s.op === 'EXPOSE' && s.args.includes('4000'))).toBe(true)
     expect(runtime.some((s) => s.op === 'HEALTHCHECK' && s.args.includes('/healthz'))).toBe(true)
+  })
+})
+
+describe('.dockerignore', () => {
+  test("keeps the host's installs, builds and secrets out of the image", () => {
+    const ignored = readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim())
+    for (const entry of ['**/node_modules', 'generated', '.env', '.crossmargin']) expect(ignored).toContain(entry)
   })
 })
 

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import net from 'node:net'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, test } from '@jest/globals'
+import { expect } from '../support/expect.js'
 import { startAnvil, type LocalChain } from '../../venues/aave-v3/local/anvil.js'
 import { deployAaveMarket } from '../../venues/aave-v3/local/deploy-market.js'
 import { startBinanceReplay } from '../../venues/binance/local/replay.js'
@@ -70,12 +71,15 @@ describe('crossmargin as a process', () => {
     )
     // The binance URL override for a config-file run comes from the environment, as a self-hosted proxy would.
     server = run(['--config', path.join(dir, 'crossmargin.yaml')], { E2E_BINANCE_KEY: 'e2e-key', E2E_BINANCE_SECRET: 'e2e-secret', CROSSMARGIN_BINANCE_URL: binance.url, CROSSMARGIN_PRICE_HISTORY_URL: spot.url })
-    const deadline = Date.now() + 60_000
+    // Start-up stores the shared price history in a fresh PGlite first: over a minute when the machine is busy, so the
+    // wait is long and a start that never finishes fails here, with what the server printed.
+    const deadline = Date.now() + 200_000
     while (!server.output().includes('/graphql') && Date.now() < deadline) {
       if (server.child.exitCode !== null) throw new Error(`server exited: ${server.output()}`)
       await new Promise((r) => setTimeout(r, 200))
     }
-  })
+    if (!server.output().includes('/graphql')) throw new Error(`server printed no GraphQL URL within 200 s: ${server.output()}`)
+  }, 240_000)
   afterAll(async () => {
     server?.child.kill('SIGTERM')
     await server?.exited

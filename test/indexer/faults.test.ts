@@ -2,7 +2,7 @@
 // snapshot is still served with its age, and one broken account never stops the others.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/databases.js'
 import { startTestApi, type TestApi } from '../support/api.js'
 import { silentLogger } from '../../core/logger.js'

@@ -1,7 +1,7 @@
 // At most one open margin call per account, whatever races the writers run: twenty refreshes deciding at once (or
 // two indexers) open one call, the database refuses a second, and a state with duplicates left from before the
 // constraint never stops the monitor.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { silentLogger } from '../../core/logger.js'
 import { PortfolioEvents, type PortfolioEvent } from '../../core/events.js'
 import { MarginCallMonitor } from '../../indexer/margin-call-monitor.js'

@@ -2,7 +2,7 @@
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { useTestApi } from '../support/api.js'
 import { decryptCredentials, encryptCredentials } from '../../core/credentials.js'
 import { silentLogger } from '../../core/logger.js'

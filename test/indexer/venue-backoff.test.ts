@@ -1,7 +1,7 @@
 // A venue that answers 429 with Retry-After pauses every account of that venue, not only the one told, until the
 // named time passes; other venues go on; nothing is written for the deferred accounts, so their last good snapshot
 // stands. Runs the real Hyperliquid connector against its replay server, with a clock the test moves.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { createTestDatabase, type TestDatabase } from '../support/databases.js'
 import { startTestApi, type TestApi } from '../support/api.js'
 import { sharedDataPath } from '../support/shared-data.js'

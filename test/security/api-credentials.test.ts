@@ -1,7 +1,7 @@
 // Over the API, secrets are given inline: an account cannot name an environment variable of the server (its master
 // key, its DATABASE_URL) and have the server read it and send it to a venue, nor probe which variables exist.
 import { randomBytes } from 'node:crypto'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { useTestApi } from '../support/api.js'
 import { encryptCredentials } from '../../core/credentials.js'
 import { venueConnectors } from '../../venues/index.js'

@@ -3,7 +3,7 @@
 // subscription; an origin the operator lists can read.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { chromium, type Browser } from 'playwright-core'
 import { createTestDatabase, type TestDatabase } from '../support/databases.js'
 import { startTestApi, type TestApi } from '../support/api.js'

@@ -1,5 +1,5 @@
 // GraphQL error answers carry no stack trace or internals unless the operator asks for them.
-import { afterEach, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test } from '@jest/globals'
 import { createTestDatabase, type TestDatabase } from '../support/databases.js'
 import { startTestApi, type TestApi } from '../support/api.js'
 

@@ -4,7 +4,7 @@
 import path from 'node:path'
 import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { createLogger } from '../../core/logger.js'
 import { Indexer } from '../../indexer/indexer.js'
 import { venueConnectors } from '../../venues/index.js'

@@ -1,5 +1,5 @@
 // Starts the real GraphQL server on a free port over a test database, and posts queries to it over HTTP.
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll } from '@jest/globals'
 import { silentLogger } from '../../core/logger.js'
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from './databases.js'
 import { startApiServer, type ApiServer } from '../../api/server.js'

@@ -1,7 +1,7 @@
 // The shared conformance suite every venue connector passes: same face, honest snapshots, the error vocabulary
 // on faults, no secrets in errors. A venue's test file supplies a harness that points the connector at a local
 // server (replay server or chain) and can make that server misbehave.
-import { describe, expect, test, beforeAll, afterAll } from 'vitest'
+import { describe, expect, test, beforeAll, afterAll } from '@jest/globals'
 import { silentLogger } from '../../core/logger.js'
 import { isCrossmarginError } from '../../core/errors.js'
 import { validateSnapshot } from '../../indexer/validate-snapshot.js'

@@ -47,3 +47,10 @@ export async function createTestDatabase(kind: TestDatabaseKind, options: { migr
     },
   }
 }
+
+/** Empties every table but the migrations' ledger: each test of a file starts from nothing, without paying for a new
+ * database (a migrated PGlite takes seconds). */
+export async function emptyTables(db: Database): Promise<void> {
+  const tables = await db.prisma.$queryRaw<{ name: string }[]>`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'`
+  if (tables.length > 0) await db.prisma.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.name}"`).join(', ')} RESTART IDENTITY CASCADE`)
+}

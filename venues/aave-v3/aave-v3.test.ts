@@ -1,7 +1,7 @@
 // Aave v3 on a local chain with the real contracts: our replication of the account rule equals what the Pool
 // contract itself answers (getUserAccountData), to the last unit, through collateral switches, LTV 0, e-mode with
 // its own price source, oracle moves and an account below HF 1. One chain and one market for the whole file.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { startAnvil, type LocalChain } from './local/anvil.js'
 import { DEFAULT_RESERVES, deployAaveMarket, type LocalAaveMarket } from './local/deploy-market.js'
 import { aaveV3Connector } from './connector.js'

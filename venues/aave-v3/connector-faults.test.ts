@@ -3,7 +3,8 @@
 // the step, and never carrying the RPC URL (hosted RPC URLs hold API keys).
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, test } from '@jest/globals'
+import { expect } from '../../test/support/expect.js'
 import { silentLogger } from '../../core/logger.js'
 import { aaveV3Connector } from './connector.js'
 import { aaveV3Descriptor } from './descriptor.js'

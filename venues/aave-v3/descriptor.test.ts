@@ -1,5 +1,5 @@
 // The Aave v3 account config: what it accepts, and errors that name the key at fault.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { aaveV3Descriptor } from './descriptor.js'
 
 const valid = {

@@ -2,7 +2,7 @@
 // liquidate): the reserve configuration word decoded as the data provider decodes it, Multicall3 and plain batches
 // reading the same state, isolation mode with its debt ceiling, and the liquidation simulation checked against what
 // a real liquidationCall does.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { Contract, JsonRpcProvider } from 'ethers'
 import { silentLogger } from '../../core/logger.js'
 import type { VenueSnapshot } from '../../core/domain.js'

@@ -2,7 +2,7 @@
 // formulas of aave-v3-core 1.19 (GenericLogic.calculateUserAccountData, PercentageMath.percentMul,
 // WadRayMath.wadDiv, node_modules/@aave/core-v3/contracts). aave-v3.test.ts checks the same code against the
 // deployed contracts themselves.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { aaveCollateralFactors, aaveFigures, calculateAaveAccount, simulateAaveLiquidation, type AaveAccountInput, type AaveReserveState } from './margin.js'
 
 const E8 = 10n ** 8n

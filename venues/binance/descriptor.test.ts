@@ -1,6 +1,6 @@
 // The Binance account config: which market, and the NAMES of the environment variables holding the key; every
 // refusal names the key at fault.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { binanceDescriptor } from './descriptor.js'
 
 const schema = binanceDescriptor.configSchema

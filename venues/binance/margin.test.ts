@@ -1,6 +1,6 @@
 // Binance USDⓈ-M margin rule, checked against the figures Binance publishes and against hand computations of its
 // documented formulas.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { Decimal } from '../../core/decimal.js'
 import { bracketFor, calculateBinanceAccount, crossLiquidationPrice, maintenanceMargin, type BinancePositionInput, type LeverageBracket } from './margin.js'
 

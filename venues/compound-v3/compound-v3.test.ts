@@ -1,7 +1,7 @@
 // Compound v3 against a local Ethereum node holding cUSDCv3 (local/rpc-server.ts over the market documented in
 // local/state.ts). The contract's isLiquidatable / isBorrowCollateralized answers come from local/comet-contract.ts,
 // written from Comet.sol independently of margin.ts; expected figures are closed forms from the state's numbers.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { Decimal } from '../../core/decimal.js'
 import { silentLogger } from '../../core/logger.js'
 import type { VenueSnapshot } from '../../core/domain.js'

@@ -1,5 +1,5 @@
 // The Compound v3 account config: what it accepts, its defaults, and errors that name the key at fault.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { compoundV3Descriptor } from './descriptor.js'
 
 const valid = { rpcUrl: 'https://eth-mainnet.example.com/v2/key', comet: '0xc3d688B66703497DAA19211EEdff47f25384cdc3', account: '0x000000000000000000000000000000000000dEaD' }

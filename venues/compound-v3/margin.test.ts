@@ -1,7 +1,7 @@
 // Compound v3's rule, replicated: every expected number is a closed form worked out in the comment beside it from
 // Comet.sol's arithmetic (compound-finance/comet contracts/Comet.sol: presentValue, signedMulPrice, mulPrice,
 // mulFactor, all rounding down), with cUSDCv3's collateral factors from deployments/mainnet/usdc/configuration.json.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { Decimal } from '../../core/decimal.js'
 import { calculateCometAccount, cometFigures, cometIsBorrowCollateralized, cometIsLiquidatable, isInAsset, presentValue, simulateCometAbsorb, type CometAccountInput, type CometCollateral } from './margin.js'
 

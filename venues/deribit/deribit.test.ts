@@ -2,7 +2,7 @@
 // (../shared/data/venue-responses/deribit/SOURCES.md), and Deribit's standard margin against its published examples.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { silentLogger } from '../../core/logger.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'
 import { readSharedJson, sharedDataPath } from '../../test/support/shared-data.js'

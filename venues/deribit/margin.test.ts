@@ -1,7 +1,7 @@
 // Deribit portfolio margin against Deribit's own published example (private/pme/simulate response example,
 // https://docs.deribit.com/api-reference/account-management/private-simulate): BTC-PERPETUAL 0.314538364 and
 // BTC-28JUN24 −0.001187534 at index 65,666.19, timestamp 1718619740501.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { DERIBIT_PM_BTC_PARAMS, deribitPortfolioMargin, type DeribitPmPosition } from './margin.js'
 
 const perp: DeribitPmPosition = { instrument: 'BTC-PERPETUAL', kind: 'perpetual', size: 0.314538364, expiryMs: null, strike: null, optionType: null, markIv: null, underlyingPrice: null }

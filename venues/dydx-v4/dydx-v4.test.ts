@@ -1,6 +1,6 @@
 // dYdX v4 against a local indexer replaying recorded answers (ccxt's static fixtures, mainnet July 2025; see
 // ../shared/data/venue-responses/SOURCES.md): equity and initial margin reproduce the subaccount's own figures.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { Decimal } from '../../core/decimal.js'
 import { silentLogger } from '../../core/logger.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'

@@ -1,7 +1,8 @@
 // The connector speaks GMX v2's real interface: its ABI fragments are the deployed Reader's, and its DataStore keys
 // are hashed as Keys.sol hashes them.
 import { Interface, keccak256, toUtf8Bytes } from 'ethers'
-import { describe, expect, test } from 'vitest'
+import { describe, test } from '@jest/globals'
+import { expect } from '../../test/support/expect.js'
 import { READER_ABI } from './abi.js'
 import { MIN_COLLATERAL_USD_KEY, baseKey, marketKey, marketMarginKeys, positionKey } from './keys.js'
 import { solidityBaseKey, solidityMarketKey, solidityPositionKey } from './local/datastore-keys.js'

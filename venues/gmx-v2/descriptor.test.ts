@@ -1,5 +1,5 @@
 // The GMX v2 account config: what it accepts, the deployment it resolves to, and errors that name the key at fault.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { gmxV2Descriptor, resolveDeployment } from './descriptor.js'
 
 const valid = { chain: 'arbitrum', account: '0x000000000000000000000000000000000000dEaD', rpcUrl: 'https://arb-mainnet.example.com/v2/key' }

@@ -1,7 +1,8 @@
 // GMX v2 against a local Arbitrum node answering as the Reader and DataStore (local/rpc-server.ts, from the position
 // state documented in local/state.ts) and GMX's API replayed from recorded answers (gmx-interface SDK fixtures, see
 // ../shared/data/venue-responses/gmx-v2/ and SOURCES.md). Prices below are read from the recorded tickers file.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, test } from '@jest/globals'
+import { expect } from '../../test/support/expect.js'
 import { Decimal } from '../../core/decimal.js'
 import { silentLogger } from '../../core/logger.js'
 import type { VenueSnapshot } from '../../core/domain.js'

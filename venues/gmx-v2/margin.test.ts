@@ -2,7 +2,7 @@
 // (sdk/src/utils/positions.ts, the formula GMX's own UI shows, for the cases where it is exact) and the same algebra
 // solved by hand where the contract values pending impact and funding at the liquidation price; and, at every
 // computed price, the remainder of PositionUtils.isPositionLiquidatable standing exactly on the threshold.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { Decimal } from '../../core/decimal.js'
 import { atIndexPrice, calculateGmxAccount, calculateGmxPosition, liquidationCheck, liquidationPrice, maintenanceMarginUsd, remainingCollateralUsd, type GmxPositionInput } from './margin.js'
 

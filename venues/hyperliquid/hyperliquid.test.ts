@@ -2,7 +2,7 @@
 // see ../shared/data/venue-responses/SOURCES.md): our replication equals the figures in the same payload.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { Decimal } from '../../core/decimal.js'
 import { silentLogger } from '../../core/logger.js'
 import type { ReplayServer } from '../../core/replay/http-replay-server.js'

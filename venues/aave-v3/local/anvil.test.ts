@@ -1,5 +1,5 @@
 // The local chain helper: free ports without races, interval mining on request, and a node that is gone after stop().
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test } from '@jest/globals'
 import { startAnvil } from './anvil.js'
 
 async function rpc(url: string, method: string): Promise<string> {

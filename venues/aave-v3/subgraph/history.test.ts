@@ -2,7 +2,8 @@
 // schema with graph-node's limits: pages of 5,000 split by the client's auto-pagination under the 1,000-row cap,
 // block tracking against a lagging indexer, stored once in PostgreSQL (PGlite), and a broken subgraph leaving what
 // is stored untouched.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, test } from '@jest/globals'
+import { expect } from '../../../test/support/expect.js'
 import { silentLogger } from '../../../core/logger.js'
 import { AaveHistorySync } from '../../../indexer/aave-history.js'
 import { createTestDatabase, type TestDatabase } from '../../../test/support/databases.js'

@@ -2,7 +2,7 @@
 // as Binance does.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import type { ReplayServer } from '../../../core/replay/http-replay-server.js'
 import { fixtureFiles, startBinanceReplay } from './replay.js'
 
