@@ -16,9 +16,11 @@ COPY . .
 RUN npm run generate && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
+# It listens beyond loopback (published ports), so API keys are required: a start without them is refused.
 ENV NODE_ENV=production \
     CROSSMARGIN_DATA_DIR=/data/pgdata \
-    CROSSMARGIN_HOST=0.0.0.0
+    CROSSMARGIN_HOST=0.0.0.0 \
+    CROSSMARGIN_REQUIRE_API_KEY=1
 WORKDIR /app
 RUN groupadd --system crossmargin && useradd --system --gid crossmargin --home /app crossmargin \
     && mkdir -p /data && chown crossmargin:crossmargin /data
