@@ -14,7 +14,6 @@ import { startBinanceReplay } from '../../venues/binance/local/replay.js'
 import { startReplayServer, type ReplayServer } from '../../core/replay/http-replay-server.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx')
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -26,7 +25,9 @@ async function freePort(): Promise<number> {
 }
 
 function run(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(tsx, [path.join(root, 'scripts', 'start.ts'), ...args], { cwd: root, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // One process, as the Docker image runs it (node with tsx's loader): the tsx launcher would stand between the test
+  // and the server, relaying signals and reporting a handled SIGTERM as its own 143.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts'), ...args], { cwd: root, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr.on('data', (d: Buffer) => (output += d.toString()))
