@@ -20,7 +20,7 @@ export default tseslint.config(
     },
   },
   {
-    // Tests: vitest's asymmetric matchers (expect.closeTo, expect.stringMatching, ...) are typed `any` by design, and
+    // Tests: Jest's asymmetric matchers (expect.closeTo, expect.stringMatching, ...) are typed `any` by design, and
     // tests read JSON they wrote themselves; the no-unsafe-* rules would flag every matcher inside toEqual.
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: {
