@@ -5,6 +5,7 @@ import { canonicalAsset } from '../core/assets.js'
 import { InvalidInput } from '../core/errors.js'
 import { parseInstrumentSymbol } from '../core/instrument-symbols.js'
 import type { PriceHistory, RiskAccount } from '../risk/types.js'
+import { venueConnectors } from '../venues/index.js'
 import { historyPrices, type RiskContext } from './risk-context.js'
 
 /** The request's accounts and market overrides (the GraphQL `SimulationInput` has this shape); amounts are decimal strings. */
@@ -33,8 +34,14 @@ export function simulationContext(input: SimulationRequest, history: PriceHistor
   const asOf = input.asOf ? new Date(input.asOf) : now
   const asOfDate = asOf.toISOString().slice(0, 10)
   if (input.accounts.length === 0) throw new InvalidInput('input.accounts', 'needs at least one account')
+  const known = Object.keys(venueConnectors)
   const accounts: RiskAccount[] = input.accounts.map((a, i) => {
     const id = `sim-${i}`
+    // An unknown venue would be margined on a fallback rule, a figure no venue computes: refused, naming the known ones.
+    if (!known.includes(a.venue)) {
+      const near = known.find((v) => v === a.venue.toLowerCase().trim())
+      throw new InvalidInput(`input.accounts[${i}].venue`, `unknown venue "${a.venue}"${near ? ` (did you mean "${near}"?)` : ''}; known: ${known.join(', ')}`)
+    }
     return {
       id,
       venue: a.venue,
