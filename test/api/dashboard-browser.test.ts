@@ -5,7 +5,8 @@ import path from 'node:path'
 import { readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { poll } from '../support/poll.js'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { type Browser, type Page } from 'playwright-core'
+import { launchChromium } from '../support/browser.js'
 import { createTestDatabase, type TestDatabase } from '../support/databases.js'
 import { startTestApi, type TestApi } from '../support/api.js'
 import { sharedDataPath } from '../support/shared-data.js'
@@ -15,7 +16,6 @@ import { writeSnapshot } from '../../indexer/snapshot-writer.js'
 import { lendingSnapshot, perpSnapshot } from '../support/snapshots.js'
 import { generateApiKey } from '../../api/access.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const HOSTILE = '<img src=x onerror="window.__injected=1">Fund'
 
 describe('the dashboard in a browser with no network', () => {
@@ -35,10 +35,7 @@ describe('the dashboard in a browser with no network', () => {
     await writeSnapshot(db.prisma, binance, perpSnapshot(new Date('2025-12-31T00:00:00Z'), '-1.5', '2970'), 1)
     await db.prisma.marginCall.create({ data: { portfolioId, accountId: aave.id, level: 'call', metric: 'healthFactor', threshold: '1.1', value: '1.0725', reason: 'healthFactor 1.0725 past the call line 1.1' } })
     api = await startTestApi(db, { now: () => new Date('2025-12-31T12:00:00Z') })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    })
+    browser = await launchChromium()
   })
   afterAll(async () => {
     await browser?.close()

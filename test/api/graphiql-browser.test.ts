@@ -2,11 +2,11 @@
 // this server and shows the answer. Proves the playground works with no internet.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { poll } from '../support/poll.js'
-import { chromium, type Browser } from 'playwright-core'
+import { type Browser } from 'playwright-core'
+import { launchChromium } from '../support/browser.js'
 import { createTestDatabase, type TestDatabase } from '../support/databases.js'
 import { startTestApi, type TestApi } from '../support/api.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 describe('GraphiQL in a browser with no network', () => {
   let db: TestDatabase
@@ -16,10 +16,7 @@ describe('GraphiQL in a browser with no network', () => {
     db = await createTestDatabase('pglite')
     await db.prisma.portfolio.create({ data: { name: 'Browser Fund' } })
     api = await startTestApi(db)
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    })
+    browser = await launchChromium()
   })
   afterAll(async () => {
     await browser?.close()

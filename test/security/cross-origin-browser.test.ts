@@ -4,11 +4,11 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { chromium, type Browser } from 'playwright-core'
+import { type Browser } from 'playwright-core'
+import { launchChromium } from '../support/browser.js'
 import { createTestDatabase, type TestDatabase } from '../support/databases.js'
 import { startTestApi, type TestApi } from '../support/api.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /** What the hostile page tries, each outcome written to window.__results. */
 const attackScript = (apiUrl: string) => `
@@ -51,10 +51,7 @@ describe('a page on another origin', () => {
     await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve))
     hostileOrigin = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`
     listed = await startTestApi(db, { allowedOrigins: [hostileOrigin] })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    })
+    browser = await launchChromium()
   })
   afterAll(async () => {
     await browser?.close()
