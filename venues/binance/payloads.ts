@@ -24,15 +24,20 @@ export const RawAccountSchema = z.looseObject({
 })
 export type RawAccount = z.infer<typeof RawAccountSchema>
 
+/** What every Binance position-risk answer carries (USDⓈ-M, COIN-M, and portfolio margin's UM and CM). */
+export const POSITION_RISK_FIELDS = {
+  symbol: z.string(),
+  positionAmt: z.string(),
+  entryPrice: z.string(),
+  markPrice: z.string(),
+  unRealizedProfit: z.string(),
+  liquidationPrice: z.string(),
+}
+
 export const RawPositionRiskSchema = z.array(
   z.looseObject({
-    symbol: z.string(),
+    ...POSITION_RISK_FIELDS,
     positionSide: z.string(),
-    positionAmt: z.string(),
-    entryPrice: z.string(),
-    markPrice: z.string(),
-    unRealizedProfit: z.string(),
-    liquidationPrice: z.string(),
     notional: z.string(),
     marginAsset: z.string().optional(),
     isolatedMargin: z.string().optional(),
@@ -61,12 +66,7 @@ export const RawCoinmAccountSchema = z.looseObject({
 
 export const RawCoinmPositionRiskSchema = z.array(
   z.looseObject({
-    symbol: z.string(),
-    positionAmt: z.string(),
-    entryPrice: z.string(),
-    markPrice: z.string(),
-    unRealizedProfit: z.string(),
-    liquidationPrice: z.string(),
+    ...POSITION_RISK_FIELDS,
     leverage: z.string(),
     marginType: z.string(),
     notionalValue: z.string(),

@@ -14,7 +14,7 @@ import { marginFigures, type Balance, type Position, type VenueSnapshot } from '
 import type { FetchContext } from '../types.js'
 import { callCcxt } from '../ccxt-errors.js'
 import type { BinanceClient } from './connector.js'
-import { readPayload } from './payloads.js'
+import { POSITION_RISK_FIELDS, readPayload } from './payloads.js'
 import { coinmInstrument } from './coinm-instrument.js'
 import { coinmMaintenanceMargin, maintenanceMargin, type CoinmBracket, type LeverageBracket } from './margin.js'
 
@@ -37,12 +37,7 @@ const RawPmBalanceSchema = z.array(
 
 const RawPmPositionSchema = z.array(
   z.looseObject({
-    symbol: z.string(),
-    positionAmt: z.string(),
-    entryPrice: z.string(),
-    markPrice: z.string(),
-    unRealizedProfit: z.string(),
-    liquidationPrice: z.string(),
+    ...POSITION_RISK_FIELDS,
     leverage: z.string().optional(),
     positionSide: z.string().optional(),
     notional: z.string().optional(),
